@@ -1,0 +1,135 @@
+"""Speed and memory of `stemma analyze`, and its overhead over bare spaCy.
+
+Two corpora: the five example articles, and 1,000 articles built from
+../shared/data (the non-empty ECB+ documents, topped up with WikiRef220
+articles). Each measurement runs in a fresh child process so that its peak
+memory is its own. Prints one JSON object per corpus, then a summary.
+
+    .venv/bin/python bench/bench_analyze.py            # both corpora
+    .venv/bin/python bench/bench_analyze.py --only example
+
+Figures:
+- wall_s: analyze() into a fresh store, model already loaded;
+- load_s: loading the spaCy model;
+- rerun_s: the same analyze() again on the same store (everything cached);
+- bare_nlp_s: list(nlp.pipe(texts)) over the same cleaned texts;
+- overhead: wall_s / bare_nlp_s (aim <= 1.3);
+- peak_rss_mb: the child's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "data"
+EXAMPLES = REPO / "examples" / "fsb-china-leak"
+BENCH_SIZE = 1000
+
+
+def build_bench_corpus(path: Path, size: int = BENCH_SIZE) -> Path:
+    """Write `size` real news articles as JSONL (ECB+ first, then WikiRef220)."""
+    sources = [DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl",
+               DATA / "wikiref220-clusters" / "wikiref220.jsonl"]
+    missing = [s for s in sources if not s.exists()]
+    if missing:
+        sys.exit(f"bench corpus needs {missing[0]} (see ../shared/data/README.md)")
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        for source in sources:
+            for line in source.open(encoding="utf-8"):
+                rec = json.loads(line)
+                text = (rec.get("text") or "").strip()
+                if len(text.split()) < 40:  # ECB+ has 62 nearly empty documents
+                    continue
+                title = rec.get("title")
+                out.write(json.dumps({"text": text, "title": title}) + "\n")
+                written += 1
+                if written == size:
+                    return path
+    return path
+
+
+def measure(corpus: str, paths: list[str]) -> dict[str, object]:
+    """One measurement, in this (child) process."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import stemma
+    from stemma import ingest
+    from stemma.model import Article
+    from stemma.nlp import is_analysable, load_pipeline
+    from stemma.settings import DEFAULT
+
+    t0 = time.perf_counter()
+    nlp = load_pipeline()
+    load_s = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        t0 = time.perf_counter()
+        result = stemma.analyze(paths, db=db, out=Path(tmp) / "out", progress=False)
+        wall = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        stemma.analyze(paths, db=db, out=Path(tmp) / "out2", progress=False)
+        rerun = time.perf_counter() - t0
+
+    loaded = ingest.load(paths)
+    texts = [a.text for a in loaded if isinstance(a, Article) and is_analysable(a)]
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=DEFAULT.batch_size):
+        pass
+    bare = time.perf_counter() - t0
+    words = sum(len(t.split()) for t in texts)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "corpus": corpus,
+        "articles": result.summary.articles,
+        "words": words,
+        "wall_s": round(wall, 2),
+        "load_s": round(load_s, 2),
+        "rerun_s": round(rerun, 2),
+        "articles_per_s": round(result.summary.articles / wall, 1),
+        "words_per_s": round(words / wall),
+        "bare_nlp_s": round(bare, 2),
+        "overhead": round(wall / bare, 2),
+        "peak_rss_mb": round(peak_kb / 1024),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=["example", "bench"], help="run one corpus")
+    parser.add_argument("--size", type=int, default=BENCH_SIZE, help="bench corpus size")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child[0], args.child[1:])))
+        return
+    runs: list[tuple[str, list[str]]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.only in (None, "example"):
+            runs.append(("example", [str(EXAMPLES)]))
+        if args.only in (None, "bench"):
+            corpus = build_bench_corpus(Path(tmp) / f"bench-{args.size}.jsonl", args.size)
+            runs.append((f"bench-{args.size}", [str(corpus)]))
+        results = []
+        for name, paths in runs:
+            child = subprocess.run(
+                [sys.executable, __file__, "--child", name, *paths],
+                capture_output=True, text=True, check=True,
+            )
+            line = child.stdout.strip().splitlines()[-1]
+            results.append(json.loads(line))
+            print(line, flush=True)
+    print(json.dumps({"bench": "analyze", "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

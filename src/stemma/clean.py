@@ -1,0 +1,309 @@
+"""Remove the parts of a news page that are not the article.
+
+Copies of a news story found on the web carry page furniture around the
+reporting: share buttons ("Get link", "X", "Other Apps"), navigation,
+promotional footers ("download the Moneycontrol App to stay updated!"), links
+back to the original ("Read the original article here") and reader comments.
+None of it is evidence of where the story came from, and some of it (reader
+comments) would be mistaken for the outlet's own claims, so it is removed here,
+before any language processing.
+
+The cleaner works on *lines*: plain-text copies of articles and the text
+trafilatura extracts from HTML both put one paragraph per line, and page
+furniture almost always sits on a line of its own. A line is only removed
+when it is recognisably furniture; when in doubt it is kept, because losing
+a sentence of reporting is worse than keeping a "Share" button. Four kinds of
+rule, from the most to the least certain:
+
+1. *Whole-line labels* anywhere in the text: a line that is nothing but share
+   buttons, navigation, an advertisement marker, or a short "Read the original
+   article here" / "Click here to read more" link.
+2. *Reader comments*: a line that opens a comment section ("Comments",
+   "12 comments", "Leave a comment", "ReplyDelete") removes itself and
+   everything after it. It must come after some kept text, so an input that
+   starts with the word "Comments" is not wiped out.
+3. *Trailing block*: scanning back from the end, lines that look promotional
+   ("Subscribe to our newsletter", "Find the best of ... specially curated for
+   you", "Follow us on ...") or are copyright notices, tag lists and disclaimers
+   are removed until the first line that is not. Promotional wording in the
+   middle of the reporting is therefore kept.
+4. *Short promotional interstitials* anywhere: a short line that *starts* like
+   a call to action ("Sign up for our newsletter", "Subscribe now") is removed
+   even in the middle, as HTML pages put them between paragraphs.
+
+Output: the kept lines joined by a single ``"\\n"`` (blank lines dropped,
+trailing whitespace and ``"\\r"`` of each line removed; the lines are otherwise
+byte-identical), and one :class:`~stemma.model.Removed` per run of adjacent
+removed lines that share a reason, with offsets into the *input* text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from stemma.model import Removed
+
+# Reasons, as shown to the user next to each removed span.
+SHARE = "share buttons"
+NAVIGATION = "navigation"
+ADVERTISEMENT = "advertisement"
+ORIGINAL_LINK = "link to original article"
+RELATED = "related-article link"
+PROMO = "promotional footer"
+PROMO_INLINE = "promotional line"
+COPYRIGHT = "copyright notice"
+TAGS = "tag list"
+DISCLAIMER = "disclaimer"
+COMMENTS = "reader comments (and everything after)"
+
+# A whole-line label is short; longer lines are paragraphs, whatever they say.
+MAX_LABEL_WORDS = 12
+# A trailing promotional line may be a long sentence (001's Moneycontrol footer
+# has 31 words), but a whole paragraph of reporting is longer still.
+MAX_PROMO_WORDS = 60
+# Separators that chain share buttons or menu items on one line ("Share | Tweet").
+_ITEM_SPLIT = re.compile(r"\s*(?:\||·|•|/|,)\s*")
+# List bullets that HTML-to-text conversion leaves in front of menu items.
+_BULLET = re.compile(r"^\s*(?:[-*•·▪►>]+|\d+[.)])\s+")
+
+# Labels of share buttons (compared in lower case, whole item). Taken from the
+# share bars of Blogger, WordPress (Jetpack/AddToAny/ShareThis), BBC, Guardian,
+# Reuters and Indian/Russian news sites. "x" is Twitter's new name.
+SHARE_LABELS = frozenset(
+    {
+        "get link", "copy link", "copy url", "link copied", "share", "share this",
+        "share this article", "share this story", "share this post", "share article",
+        "share story", "share on facebook", "share on twitter", "share on x",
+        "share on whatsapp", "share on linkedin", "share via email", "share via",
+        "tweet", "tweet this", "x", "twitter", "facebook", "whatsapp", "telegram",
+        "linkedin", "reddit", "pinterest", "pin it", "pin", "tumblr", "messenger",
+        "email", "e-mail", "mail", "print", "print this", "print article", "sms",
+        "other apps", "more", "vk", "vkontakte", "ok", "flipboard", "pocket",
+        "threads", "bluesky", "mastodon", "google+", "save", "bookmark", "comment",
+        "share full article", "gift this article", "listen", "listen to this article",
+        "font size", "a+", "a-", "aa",
+    }
+)
+
+# Navigation items and accessibility links; a line made only of these (or a
+# breadcrumb trail, see _BREADCRUMB) is navigation, not text.
+NAVIGATION_LABELS = frozenset(
+    {
+        "home", "homepage", "menu", "main menu", "search", "skip to content",
+        "skip to main content", "skip to navigation", "jump to content",
+        "back to top", "top", "next", "previous", "next article", "previous article",
+        "next story", "previous story", "sign in", "log in", "login", "register",
+        "sign up", "my account", "close", "open menu", "toggle navigation",
+        "go to top", "scroll to top", "you are here", "breadcrumb", "main navigation",
+        "latest news", "most read", "most popular", "trending", "editor's picks",
+        "related", "related articles", "related stories", "related posts",
+        "related news", "more stories", "more from this section", "recommended",
+        "recommended for you", "you may also like", "you might also like",
+        "read next", "up next", "more on this story", "top stories", "see also",
+        "labels", "categories", "newer post", "older post", "newer posts",
+        "older posts", "home page", "главная", "поделиться", "меню", "поиск",
+    }
+)
+
+# "Home > World > Europe", "Home / News / Politics", "Home » Business".
+_BREADCRUMB = re.compile(r"^(?:home|news|главная)\s*(?:>|»|›|/|\|)\s*\S", re.IGNORECASE)
+
+# Advertisement markers that survive text extraction.
+_ADVERT = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad|ads|реклама|"
+    r"(?:story|article) continues (?:below|after) (?:this )?(?:advertisement|ad)|"
+    r"continue reading (?:the main story|below(?: the advert(?:isement)?)?)|"
+    r"scroll to continue(?: with content)?)\W*$",
+    re.IGNORECASE,
+)
+
+# Links to the article elsewhere: aggregators and blogs that copy a story end
+# (or begin) with one. Anchored at the start of a short line.
+_ORIGINAL_LINK = re.compile(
+    r"^(?:read (?:the )?(?:original|full|complete|whole|rest of the) (?:article|story|"
+    r"report|post|piece)|read (?:more|the full story|the full article|the article|"
+    r"the original)(?: here| at| on|:)|"
+    r"click here(?: to)? (?:read|for (?:the )?(?:full|more|original))|"
+    r"continue reading(?: at| on|:| »)|"
+    r"(?:source|via|originally published (?:on|at|by|in))\s*:?\s*https?://|"
+    r"this (?:article|story|post) (?:was |is )?(?:originally |first )?(?:published|"
+    r"appeared) (?:on|in|at|by)|читать (?:далее|полностью|оригинал))",
+    re.IGNORECASE,
+)
+
+# "Also read: ...", "READ MORE | ..." — headlines of other articles.
+_RELATED = re.compile(
+    r"^(?:also read|read also|read more|must read|related|recommended|see also|"
+    r"watch|also watch|читайте также)\s*(?::|\||-|–|—)\s*\S",
+    re.IGNORECASE,
+)
+
+# Lines that open a comment section; they and everything after them go.
+_COMMENTS = re.compile(
+    r"^(?:comments?|reader comments|\d+\s+comments?|comments?\s*\(\d+\)|"
+    r"leave a (?:comment|reply)|post a comment|add (?:a|your) comment|"
+    r"show comments|view comments|view all comments|load comments|"
+    r"join the (?:conversation|discussion)|discussion|replydelete|reply|"
+    r"комментарии|\d+\s+комментари\w*|оставить комментарий)\W*$",
+    re.IGNORECASE,
+)
+
+# Calls to action that promotional footers are made of, matched anywhere in a
+# line of the trailing block. Sources: footers of Moneycontrol, Mint, NDTV,
+# Times of India, Hindustan Times, Business Insider, Newsweek, RT, TASS,
+# Substack and WordPress newsletters.
+_PROMO = re.compile(
+    r"download (?:the|our) (?:[\w.&'-]+ ){0,4}app\b|"
+    r"\b(?:subscribe|sign up|signup|register)(?: now| here| today| for free|"
+    r"\s+(?:to|for) (?:our|free|the latest|updates|unlimited|email|e-mail))\b|"
+    r"\b(?:get|receive|join) (?:our|the) (?:[\w-]+ ){0,3}newsletters?\b|"
+    r"\bfollow us on\b|\b(?:like|join|find) us on\b|"
+    r"\bcurated for you\b|\bfind the best of\b|"
+    r"\bstay on top of the latest\b|\bto stay updated\b|\bstay (?:updated|tuned|informed) "
+    r"(?:with|on|to|for)\b|^discover the latest\b|\bcatch (?:all )?the latest\b|"
+    r"\bcatch all the\b|^get (?:the )?latest (?:news|updates)\b|\bbreaking news alerts?\b|"
+    r"\b(?:to|in) your inbox\b|\bclick here\b|\bsupport (?:our|independent) journalism\b|"
+    r"\bbecome a (?:member|subscriber|patron)\b|\bunlimited (?:digital )?access\b|"
+    r"подписывайтесь|подпишитесь|читайте нас",
+    re.IGNORECASE,
+)
+
+# Short calls to action that HTML pages place between paragraphs; anchored at
+# the start of a short line, so reporting that merely mentions a newsletter stays.
+_PROMO_INLINE = re.compile(
+    r"^(?:subscribe (?:now|today|here|to (?:our|the))|sign up (?:for|to) (?:our|the)|"
+    r"get (?:our|the) (?:[\w-]+ ){0,3}newsletter|follow us on|join (?:us|our) (?:on|channel)|"
+    r"download (?:the|our) (?:[\w.&'-]+ ){0,4}app|"
+    r"click here to (?:subscribe|get (?:the|our)|download|sign up|join))\b",
+    re.IGNORECASE,
+)
+
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
+_TAGS = re.compile(r"^(?:tags?|topics?|filed under|labels|keywords)\s*:", re.IGNORECASE)
+_DISCLAIMER = re.compile(
+    r"^disclaimer\b|\bviews expressed (?:here |in this \w+ )?(?:are|do not)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # offset of the first character in the input
+    end: int  # offset after the last kept character (trailing whitespace excluded)
+    text: str
+
+
+def clean(text: str) -> tuple[str, tuple[Removed, ...]]:
+    """Return ``text`` without page furniture, and every span removed (with why).
+
+    >>> clean("Moscow said so.\\n- Get link\\n- X\\nComments\\nNice post!")[0]
+    'Moscow said so.'
+    """
+    lines = [ln for ln in _lines(text) if ln.text.strip()]
+    reasons: list[str | None] = [None] * len(lines)
+    _mark_comments(lines, reasons)
+    for i, line in enumerate(lines):
+        if reasons[i] is None:
+            reasons[i] = _line_reason(line.text)
+    _mark_trailing_block(lines, reasons)
+    kept = "\n".join(ln.text for ln, why in zip(lines, reasons, strict=True) if why is None)
+    return kept, tuple(_spans(text, lines, reasons))
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    """Split into lines with offsets; trailing whitespace is not part of a line."""
+    pos = 0
+    for raw in text.split("\n"):
+        body = raw.rstrip()
+        yield _Line(pos, pos + len(body), body)
+        pos += len(raw) + 1
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _items(line: str) -> list[str]:
+    """Menu or share items on one line, bullets and separators removed."""
+    bare = _BULLET.sub("", line).strip()
+    return [item.strip(" :").lower() for item in _ITEM_SPLIT.split(bare) if item.strip(" :")]
+
+
+def _line_reason(line: str) -> str | None:
+    """Why a line is furniture wherever it stands, or None to keep it."""
+    if _words(line) > MAX_LABEL_WORDS:
+        return None
+    items = _items(line)
+    if items and all(item in SHARE_LABELS for item in items):
+        return SHARE
+    if items and all(item in NAVIGATION_LABELS for item in items):
+        return NAVIGATION
+    bare = _BULLET.sub("", line).strip()
+    if _BREADCRUMB.match(bare):
+        return NAVIGATION
+    if _ADVERT.match(bare):
+        return ADVERTISEMENT
+    if _RELATED.match(bare):  # before ORIGINAL_LINK: "Read more: <headline>" is related
+        return RELATED
+    if _ORIGINAL_LINK.match(bare):
+        return ORIGINAL_LINK
+    if _PROMO_INLINE.match(bare):
+        return PROMO_INLINE
+    return None
+
+
+def _trailing_reason(line: str) -> str | None:
+    """Why a line in the trailing block is furniture, or None."""
+    if _words(line) > MAX_PROMO_WORDS:
+        return None
+    if _PROMO.search(line):
+        return PROMO
+    if _COPYRIGHT.search(line):
+        return COPYRIGHT
+    if _TAGS.match(line):
+        return TAGS
+    if _DISCLAIMER.search(line):
+        return DISCLAIMER
+    return None
+
+
+def _mark_comments(lines: list[_Line], reasons: list[str | None]) -> None:
+    """Mark the first comment-section opener after some article text, and all after it."""
+    seen_text = False
+    for i, line in enumerate(lines):
+        bare = _BULLET.sub("", line.text).strip()
+        if seen_text and _COMMENTS.match(bare):
+            for j in range(i, len(lines)):
+                reasons[j] = COMMENTS
+            return
+        if _line_reason(line.text) is None:
+            seen_text = True
+
+
+def _mark_trailing_block(lines: list[_Line], reasons: list[str | None]) -> None:
+    """Walk back from the end over furniture; promo lines there are furniture too."""
+    for i in range(len(lines) - 1, 0, -1):  # never the first line: it would leave nothing
+        if reasons[i] is not None:
+            continue
+        why = _trailing_reason(lines[i].text)
+        if why is None:
+            return
+        reasons[i] = why
+
+
+def _spans(text: str, lines: list[_Line], reasons: list[str | None]) -> Iterator[Removed]:
+    """Merge runs of adjacent removed lines with the same reason into spans."""
+    i = 0
+    while i < len(lines):
+        why = reasons[i]
+        if why is None:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and reasons[j + 1] == why:
+            j += 1
+        start, end = lines[i].start, lines[j].end
+        yield Removed(start, end, text[start:end], why)
+        i = j + 1

@@ -1,0 +1,131 @@
+"""The ``stemma`` command: a thin layer over the library.
+
+Exit codes (also in README):
+
+- 0: every input was read and analysed;
+- 1: some inputs were skipped (each is named on stderr and in the brief);
+- 2: usage error (unknown option, missing path);
+- 3: no article could be read from the inputs;
+- 4: the store or the language model cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from stemma import __version__
+from stemma.model import Problem
+from stemma.settings import DEFAULT
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    name="stemma",
+    help="Trace a news story back to its sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but fatal errors.")]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")
+]
+Db = Annotated[
+    Path, typer.Option("--db", help="The DuckDB store; re-runs only do new work.")
+]
+
+
+@app.command("analyze")
+def analyze_cli(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders (searched recursively): .txt .md .html .json .jsonl, "
+            "RSS/Atom feeds, WARC; '-' reads one article from stdin.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.json/.md/.html.")
+    ] = Path("out"),
+    db: Db = Path("stemma.duckdb"),
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per spaCy batch.")] = (
+        DEFAULT.batch_size
+    ),
+    processes: Annotated[int, typer.Option(min=1, help="spaCy worker processes.")] = (
+        DEFAULT.n_process
+    ),
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Analyse articles and write a brief (report.json, report.md, report.html)."""
+    from stemma.nlp import ModelNotInstalled
+    from stemma.pipeline import analyze
+    from stemma.store import StoreError
+
+    err = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    for p in missing:
+        err.print(f"[red]error[/red]: {p}: no such file or folder")
+    if missing and len(missing) == len(paths):
+        raise typer.Exit(EXIT_USAGE)
+
+    def report_problem(problem: Problem) -> None:
+        err.print(f"[yellow]skipped[/yellow] {problem}", markup=True, soft_wrap=True)
+
+    settings = DEFAULT.but(batch_size=batch_size, n_process=processes, progress=not quiet)
+    try:
+        result = analyze(
+            [p for p in paths if p not in missing],
+            db=db,
+            out=out,
+            settings=settings,
+            on_problem=report_problem,
+        )
+    except (StoreError, ModelNotInstalled) as e:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_ENVIRONMENT) from e
+
+    s = result.summary
+    failed = len(s.problems) + len(missing)
+    if as_json:
+        payload = {**s.as_dict(), "reports": [str(p) for p in result.written]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    elif not quiet:
+        html = next((p for p in result.written if p.suffix == ".html"), None)
+        Console(highlight=False, soft_wrap=True).print(
+            f"{s.articles} articles ({s.annotated} analysed, {s.cached} from the store, "
+            f"{failed} inputs skipped). Brief: [bold]{html}[/bold]"
+        )
+    if s.articles == 0:
+        raise typer.Exit(EXIT_NOTHING_READ)
+    raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@app.command("schema")
+def schema_cli() -> None:
+    """Print the JSON Schema of report.json."""
+    from stemma.report import schema
+
+    sys.stdout.write(json.dumps(schema(), indent=2) + "\n")
+
+
+@app.command("version")
+def version_cli() -> None:
+    """Print stemma's version."""
+    sys.stdout.write(f"stemma {__version__}\n")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

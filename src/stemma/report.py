@@ -1,0 +1,248 @@
+"""The brief: ``report.json`` (versioned, with a JSON Schema), ``report.md`` and
+a self-contained ``report.html``.
+
+``build`` is a pure function from the store's tables to a plain dict — the
+JSON document. The Markdown and HTML briefs are rendered from that same dict,
+so the three never disagree. The HTML has no remote assets and Jinja2's
+autoescaping escapes every piece of article text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from stemma import __version__
+from stemma.settings import PIPELINE_VERSION, REPORT_SCHEMA_VERSION
+from stemma.store import Tables
+
+#: Words of context shown around a removed span or a sentence in the briefs.
+SNIPPET_CHARS = 240
+
+
+def build(tables: Tables, summary: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The brief as a JSON-ready dict (see ``schema/report.schema.json``)."""
+    analysed = set(tables.sentences["article"]) if len(tables.sentences) else set()
+    articles = [_article(row, tables.removed, analysed) for row in _records(tables.articles)]
+    sentences = [
+        {
+            "article": r["article"],
+            "index": int(r["idx"]),
+            "start": int(r["start"]),
+            "end": int(r["end"]),
+            "text": r["text"],
+            "kind": r["kind"],
+            "hedged": bool(r["hedged"]),
+            "hedges": [h["text"] for h in r["hedges"]],
+            "source": r["source"],
+        }
+        for r in _records(tables.sentences)
+    ]
+    quotes = [
+        {
+            "article": r["article"],
+            "sentence": int(r["sentence"]),
+            "speaker": r["speaker"],
+            "text": r["text"],
+            "cue": r["cue"],
+            "start": int(r["start"]),
+            "end": int(r["end"]),
+        }
+        for r in _records(tables.quotes)
+    ]
+    result: dict[str, Any] = {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "generator": {"name": "stemma", "version": __version__, "pipeline": PIPELINE_VERSION},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "summary": {
+            **(summary or {}),
+            "quotes": len(quotes),
+            "sentences": len(sentences),
+        },
+        "articles": articles,
+        "sources": _sources(tables),
+        "quotes": quotes,
+        "entities": _entities(tables.entities),
+        "timeline": _timeline(tables),
+        "sentences": sentences,
+    }
+    result["summary"]["sources"] = len(result["sources"])
+    result["summary"].setdefault("problems", [])
+    return result
+
+
+def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
+    """Write report.json, report.md and report.html into ``out``; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = (out / "report.json", out / "report.md", out / "report.html")
+    paths[0].write_text(json.dumps(brief, ensure_ascii=False, indent=2), encoding="utf-8")
+    paths[1].write_text(render(brief, "md"), encoding="utf-8")
+    paths[2].write_text(render(brief, "html"), encoding="utf-8")
+    return paths
+
+
+def render(brief: dict[str, Any], fmt: str) -> str:
+    """Render the brief as ``"md"`` or ``"html"``."""
+    env = _env()
+    template = env.get_template(f"report.{fmt}.j2")
+    by_id = {a["id"]: a for a in brief["articles"]}
+    sentences_by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in brief["sentences"]:
+        sentences_by_article[s["article"]].append(s)
+    return template.render(
+        r=brief,
+        by_id=by_id,
+        sentences_by_article=sentences_by_article,
+        label=lambda aid: _label(by_id.get(aid)),
+    )
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of report.json."""
+    text = resources.files("stemma").joinpath("schema/report.schema.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+# -- parts --------------------------------------------------------------------
+
+
+def _article(row: dict[str, Any], removed: pd.DataFrame, analysed: set[str]) -> dict[str, Any]:
+    mine = removed[removed["article"] == row["id"]] if len(removed) else removed
+    return {
+        "id": row["id"],
+        "path": row["path"],
+        "title": row["title"],
+        "outlet": row["outlet"],
+        "outlet_evidence": row["outlet_evidence"],
+        "published": row["published"],
+        "url": row["url"],
+        "author": row["author"],
+        "language": row["language"],
+        "format": row["source_format"],
+        "analysed": row["id"] in analysed,
+        "words": len(str(row["text"]).split()),
+        "removed": [
+            {
+                "start": int(r["start"]),
+                "end": int(r["end"]),
+                "text": r["text"],
+                "reason": r["reason"],
+            }
+            for r in _records(mine)
+        ],
+    }
+
+
+def _sources(tables: Tables) -> list[dict[str, Any]]:
+    """Every source articles attribute to, with who cites it and where."""
+    attrs = tables.attributions
+    if not len(attrs):
+        return []
+    sentence_text = {
+        (r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)
+    }
+    groups: dict[str, dict[str, Any]] = {}
+    for r in _records(attrs):
+        entry = groups.setdefault(
+            r["source"],
+            {"name": r["source"], "kind": r["source_kind"], "cited_by": [], "mentions": []},
+        )
+        if r["article"] not in entry["cited_by"]:
+            entry["cited_by"].append(r["article"])
+        entry["mentions"].append(
+            {
+                "article": r["article"],
+                "sentence": int(r["sentence"]),
+                "mention": r["mention"],
+                "cue": r["cue"],
+                "text": sentence_text.get((r["article"], int(r["sentence"])), ""),
+            }
+        )
+    return sorted(groups.values(), key=lambda g: (-len(g["cited_by"]), g["name"].lower()))
+
+
+def _entities(entities: pd.DataFrame) -> list[dict[str, Any]]:
+    """Entities grouped by label and case-folded text, most widespread first."""
+    if not len(entities):
+        return []
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for r in _records(entities):
+        text = " ".join(str(r["text"]).split())
+        key = (r["label"], text.casefold().removeprefix("the "))
+        spellings[key][text] += 1
+        entry = groups.setdefault(key, {"label": r["label"], "articles": [], "count": 0})
+        entry["count"] += 1
+        if r["article"] not in entry["articles"]:
+            entry["articles"].append(r["article"])
+    out = [
+        {"text": spellings[key].most_common(1)[0][0], **entry} for key, entry in groups.items()
+    ]
+    return sorted(out, key=lambda e: (-len(e["articles"]), -e["count"], e["text"]))
+
+
+def _timeline(tables: Tables) -> list[dict[str, Any]]:
+    """Dated statements, in date order; expressions that did not resolve come last."""
+    sentence_text = {
+        (r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)
+    }
+    rows = [
+        {
+            "date": r["value"],
+            "granularity": r["granularity"],
+            "anchored": bool(r["anchored"]),
+            "expression": r["text"],
+            "article": r["article"],
+            "sentence": int(r["sentence"]),
+            "text": sentence_text.get((r["article"], int(r["sentence"])), ""),
+        }
+        for r in _records(tables.timerefs)
+    ]
+    return sorted(rows, key=lambda t: (t["date"] is None, t["date"] or "", t["article"]))
+
+
+def _label(article: dict[str, Any] | None) -> str:
+    if article is None:
+        return "?"
+    name = Path(article["path"]).name if article["path"] else article["id"]
+    return f"{article['outlet']} ({name})" if article["outlet"] else name
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with NaN/NA turned into None (JSON has no NaN)."""
+    return [
+        {k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
+    ]
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("stemma", "templates"),
+        autoescape=select_autoescape(["html.j2"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_text
+    return env
+
+
+def _md_text(value: object) -> str:
+    """Article text made inert in Markdown: no raw HTML, no table breaks."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

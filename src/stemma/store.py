@@ -1,0 +1,254 @@
+"""The DuckDB store: one file holds every stage's output.
+
+Tables are keyed by the article id (a hash of the article's text), and the
+annotation of an article is recorded with the pipeline version that made it,
+so a second run over the same input finds everything done and does no work,
+and adding one file annotates only that file.
+
+Writes are bulk inserts from pandas frames inside one transaction per batch:
+``executemany`` manages about a thousand rows a second, a frame insert a
+hundred thousand. A crash loses at most the batch in flight; what was
+committed before stays whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from stemma.model import (
+    Annotation,
+    Article,
+    Attribution,
+    Entity,
+    Quote,
+    Removed,
+    Sentence,
+    TimeRef,
+)
+from stemma.settings import PIPELINE_VERSION
+
+#: Store layout version; a store written by another layout is refused with a
+#: message rather than read wrongly.
+SCHEMA_VERSION = "1"
+
+_DDL = {
+    "articles": """
+        id VARCHAR, path VARCHAR, title VARCHAR, outlet VARCHAR, outlet_evidence VARCHAR,
+        published VARCHAR, url VARCHAR, author VARCHAR, language VARCHAR,
+        source_format VARCHAR, text VARCHAR, raw_text VARCHAR""",
+    "removed": "article VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, reason VARCHAR",
+    "sentences": """
+        article VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
+        kind VARCHAR, hedged BOOLEAN, hedges VARCHAR, source VARCHAR""",
+    "entities": """
+        article VARCHAR, sentence INTEGER, text VARCHAR, label VARCHAR,
+        start INTEGER, "end" INTEGER""",
+    "timerefs": """
+        article VARCHAR, sentence INTEGER, text VARCHAR, start INTEGER, "end" INTEGER,
+        value VARCHAR, granularity VARCHAR, anchored BOOLEAN""",
+    "quotes": """
+        article VARCHAR, sentence INTEGER, text VARCHAR, start INTEGER, "end" INTEGER,
+        speaker VARCHAR, speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR""",
+    "attributions": """
+        article VARCHAR, sentence INTEGER, source VARCHAR, mention VARCHAR,
+        start INTEGER, "end" INTEGER, cue VARCHAR, source_kind VARCHAR,
+        content_start INTEGER, content_end INTEGER""",
+    # One row per annotated article and pipeline version: the "done" marker.
+    "annotated": "article VARCHAR, version VARCHAR",
+    "meta": "key VARCHAR, value VARCHAR",
+}
+
+#: Tables holding one article's annotation, cleared and rewritten together.
+ANNOTATION_TABLES = ("sentences", "entities", "timerefs", "quotes", "attributions")
+
+
+class StoreError(RuntimeError):
+    """The store file cannot be used (locked, or written by another layout)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """An analysis as pandas tables, one per concept (the Python API's result)."""
+
+    articles: pd.DataFrame
+    removed: pd.DataFrame
+    sentences: pd.DataFrame
+    entities: pd.DataFrame
+    timerefs: pd.DataFrame
+    quotes: pd.DataFrame
+    attributions: pd.DataFrame
+
+
+class Store:
+    """A DuckDB file (or ``":memory:"``) with stemma's tables.
+
+    Example:
+        >>> store = Store(":memory:")
+        >>> store.done_ids(["abc"])
+        set()
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:" and not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as e:
+            hint = " Is another stemma process using it?" if "lock" in str(e).lower() else ""
+            raise StoreError(f"cannot open the store {self.path}: {e}{hint}") from e
+        if not read_only:
+            self._create()
+        self._check_version()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- layout ---------------------------------------------------------------
+
+    def _create(self) -> None:
+        for name, columns in _DDL.items():
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None:
+            self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+
+    def _check_version(self) -> None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] != SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.path} has layout {row[0]}, this stemma writes layout "
+                f"{SCHEMA_VERSION}: use a new --db file"
+            )
+
+    # -- reads ----------------------------------------------------------------
+
+    def done_ids(self, ids: Iterable[str], *, version: str = PIPELINE_VERSION) -> set[str]:
+        """Which of ``ids`` are already annotated by this pipeline version."""
+        wanted = pd.DataFrame({"id": list(dict.fromkeys(ids))})
+        if wanted.empty:
+            return set()
+        rows = self.con.execute(
+            "SELECT DISTINCT a.article FROM annotated a JOIN wanted w ON a.article = w.id "
+            "WHERE a.version = ?",
+            [version],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def article_count(self) -> int:
+        row = self.con.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0]) if row else 0
+
+    def tables(self, ids: Sequence[str] | None = None) -> Tables:
+        """Every table, restricted to the articles ``ids`` (all when None), in input order."""
+        frames: dict[str, pd.DataFrame] = {}
+        if ids is None:
+            wanted = self.con.execute("SELECT id, row_number() OVER () AS ord FROM articles").df()
+        else:
+            wanted = pd.DataFrame({"id": list(ids), "ord": range(len(ids))})
+        for name in ("articles", "removed", *ANNOTATION_TABLES):
+            key = "id" if name == "articles" else "article"
+            order = {
+                "articles": "w.ord",
+                "removed": "w.ord, t.start",
+                "sentences": "w.ord, t.idx",
+            }.get(name, "w.ord, t.start")
+            frames[name] = self.con.execute(
+                f"SELECT t.* FROM {name} t JOIN wanted w ON t.{key} = w.id ORDER BY {order}"
+            ).df()
+        frames["sentences"]["hedges"] = frames["sentences"]["hedges"].map(_from_json)
+        return Tables(**frames)
+
+    # -- writes ---------------------------------------------------------------
+
+    def save(self, pairs: Sequence[tuple[Article, Annotation]]) -> None:
+        """Store articles with their annotations, replacing earlier rows, atomically."""
+        if not pairs:
+            return
+        articles = [a for a, _ in pairs]
+        ids = pd.DataFrame({"id": [a.id for a in articles]})
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ANNOTATION_TABLES}
+        removed: list[dict[str, Any]] = []
+        for article, ann in pairs:
+            removed.extend({"article": article.id, **_row(r)} for r in article.removed)
+            rows["sentences"].extend(_sentence_row(s) for s in ann.sentences)
+            rows["entities"].extend(_row(e) for e in ann.entities)
+            rows["timerefs"].extend(_row(t) for t in ann.timerefs)
+            rows["quotes"].extend(_row(q) for q in ann.quotes)
+            rows["attributions"].extend(_row(a) for a in ann.attributions)
+        frames = {
+            "articles": _frame([_article_row(a) for a in articles], "articles"),
+            "removed": _frame(removed, "removed"),
+            **{name: _frame(r, name) for name, r in rows.items()},
+            "annotated": pd.DataFrame(
+                {"article": [a.id for a in articles], "version": PIPELINE_VERSION}
+            ),
+        }
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in frames:
+                key = "id" if name == "articles" else "article"
+                con.execute(f"DELETE FROM {name} WHERE {key} IN (SELECT id FROM ids)")
+            for name, frame in frames.items():
+                if not frame.empty:
+                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return asdict(obj)
+
+
+def _sentence_row(s: Sentence) -> dict[str, Any]:
+    return {
+        "article": s.article,
+        "idx": s.index,
+        "start": s.start,
+        "end": s.end,
+        "text": s.text,
+        "kind": s.kind,
+        "hedged": s.hedged,
+        "hedges": json.dumps([asdict(h) for h in s.hedges]),
+        "source": s.source,
+    }
+
+
+def _article_row(a: Article) -> dict[str, Any]:
+    return {f.name: getattr(a, f.name) for f in fields(Article) if f.name != "removed"}
+
+
+_COLUMNS = {
+    "articles": [f.name for f in fields(Article) if f.name != "removed"],
+    "removed": ["article", *(f.name for f in fields(Removed))],
+    "sentences": ["article", "idx", "start", "end", "text", "kind", "hedged", "hedges", "source"],
+    "entities": [f.name for f in fields(Entity)],
+    "timerefs": [f.name for f in fields(TimeRef)],
+    "quotes": [f.name for f in fields(Quote)],
+    "attributions": [f.name for f in fields(Attribution)],
+}
+
+
+def _frame(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
+    # Explicit columns so an empty batch still has the table's shape.
+    return pd.DataFrame(rows, columns=_COLUMNS[table])
+
+
+def _from_json(value: object) -> list[dict[str, Any]]:
+    return json.loads(value) if isinstance(value, str) else []

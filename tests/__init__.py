@@ -1,0 +1,1 @@
+"""stemma tests; a package so tests can import shared helpers from .conftest."""

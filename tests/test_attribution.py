@@ -1,0 +1,224 @@
+"""Attribution extraction, on the example corpus and on PolNeAR text."""
+
+from __future__ import annotations
+
+import pytest
+
+from stemma.attribution import (
+    canonical_source,
+    document_name,
+    extract_attributions,
+    find_attribution_spans,
+    same_document,
+)
+from stemma.model import Attribution
+from tests.conftest import shared_data
+
+
+@pytest.fixture(scope="module")
+def corpus(nlp, example_texts) -> dict[str, tuple[object, list[Attribution]]]:
+    """Each example article's doc and attributions, keyed by its 3-digit prefix."""
+    out = {}
+    for name, text in example_texts.items():
+        doc = nlp(text)
+        out[name[:3]] = (doc, extract_attributions(doc, article=name[:3]))
+    return out
+
+
+def _with(attrs: list[Attribution], phrase: str, doc) -> list[Attribution]:
+    """The attributions of the sentence containing ``phrase``."""
+    sents = list(doc.sents)
+    hits = [i for i, s in enumerate(sents) if phrase in s.text]
+    assert hits, f"{phrase!r} not found in any sentence"
+    return [a for a in attrs if a.sentence in hits]
+
+
+def _pairs(attrs: list[Attribution]) -> set[tuple[str, str]]:
+    return {(a.source, a.cue) for a in attrs}
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase", "cue"),
+    [
+        ("000", "The memo, The New York Times reports", "reports"),
+        ("001", "A recent New York Times report", "reveals"),
+        ("001", "as cited by The New York Times", "cited by"),
+        ("001", "observed for The New York Times", "observed for"),
+        ("002", "obtained by The New York Times", "obtained by"),
+        ("002", "cited by the NYT", "cited by"),
+        ("002", "the NYT reported", "reported"),
+        ("003", "The New York Times described the leak", "described"),
+    ],
+)
+def test_attribution_cites_new_york_times(corpus, article, phrase, cue):
+    doc, attrs = corpus[article]
+    found = _with(attrs, phrase, doc)
+    assert ("The New York Times", cue) in _pairs(found)
+    nyt = next(a for a in found if a.source == "The New York Times" and a.cue == cue)
+    assert nyt.source_kind == "outlet"
+    assert doc.text[nyt.start : nyt.end] == nyt.mention
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase"),
+    [
+        ("001", "obtained by the cybercrime group Ares Leaks"),
+        ("002", "first obtained by Ares Leaks"),
+    ],
+)
+def test_attribution_ares_leaks_obtained_the_document(corpus, article, phrase):
+    doc, attrs = corpus[article]
+    ares = [a for a in _with(attrs, phrase, doc) if a.source == "Ares Leaks"]
+    assert [(a.cue, a.source_kind) for a in ares] == [("obtained by", "group")]
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase", "cue"),
+    [
+        ("000", "According to the intelligence report", "according to"),
+        ("001", "According to the document, Chinese intelligence", "according to"),
+        ("001", "the FSB report details", "details"),
+        ("002", "The document said that", "said"),
+        ("002", "according to the document.", "according to"),
+        ("003", "According to the eight-page FSB report", "according to"),
+        ("003", "The report further alleges", "alleges"),
+        ("004", "an internal FSB document reveals", "reveals"),
+    ],
+)
+def test_attribution_document_sources_share_one_name(corpus, article, phrase, cue):
+    doc, attrs = corpus[article]
+    assert ("FSB document", cue) in _pairs(_with(attrs, phrase, doc))
+    names = {a.source for a in attrs if a.source_kind == "document"}
+    assert names == {"FSB document"}
+
+
+@pytest.mark.parametrize(
+    ("article", "phrase", "person", "cue"),
+    [
+        ("000", "Mikhail Khordokovsky noted", "Mikhail Khordokovsky", "noted"),
+        ("001", "As Andrei Soldatov", "Andrei Soldatov", "observed"),
+        ("001", "stated Alexander Gabuev", "Alexander Gabuev", "stated"),
+        ("003", "Former CIA officer Paul Kolbe commented", "Paul Kolbe", "commented"),
+    ],
+)
+def test_attribution_person_sources(corpus, article, phrase, person, cue):
+    doc, attrs = corpus[article]
+    found = [a for a in _with(attrs, phrase, doc) if a.source_kind == "person"]
+    assert (person, cue) in _pairs(found)
+
+
+def test_attribution_bare_report_means_the_outlet_that_reported(corpus):
+    # 002 never calls the document a report; "the NYT reported" came just before.
+    doc, attrs = corpus["002"]
+    assert ("The New York Times", "noted") in _pairs(_with(attrs, "The report noted", doc))
+    said = [a for a in attrs if a.cue == "said" and a.mention == "the report"]
+    assert [a.source for a in said] == ["The New York Times"]
+
+
+def test_attribution_outlet_report_is_not_the_document(corpus):
+    doc, attrs = corpus["001"]
+    lead = _with(attrs, "A recent New York Times report", doc)
+    assert ("The New York Times", "reveals") in _pairs(lead)
+    assert ("The New York Times", "based on") not in _pairs(lead)
+
+
+def test_attribution_several_sources_in_one_sentence(nlp):
+    doc = nlp(
+        "The document, cited by the NYT, was first obtained by Ares Leaks, a cybercrime "
+        "group, but did not say how it did so."
+    )
+    got = [(a.source, a.cue, a.source_kind) for a in extract_attributions(doc)]
+    assert got == [
+        ("the document", "cited", "document"),
+        ("The New York Times", "cited by", "outlet"),
+        ("Ares Leaks", "obtained by", "group"),
+    ]
+
+
+def test_attribution_content_is_the_clause(nlp):
+    doc = nlp(
+        "Citing intelligence officers, the NYT reported that Beijing is spying on "
+        "Moscow’s military operations in Ukraine."
+    )
+    attrs = extract_attributions(doc, article="x")
+    nyt = next(a for a in attrs if a.source == "The New York Times")
+    assert doc.text[nyt.content_start : nyt.content_end].startswith("that Beijing is spying")
+    citing = next(a for a in attrs if a.cue == "Citing")
+    assert citing.mention == "intelligence officers"
+    assert doc.text[citing.content_start : citing.content_end].startswith("the NYT reported")
+    assert all(a.article == "x" for a in attrs)
+
+
+def test_attribution_abstract_subject_of_weak_cue_is_no_source(corpus):
+    doc, attrs = corpus["001"]
+    phrase = "This detailed view from Moscow's counterintelligence circles highlights"
+    assert _with(attrs, phrase, doc) == []
+
+
+def test_attribution_cue_offsets_point_at_the_cue(nlp):
+    doc = nlp("The memo, The New York Times reports, brands China as “the enemy”.")
+    spans = find_attribution_spans(doc)
+    assert [
+        doc.text[s.cue_start : s.cue_end] for s in spans if s.attribution.source_kind == "outlet"
+    ] == ["reports"]
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("NYT", ("The New York Times", "outlet")),
+        ("the NYT", ("The New York Times", "outlet")),
+        ("New York Times", ("The New York Times", "outlet")),
+        ("The New York Times", ("The New York Times", "outlet")),
+        ("A recent New York Times report", ("The New York Times", "outlet")),
+        ("the Associated Press", ("Associated Press", "outlet")),
+        ("AP", ("Associated Press", "outlet")),
+        ("WaPo", ("The Washington Post", "outlet")),
+        ("RIA Novosti", ("RIA Novosti", "outlet")),
+        (
+            "Andrei Soldatov, an expert on Russia’s intelligence services",
+            ("Andrei Soldatov", "person"),
+        ),
+        ("Former CIA officer Paul Kolbe", ("Paul Kolbe", "person")),
+        ("the cybercrime group Ares Leaks", ("Ares Leaks", "group")),
+        ("Ares Leaks, a cybercrime group", ("Ares Leaks", "group")),
+        ("the FSB", ("FSB", "organisation")),
+        ("the Kremlin", ("Kremlin", "organisation")),
+        ("Russia’s Federal Security Service", ("FSB", "organisation")),
+        ("the eight-page FSB report", ("FSB document", "document")),
+        ("the memo", ("the document", "document")),
+    ],
+)
+def test_attribution_canonical_source(mention, expected):
+    assert canonical_source(mention) == expected
+
+
+def test_attribution_canonical_source_keeps_reporter_a_person():
+    assert canonical_source("Jane Doe, a New York Times reporter", entity_label="PERSON") == (
+        "Jane Doe",
+        "person",
+    )
+
+
+def test_attribution_document_naming_is_deterministic():
+    assert document_name("an eight-page internal FSB planning document") == "FSB document"
+    assert document_name("A leaked memo believed to be from the FSB") == "FSB document"
+    assert document_name("The internal document from the Federal Security Service (FSB)") == (
+        "FSB document"
+    )
+    assert same_document("the FSB memo", "an eight-page internal FSB planning document")
+    assert not same_document("the memo", "the directive")
+    assert not same_document("the FSB memo", "a CIA cable")
+
+
+def test_attribution_polnear_sentence(nlp):
+    root = shared_data("polnear")
+    text_path = root / "dev" / "text" / "nyt_2016-09-12_visa-program-up-for-renewal-amid.txt"
+    if not text_path.exists():
+        pytest.skip(f"{text_path} is absent")
+    text = text_path.read_text(encoding="utf-8")
+    doc = nlp(text)
+    attrs = extract_attributions(doc)
+    # Gold: Source 1526-1553 "Federal and state officials", Cue 1554-1558 "said".
+    assert text[1526:1553] == "Federal and state officials"
+    assert any(a.start < 1553 and a.end > 1526 and a.cue == "said" for a in attrs)

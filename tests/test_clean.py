@@ -1,0 +1,232 @@
+"""Tests for stemma.clean: page furniture goes, every sentence of reporting stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from stemma.clean import (
+    ADVERTISEMENT,
+    COMMENTS,
+    NAVIGATION,
+    ORIGINAL_LINK,
+    PROMO,
+    PROMO_INLINE,
+    RELATED,
+    SHARE,
+    clean,
+)
+
+# The lines of the example corpus that are not the article's own text, per file.
+BOILERPLATE = {
+    "000_3c45b8d28d6be2d7.txt": set(),
+    "001_1da184889dc0a294.txt": {
+        "Discover the latest Business News, Sensex, and Nifty updates. Obtain Personal Finance "
+        "insights, tax queries, and expert opinions on Moneycontrol or download the "
+        "Moneycontrol App to stay updated!",
+        "Find the best of Al News in one place, specially curated for you every weekend.",
+        "Stay on top of the latest tech trends and biggest startup news.",
+    },
+    "002_a0c40a7f595994d5.txt": set(),
+    "003_90f4051510850127.txt": {"- Get link", "- X", "- Other Apps", "Comments", "ReplyDelete"},
+    "004_2ce7c95e2a32e4ab.txt": {"Read the original article here"},
+}
+# 003's reader comment: it follows "Comments", so it goes with the section.
+COMMENT_003 = "This has been known for at least 25 years that I know of"
+
+# Real sentences of reporting from the corpus, used around invented furniture.
+REPORT_1 = (
+    "A leaked memo believed to be from the FSB appears to show deep distrust and anger "
+    "growing within the ranks of Russia’s intelligence community."
+)
+REPORT_2 = (
+    "The Soviet Union heavily explored the potential of ekranoplans, particularly during "
+    "the Cold War."
+)
+REPORT_3 = (
+    "Citing intelligence officers, the NYT reported that Beijing is spying on Moscow’s "
+    "military operations in Ukraine to gather more information on Western weapons and warfare."
+)
+
+
+def _reporting_lines(name: str, text: str) -> list[str]:
+    lines = [ln.rstrip() for ln in text.split("\n") if ln.strip()]
+    return [
+        ln for ln in lines
+        if ln not in BOILERPLATE[name] and not ln.startswith(COMMENT_003)
+    ]
+
+
+def test_clean_keeps_every_reporting_line_of_corpus_byte_identical(example_texts):
+    for name, text in example_texts.items():
+        cleaned, _ = clean(text)
+        assert cleaned.split("\n") == _reporting_lines(name, text), name
+
+
+def test_clean_keeps_every_sentence_of_reporting(example_texts, nlp):
+    for name, text in example_texts.items():
+        cleaned, removed = clean(text)
+        reporting = "\n".join(_reporting_lines(name, text))
+        expected = {s.text.strip() for s in nlp(reporting).sents}
+        kept = {s.text.strip() for s in nlp(cleaned).sents}
+        assert expected == kept, name
+        for span in removed:
+            assert not any(sentence in span.text for sentence in expected if len(sentence) > 30)
+
+
+def test_clean_removes_all_three_share_groups_of_003(example_texts):
+    text = example_texts["003_90f4051510850127.txt"]
+    cleaned, removed = clean(text)
+    assert "Get link" not in cleaned and "Other Apps" not in cleaned
+    assert "\n- X" not in cleaned and not cleaned.startswith("- X")
+    share = [r for r in removed if r.reason == SHARE]
+    assert sum(r.text.count("- Get link") for r in share) == 3
+    assert sum(r.text.count("- Other Apps") for r in share) == 3
+
+
+def test_clean_removes_comment_section_of_003_and_everything_after(example_texts):
+    text = example_texts["003_90f4051510850127.txt"]
+    cleaned, removed = clean(text)
+    assert COMMENT_003 not in cleaned
+    assert "ReplyDelete" not in cleaned
+    assert cleaned.endswith("growing mistrust behind the scenes.")
+    comments = [r for r in removed if r.reason == COMMENTS]
+    assert len(comments) == 1
+    assert comments[0].text.startswith("Comments\n" + COMMENT_003)
+    assert comments[0].text.endswith("ReplyDelete")
+    assert comments[0].end == len(text.rstrip())
+
+
+def test_clean_removes_the_three_promotional_lines_of_001(example_texts):
+    text = example_texts["001_1da184889dc0a294.txt"]
+    cleaned, removed = clean(text)
+    assert [r.reason for r in removed] == [PROMO]
+    assert removed[0].text.split("\n") == [
+        line for line in text.split("\n") if line in BOILERPLATE["001_1da184889dc0a294.txt"]
+    ]
+    assert cleaned.endswith("relationships in modern history.")
+    assert "Moneycontrol" not in cleaned and "curated for you" not in cleaned
+
+
+def test_clean_removes_read_the_original_article_line_of_004(example_texts):
+    text = example_texts["004_2ce7c95e2a32e4ab.txt"]
+    cleaned, removed = clean(text)
+    assert "Read the original article here" not in cleaned
+    assert [(r.reason, r.text) for r in removed] == [
+        (ORIGINAL_LINK, "Read the original article here")
+    ]
+
+
+def test_clean_leaves_articles_without_furniture_untouched(example_texts):
+    for name in ("000_3c45b8d28d6be2d7.txt", "002_a0c40a7f595994d5.txt"):
+        text = example_texts[name]
+        assert clean(text) == (text.rstrip("\n"), ())
+
+
+def test_clean_removed_offsets_point_into_the_input(example_texts):
+    for text in example_texts.values():
+        _, removed = clean(text)
+        for span in removed:
+            assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share", "Tweet", "Facebook", "WhatsApp", "Email", "Print", "Copy link",
+        "- Share on Facebook", "Share | Tweet | Email", "* Twitter", "• LinkedIn",
+    ],
+)
+def test_clean_removes_invented_share_lines(line):
+    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_2}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert [(r.reason, r.text) for r in removed] == [(SHARE, line)]
+
+
+@pytest.mark.parametrize(
+    "line", ["Skip to main content", "Home > World > Europe", "Home | News | Politics",
+             "Related articles", "Back to top"]
+)
+def test_clean_removes_invented_navigation_lines(line):
+    cleaned, removed = clean(f"{line}\n{REPORT_1}\n{REPORT_2}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert [r.reason for r in removed] == [NAVIGATION]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("ADVERTISEMENT", ADVERTISEMENT),
+        ("Story continues below advertisement", ADVERTISEMENT),
+        ("Click here to read more", ORIGINAL_LINK),
+        ("This article was originally published on The Conversation.", ORIGINAL_LINK),
+        ("Also read: Putin and Xi sign joint declaration", RELATED),
+        ("READ MORE: China plague outbreak confirmed in Beijing", RELATED),
+        ("CLICK HERE TO GET THE FOX NEWS APP", PROMO_INLINE),
+    ],
+)
+def test_clean_removes_invented_inline_furniture(line, reason):
+    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_2}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert [r.reason for r in removed] == [reason]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Subscribe to our newsletter for the latest updates.",
+        "Follow us on Twitter, Facebook and Telegram.",
+        "Catch all the Business News, Market News and Breaking News Events on Live Mint. "
+        "Download The Mint News App to get Daily Market Updates.",
+        "Get the best of our journalism delivered to your inbox every morning.",
+        "© 2025 Example Media Ltd. All rights reserved.",
+    ],
+)
+def test_clean_removes_invented_promotional_footers(footer):
+    cleaned, removed = clean(f"{REPORT_1}\n{REPORT_2}\n{footer}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert [r.text for r in removed] == [footer]
+
+
+@pytest.mark.parametrize(
+    "opener", ["Comments", "12 Comments", "Leave a comment", "Post a Comment", "Comments (3)"]
+)
+def test_clean_removes_invented_comment_sections(opener):
+    text = f"{REPORT_1}\n{REPORT_2}\n{opener}\nGreat article, thanks!\nReply\n{REPORT_3}"
+    cleaned, removed = clean(text)
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert [r.reason for r in removed] == [COMMENTS]
+    assert removed[0].text.endswith(REPORT_3)
+
+
+def test_clean_keeps_promotional_wording_in_the_middle_of_reporting():
+    promo_like = "Stay on top of the latest tech trends and biggest startup news."
+    text = f"{REPORT_1}\n{promo_like}\n{REPORT_2}"
+    assert clean(text) == (text, ())
+
+
+def test_clean_keeps_a_last_paragraph_of_reporting_that_mentions_subscribing():
+    last = "Moscow does not subscribe to the view that Beijing is an ally, the document said."
+    text = f"{REPORT_1}\n{last}"
+    assert clean(text) == (text, ())
+
+
+def test_clean_keeps_sentences_that_merely_contain_furniture_words():
+    lines = [
+        "Comments by the Kremlin on the memo were not immediately available.",
+        "Share prices of Chinese defence firms rose after the report.",
+        "The FSB told officers to email their findings to Moscow.",
+    ]
+    text = "\n".join([REPORT_1, *lines, REPORT_2])
+    assert clean(text) == (text, ())
+
+
+def test_clean_does_not_wipe_text_that_starts_with_a_comment_word():
+    text = f"Comments\n{REPORT_1}"
+    cleaned, _ = clean(text)
+    assert REPORT_1 in cleaned
+
+
+def test_clean_normalises_blank_lines_and_line_ends():
+    cleaned, removed = clean(f"{REPORT_1}\r\n\r\n\n  \n{REPORT_2}  \n\n")
+    assert cleaned == f"{REPORT_1}\n{REPORT_2}"
+    assert removed == ()

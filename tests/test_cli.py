@@ -1,0 +1,94 @@
+"""The command line: outputs, --json, --quiet and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stemma.cli import EXIT_NOTHING_READ, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
+
+from .conftest import EXAMPLES
+
+pytestmark = pytest.mark.slow
+
+runner = CliRunner()
+
+
+def test_cli_analyze_json_summary_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["analyze", str(EXAMPLES), "--out", str(out), "--db", str(tmp_path / "s.duckdb"), "--json"],
+    )
+    assert result.exit_code == EXIT_OK, result.output
+    summary = json.loads(result.stdout)
+    assert summary["articles"] == 5 and summary["annotated"] == 5
+    assert sorted(Path(p).name for p in summary["reports"]) == [
+        "report.html",
+        "report.json",
+        "report.md",
+    ]
+    assert "Khordokovsky" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_cli_bad_file_is_named_and_skipped_exit_1(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES, corpus)
+    (corpus / "broken.jsonl").write_text(
+        '{"text": "The FSB memo calls China the enemy, The New York Times reports."}\n'
+        '{"text": "unterminated\n',
+        encoding="utf-8",
+    )
+    (corpus / "empty.txt").write_text("   \n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["analyze", str(corpus), "--out", str(tmp_path / "o"), "--db", str(tmp_path / "d")],
+    )
+    assert result.exit_code == EXIT_SOME_FAILED
+    assert "broken.jsonl:2" in result.stderr
+    assert "empty.txt" in result.stderr
+    # The good line of the JSONL file and the five articles are all analysed.
+    assert "6 articles" in result.stdout
+
+
+def test_cli_quiet_prints_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(EXAMPLES / "002_a0c40a7f595994d5.txt"),
+            "--out",
+            str(tmp_path / "o"),
+            "--db",
+            str(tmp_path / "d"),
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == EXIT_OK
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_cli_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(tmp_path / "nope"), "--db", str(tmp_path / "d")])
+    assert result.exit_code == EXIT_USAGE
+    assert "no such file or folder" in result.stderr
+
+
+def test_cli_nothing_readable_exit_3(tmp_path: Path) -> None:
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    result = runner.invoke(
+        app,
+        ["analyze", str(tmp_path / "bin.txt"), "--out", str(tmp_path / "o"), "--db", str(tmp_path / "d")],
+    )
+    assert result.exit_code == EXIT_NOTHING_READ
+    assert "bin.txt" in result.stderr
+
+
+def test_cli_schema_is_json() -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["title"] == "stemma report"

@@ -1,0 +1,176 @@
+"""End to end on the example corpus: the facts the brief must show (issue 2)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import stemma
+from stemma.report import schema
+
+from .conftest import EXAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[stemma.Analysis, Path]:
+    out = tmp_path_factory.mktemp("out")
+    result = stemma.analyze([EXAMPLES], db=out / "stemma.duckdb", out=out, progress=False)
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def report(run: tuple[stemma.Analysis, Path]) -> dict:
+    return json.loads((run[1] / "report.json").read_text(encoding="utf-8"))
+
+
+def by_file(report: dict) -> dict[str, str]:
+    """File name prefix (000..004) → article id."""
+    return {Path(a["path"]).name[:3]: a["id"] for a in report["articles"]}
+
+
+def test_e2e_report_matches_schema(report: dict) -> None:
+    jsonschema.validate(report, schema())
+    assert report["summary"]["articles"] == 5
+    assert report["summary"]["problems"] == []
+
+
+def test_e2e_articles_have_stable_ids_and_no_invented_metadata(report: dict) -> None:
+    ids = [a["id"] for a in report["articles"]]
+    assert len(set(ids)) == 5
+    assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
+    for a in report["articles"]:
+        assert a["language"] == "en"
+        assert a["published"] is None  # plain text files carry no date
+    outlets = {Path(a["path"]).name[:3]: a["outlet"] for a in report["articles"]}
+    # Only 001 names its site (the Moneycontrol footer); the rest stay unknown.
+    assert outlets["001"] == "Moneycontrol"
+    assert {k: v for k, v in outlets.items() if k != "001"} == dict.fromkeys(
+        ["000", "002", "003", "004"]
+    )
+
+
+def test_e2e_new_york_times_is_the_source_four_articles_cite(report: dict) -> None:
+    ids = by_file(report)
+    nyt = next(s for s in report["sources"] if s["name"] == "The New York Times")
+    assert nyt["kind"] == "outlet"
+    assert set(nyt["cited_by"]) == {ids["000"], ids["001"], ids["002"], ids["003"]}
+
+
+def test_e2e_ares_leaks_obtained_the_document(report: dict) -> None:
+    ids = by_file(report)
+    ares = next(s for s in report["sources"] if s["name"] == "Ares Leaks")
+    assert set(ares["cited_by"]) == {ids["001"], ids["002"]}
+    assert all("obtained" in m["cue"] for m in ares["mentions"])
+
+
+def test_e2e_document_is_one_source_across_articles(report: dict) -> None:
+    docs = [s for s in report["sources"] if s["kind"] == "document"]
+    assert docs, "no document source found"
+    # The leaked FSB document is cited by most articles under one canonical name.
+    assert len(docs[0]["cited_by"]) >= 4
+
+
+@pytest.mark.parametrize(
+    ("speaker", "fragment", "file"),
+    [
+        ("Khordokovsky", "slow drift into the role of junior partner", "000"),
+        ("Khordokovsky", "quiet colonisation", "000"),
+        ("Soldatov", "You have the political leadership", "001"),
+        ("Gabuev", "go much deeper into this Chinese embrace", "001"),
+        ("Kolbe", "scratch very deep", "003"),
+    ],
+)
+def test_e2e_quotes_have_the_right_speakers(
+    report: dict, speaker: str, fragment: str, file: str
+) -> None:
+    ids = by_file(report)
+    matches = [q for q in report["quotes"] if fragment in q["text"]]
+    assert matches, f"no quote containing {fragment!r}"
+    assert all(speaker in (q["speaker"] or "") for q in matches)
+    assert all(q["article"] == ids[file] for q in matches)
+
+
+def test_e2e_keeps_the_texts_spelling_of_names(report: dict) -> None:
+    speakers = " ".join(q["speaker"] or "" for q in report["quotes"])
+    assert "Khordokovsky" in speakers
+    assert "Khodorkovsky" not in json.dumps(report)
+
+
+def test_e2e_aggregator_speculation_is_opinion(report: dict) -> None:
+    [s] = [
+        s
+        for s in report["sentences"]
+        if s["text"].startswith("The supposed leak might be a strategic move")
+    ]
+    assert s["kind"] == "opinion"
+
+
+def test_e2e_boilerplate_removed_with_reasons(report: dict) -> None:
+    ids = by_file(report)
+    removed = {a["id"]: a["removed"] for a in report["articles"]}
+    blog = " ".join(r["text"] for r in removed[ids["003"]])
+    assert blog.count("Get link") == 3
+    assert "ReplyDelete" in blog
+    assert "kick a dog while he's down" in blog  # the reader comment
+    assert "Discover the latest Business News" in " ".join(r["text"] for r in removed[ids["001"]])
+    assert "Stay on top of the latest tech trends" in " ".join(
+        r["text"] for r in removed[ids["001"]]
+    )
+    assert any("Read the original article here" in r["text"] for r in removed[ids["004"]])
+    assert all(r["reason"] for rs in removed.values() for r in rs)
+
+
+def test_e2e_no_reporting_sentence_removed(report: dict, example_texts: dict[str, str]) -> None:
+    removed_text = " ".join(r["text"] for a in report["articles"] for r in a["removed"])
+    # Every removed span is boilerplate: none names the story's actors or sources.
+    for word in ("FSB", "Putin", "New York Times", "document", "memo", "Ares Leaks"):
+        assert word not in removed_text
+    # And every line of the articles is either kept or removed, never lost.
+    kept = " ".join(s["text"] for s in report["sentences"])
+    for text in example_texts.values():
+        for line in text.splitlines():
+            first = line.split(". ")[0].strip()
+            if len(first.split()) > 6 and first not in removed_text:
+                assert first in kept, f"line lost by cleaning: {line[:80]!r}"
+
+
+def test_e2e_html_brief_is_self_contained(run: tuple[stemma.Analysis, Path]) -> None:
+    html = (run[1] / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "Khordokovsky" in html and "Ares Leaks" in html
+
+
+def test_e2e_api_returns_pandas_tables(run: tuple[stemma.Analysis, Path]) -> None:
+    result = run[0]
+    assert len(result.articles) == 5
+    assert {"speaker", "text", "article"} <= set(result.quotes.columns)
+    assert (result.sentences["kind"] == "opinion").any()
+
+
+def test_e2e_second_run_does_no_new_work(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(EXAMPLES, corpus)
+    extra = corpus / "000_3c45b8d28d6be2d7.txt"
+    held_back = extra.read_text(encoding="utf-8")
+    extra.unlink()
+    first = stemma.analyze([corpus], db=db, progress=False)
+    assert (first.summary.annotated, first.summary.cached) == (4, 0)
+    again = stemma.analyze([corpus], db=db, progress=False)
+    assert (again.summary.annotated, again.summary.cached) == (0, 4)
+    extra.write_text(held_back, encoding="utf-8")
+    grown = stemma.analyze([corpus], db=db, progress=False)
+    assert (grown.summary.annotated, grown.summary.cached) == (1, 4)
+    added = set(grown.articles["id"]) - set(first.articles["id"])
+    assert len(added) == 1
+    old_quotes = grown.quotes[~grown.quotes["article"].isin(added)]
+    assert len(old_quotes) == len(first.quotes)
+    assert (grown.quotes["article"].isin(added)).sum() >= 2  # Khordokovsky's quote

@@ -1,0 +1,450 @@
+"""Tests for stemma.ingest: every format, every bad input, metadata never invented."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from stemma.ingest import (
+    HEADLINE_REASON,
+    detect_language,
+    load,
+    outlet_from_url,
+    text_id,
+)
+from stemma.model import Article, Problem
+
+from .conftest import EXAMPLES
+
+NAMES = sorted(p.name for p in EXAMPLES.glob("*.txt"))
+
+# A Russian news paragraph (the corpus story, as Russian outlets told it).
+RUSSIAN = (
+    "Федеральная служба безопасности России называет Китай «противником» во внутреннем "
+    "документе, который получила газета The New York Times.\n"
+    "По данным документа, китайские спецслужбы пытаются вербовать российских учёных и "
+    "военных, а также собирают сведения о боевых действиях на Украине.\n"
+)
+
+
+def _paragraphs(example_texts: dict[str, str], name: str) -> list[str]:
+    return [line for line in example_texts[name].split("\n") if line.strip()]
+
+
+def _only(items: list[Article | Problem]) -> Article:
+    assert len(items) == 1, items
+    assert isinstance(items[0], Article), items[0]
+    return items[0]
+
+
+def _html_page(paragraphs: list[str], *, charset: str = "utf-8", comment: str = "") -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="{charset}">
+<title>Leaked FSB memo shows distrust of China | Example News</title>
+<meta property="og:title" content="Leaked FSB memo shows distrust of China">
+<meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="2025-06-08T09:30:00+00:00">
+<meta name="author" content="Jane Doe">
+<link rel="canonical" href="https://www.example-news.com/world/fsb-memo-china">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<article><h1>Leaked FSB memo shows distrust of China</h1>
+{body}
+</article>
+<section id="comments" class="comments"><h3>Comments</h3><p>{comment}</p></section>
+<footer>© 2025 Example News. All rights reserved.</footer>
+</body></html>"""
+
+
+# ---------------------------------------------------------------- text files
+
+
+def test_ingest_loads_example_folder_in_sorted_order(example_texts):
+    items = list(load([EXAMPLES]))
+    assert all(isinstance(a, Article) for a in items)
+    articles = [a for a in items if isinstance(a, Article)]
+    assert [Path(a.path).name for a in articles] == NAMES
+    for article in articles:
+        raw = example_texts[Path(article.path).name]
+        assert article.raw_text == raw
+        assert article.id == text_id(raw)
+        assert article.source_format == "text"
+        assert article.language == "en"
+        assert article.title is None
+        assert article.published is None and article.url is None and article.author is None
+    assert len({a.id for a in articles}) == 5
+
+
+def test_ingest_outlet_only_from_001s_footer():
+    articles = {Path(a.path).name: a for a in load([EXAMPLES]) if isinstance(a, Article)}
+    outlets = {name: (a.outlet, a.outlet_evidence) for name, a in articles.items()}
+    assert outlets.pop("001_1da184889dc0a294.txt") == ("Moneycontrol", "footer")
+    assert set(outlets.values()) == {(None, None)}
+
+
+def test_ingest_cleans_003_and_keeps_raw_text(example_texts):
+    name = "003_90f4051510850127.txt"
+    article = _only(list(load([EXAMPLES / name])))
+    assert article.text.startswith("A leaked intelligence memo suggests")
+    assert "Get link" not in article.text and "ReplyDelete" not in article.text
+    assert "Get link" in article.raw_text
+    for span in article.removed:
+        assert article.raw_text[span.start : span.end] == span.text
+
+
+def test_ingest_id_is_hash_of_normalised_text_before_cleaning():
+    assert text_id("Putin  and Xi\n signed ") == text_id("Putin and Xi signed")
+    assert text_id("ﬁle") == text_id("file")  # NFKC folds the ligature
+    assert text_id("Putin and Xi signed") != text_id("Putin and Xi sign")
+    assert len(text_id("x")) == 16
+
+
+def test_ingest_text_headline_becomes_title_and_leaves_text(tmp_path, example_texts):
+    body = "\n".join(_paragraphs(example_texts, "002_a0c40a7f595994d5.txt"))
+    headline = "Russia’s FSB calls China ‘the enemy’ in leaked document"
+    (tmp_path / "a.txt").write_text(f"{headline}\n\n{body}\n", encoding="utf-8")
+    article = _only(list(load([tmp_path / "a.txt"])))
+    assert article.title == headline
+    assert article.text == body
+    assert [(r.reason, r.start, r.text) for r in article.removed] == [
+        (HEADLINE_REASON, 0, headline)
+    ]
+
+
+def test_ingest_markdown_heading_becomes_title(tmp_path, example_texts):
+    body = "\n".join(_paragraphs(example_texts, "000_3c45b8d28d6be2d7.txt"))
+    (tmp_path / "a.md").write_text(f"# FSB memo brands China an enemy\n\n{body}\n", "utf-8")
+    article = _only(list(load([tmp_path / "a.md"])))
+    assert article.title == "FSB memo brands China an enemy"
+    assert article.text == body
+
+
+def test_ingest_first_sentence_is_not_taken_for_a_headline(tmp_path):
+    text = "The memo was leaked.\nIt names China as the enemy of Russia."
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    article = _only(list(load([tmp_path / "a.txt"])))
+    assert article.title is None
+    assert article.text == text
+
+
+def test_ingest_reads_cp1251_russian_text(tmp_path):
+    (tmp_path / "ru.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    article = _only(list(load([tmp_path / "ru.txt"])))
+    assert article.text == RUSSIAN.strip()
+    assert article.language == "ru"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_ingest_reads_text_with_byte_order_mark(tmp_path, example_texts, encoding):
+    text = example_texts["002_a0c40a7f595994d5.txt"]
+    (tmp_path / "bom.txt").write_bytes(text.encode(encoding))
+    article = _only(list(load([tmp_path / "bom.txt"])))
+    assert article.raw_text == text
+
+
+def test_ingest_reads_stdin_as_one_article(example_texts):
+    text = example_texts["004_2ce7c95e2a32e4ab.txt"]
+    article = _only(list(load(["-"], stdin=io.StringIO(text))))
+    assert article.path == "<stdin>"
+    assert article.source_format == "stdin"
+    assert "Read the original article here" not in article.text
+
+
+def test_ingest_skips_hidden_files_and_folders(tmp_path, example_texts):
+    text = example_texts["000_3c45b8d28d6be2d7.txt"]
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "a.txt").write_text(text, "utf-8")
+    (tmp_path / ".b.txt").write_text(text, "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(text, "utf-8")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert [a.path for a in load([tmp_path])] == [str(tmp_path / "sub" / "c.txt")]
+
+
+# ---------------------------------------------------------------- bad inputs
+
+
+def test_ingest_bad_file_in_the_middle_does_not_stop_the_others(tmp_path, example_texts):
+    (tmp_path / "a.txt").write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")
+    (tmp_path / "b.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00")
+    (tmp_path / "c.txt").write_text(example_texts["002_a0c40a7f595994d5.txt"], "utf-8")
+    items = list(load([tmp_path]))
+    assert [type(i).__name__ for i in items] == ["Article", "Problem", "Article"]
+    problem = items[1]
+    assert isinstance(problem, Problem)
+    assert problem.path == str(tmp_path / "b.txt")
+    assert "binary" in problem.reason
+    assert str(problem).startswith(str(tmp_path / "b.txt") + ": ")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"  \n\t\n", "empty file"), (b"\x00\x01\x02abc", "binary")],
+)
+def test_ingest_empty_and_binary_files_are_problems(tmp_path, content, reason):
+    (tmp_path / "bad.txt").write_bytes(content)
+    [problem] = list(load([tmp_path / "bad.txt"]))
+    assert isinstance(problem, Problem)
+    assert reason in problem.reason
+
+
+def test_ingest_too_large_file_is_a_problem(tmp_path, example_texts):
+    (tmp_path / "big.txt").write_text(example_texts["001_1da184889dc0a294.txt"], "utf-8")
+    [problem] = list(load([tmp_path / "big.txt"], max_bytes=1000))
+    assert isinstance(problem, Problem)
+    assert problem.reason.startswith("file too large")
+    assert "1000" in problem.reason
+
+
+def test_ingest_unreadable_file_is_a_problem(tmp_path, example_texts, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # chmod 000 does not stop root, so the refusal is simulated where it happens.
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    [problem] = list(load([path]))
+    assert problem == Problem(str(path), "unreadable: permission denied")
+
+
+def test_ingest_missing_path_is_a_problem(tmp_path):
+    [problem] = list(load([tmp_path / "nope.txt"]))
+    assert problem == Problem(str(tmp_path / "nope.txt"), "no such file or directory")
+
+
+def test_ingest_file_of_only_boilerplate_is_a_problem(tmp_path):
+    (tmp_path / "a.txt").write_text("- Get link\n- X\n- Other Apps\n", "utf-8")
+    [problem] = list(load([tmp_path / "a.txt"]))
+    assert isinstance(problem, Problem)
+    assert "no article text" in problem.reason
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_ingest_html_extracts_text_and_metadata(tmp_path, example_texts):
+    paragraphs = _paragraphs(example_texts, "002_a0c40a7f595994d5.txt")
+    comment = "This has been known for at least 25 years that I know of, it is nothing new."
+    (tmp_path / "page.html").write_text(_html_page(paragraphs, comment=comment), "utf-8")
+    article = _only(list(load([tmp_path / "page.html"])))
+    assert article.source_format == "html"
+    assert article.text == "\n".join(paragraphs)
+    assert comment not in article.raw_text
+    assert article.title == "Leaked FSB memo shows distrust of China"
+    assert (article.outlet, article.outlet_evidence) == ("Example News", "metadata")
+    assert article.published == "2025-06-08"
+    assert article.url == "https://www.example-news.com/world/fsb-memo-china"
+    assert article.author == "Jane Doe"
+    assert article.language == "en"
+
+
+def test_ingest_html_declared_cp1251_charset(tmp_path):
+    paragraphs = [line for line in RUSSIAN.split("\n") if line]
+    page = _html_page(paragraphs, charset="windows-1251").replace("©", "(c)")
+    (tmp_path / "ru.html").write_bytes(page.encode("cp1251"))
+    article = _only(list(load([tmp_path / "ru.html"])))
+    assert article.text == "\n".join(paragraphs)
+    assert article.language == "ru"
+
+
+def test_ingest_html_without_article_text_is_a_problem(tmp_path):
+    page = (
+        "<html><head><title>Menu</title></head>"
+        "<body><nav><a href='/'>Home</a></nav></body></html>"
+    )
+    (tmp_path / "empty.html").write_text(page, "utf-8")
+    [problem] = list(load([tmp_path / "empty.html"]))
+    assert isinstance(problem, Problem)
+    assert problem.path == str(tmp_path / "empty.html")
+    assert "no article text" in problem.reason
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_ingest_jsonl_records_problems_name_their_line(tmp_path, example_texts):
+    text_0 = example_texts["000_3c45b8d28d6be2d7.txt"]
+    page = _html_page(_paragraphs(example_texts, "002_a0c40a7f595994d5.txt"))
+    lines = [
+        json.dumps({"text": text_0, "url": "https://www.nytimes.com/2025/06/07/world/fsb.html",
+                    "published": "2025-06-07T12:00:00Z"}),
+        "{not json",
+        json.dumps({"url": "https://example.org/x", "title": "No body"}),
+        "",
+        json.dumps({"html": page, "outlet": "The Record", "title": "FSB memo"}),
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    items = list(load([tmp_path / "a.jsonl"]))
+    assert [type(i).__name__ for i in items] == ["Article", "Problem", "Problem", "Article"]
+    first, bad, empty, html = items
+    assert isinstance(first, Article) and isinstance(html, Article)
+    assert first.path == f"{tmp_path / 'a.jsonl'}:1"
+    assert (first.outlet, first.outlet_evidence) == ("nytimes.com", "url")
+    assert first.published == "2025-06-07T12:00:00+00:00"
+    assert first.source_format == "jsonl"
+    assert bad.line == 2 and bad.reason.startswith("invalid JSON: ")
+    assert str(bad).startswith(f"{tmp_path / 'a.jsonl'}:2: invalid JSON")
+    assert empty.line == 3 and "no non-empty 'text' or 'html'" in empty.reason
+    assert (html.outlet, html.outlet_evidence, html.title) == ("The Record", "metadata", "FSB memo")
+    assert html.text.startswith("While the world sees Russian President")
+    assert html.url == "https://www.example-news.com/world/fsb-memo-china"
+
+
+def test_ingest_json_list_and_single_object(tmp_path, example_texts):
+    records = [{"text": example_texts[n], "published": "June 8, 2025"} for n in NAMES[:2]]
+    (tmp_path / "list.json").write_text(json.dumps(records), "utf-8")
+    (tmp_path / "one.json").write_text(json.dumps({"text": example_texts[NAMES[2]]}), "utf-8")
+    items = list(load([tmp_path / "list.json", tmp_path / "one.json"]))
+    assert [a.path for a in items] == [
+        f"{tmp_path / 'list.json'}#1", f"{tmp_path / 'list.json'}#2", str(tmp_path / "one.json")
+    ]
+    assert all(isinstance(a, Article) for a in items)
+    assert items[0].published == "2025-06-08"  # type: ignore[union-attr]
+
+
+def test_ingest_json_unparseable_date_stays_none(tmp_path, example_texts):
+    record = {"text": example_texts[NAMES[0]], "published": "sometime last week-ish"}
+    (tmp_path / "one.json").write_text(json.dumps(record), "utf-8")
+    article = _only(list(load([tmp_path / "one.json"])))
+    assert article.published is None
+
+
+def test_ingest_invalid_json_file_is_a_problem(tmp_path):
+    (tmp_path / "bad.json").write_text('{"text": "unterminated', "utf-8")
+    [problem] = list(load([tmp_path / "bad.json"]))
+    assert isinstance(problem, Problem) and problem.reason.startswith("invalid JSON")
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def test_ingest_rss_entries_become_articles(tmp_path, example_texts):
+    p = _paragraphs(example_texts, "002_a0c40a7f595994d5.txt")
+    rss = f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Example News</title><link>https://www.example-news.com/</link>
+<item><title>FSB memo calls China the enemy</title>
+<link>https://www.example-news.com/world/fsb-memo</link>
+<pubDate>Sun, 08 Jun 2025 09:30:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>{p[0]}</p><p>{p[1]}</p>]]></content:encoded></item>
+<item><title>Beijing spies on Moscow</title><link>https://www.example-news.com/world/spies</link>
+<description>{p[2]}</description></item>
+<item><title>Empty</title><link>https://www.example-news.com/empty</link></item>
+</channel></rss>"""
+    (tmp_path / "feed.rss").write_text(rss, "utf-8")
+    items = list(load([tmp_path / "feed.rss"]))
+    assert [type(i).__name__ for i in items] == ["Article", "Article", "Problem"]
+    first, second, problem = items
+    assert isinstance(first, Article) and isinstance(second, Article)
+    assert first.text == f"{p[0]}\n{p[1]}"
+    assert first.title == "FSB memo calls China the enemy"
+    assert first.url == "https://www.example-news.com/world/fsb-memo"
+    assert first.published == "2025-06-08"
+    assert (first.outlet, first.outlet_evidence) == ("Example News", "metadata")
+    assert first.source_format == "feed"
+    assert first.path == f"{tmp_path / 'feed.rss'}#1"
+    assert second.text == p[2]
+    assert "entry 3" in problem.reason and "no content" in problem.reason
+
+
+def test_ingest_atom_xml_feed_is_sniffed(tmp_path, example_texts):
+    p = _paragraphs(example_texts, "000_3c45b8d28d6be2d7.txt")
+    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Daily</title>
+<entry><title>FSB brands China an enemy</title><link href="https://atom.example.com/a"/>
+<updated>2025-06-09T08:00:00Z</updated><content type="html">&lt;p&gt;{p[2]}&lt;/p&gt;</content>
+</entry></feed>"""
+    (tmp_path / "feed.xml").write_text(atom, "utf-8")
+    article = _only(list(load([tmp_path / "feed.xml"])))
+    assert article.text == p[2]
+    assert (article.outlet, article.published) == ("Atom Daily", "2025-06-09")
+
+
+def test_ingest_xml_that_is_not_a_feed_is_a_problem(tmp_path):
+    (tmp_path / "data.xml").write_text('<?xml version="1.0"?><config><a>1</a></config>', "utf-8")
+    [problem] = list(load([tmp_path / "data.xml"]))
+    assert isinstance(problem, Problem) and "not an RSS or Atom feed" in problem.reason
+
+
+# ---------------------------------------------------------------- WARC
+
+
+def _write_warc(path: Path, records: list[tuple[str, str, bytes]]) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for uri, ctype, payload in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(payload), http_headers=headers
+            )
+            writer.write_record(record)
+
+
+def test_ingest_warc_html_responses_become_articles(tmp_path, example_texts):
+    paragraphs = [line for line in RUSSIAN.split("\n") if line]
+    page = _html_page(paragraphs).replace('<meta charset="utf-8">', "")
+    page = page.replace('<meta property="og:site_name" content="Example News">', "")
+    page = page.replace(
+        '<link rel="canonical" href="https://www.example-news.com/world/fsb-memo-china">', ""
+    )
+    _write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            ("https://www.kommersant.ru/doc/1", "image/png", b"\x89PNG\r\n\x1a\n"),
+            ("https://www.kommersant.ru/doc/2", "text/html; charset=windows-1251",
+             page.replace("©", "(c)").encode("cp1251")),
+        ],
+    )
+    article = _only(list(load([tmp_path / "crawl.warc.gz"])))
+    assert article.source_format == "warc"
+    assert article.url == "https://www.kommersant.ru/doc/2"
+    assert (article.outlet, article.outlet_evidence) == ("kommersant.ru", "url")
+    assert article.text == "\n".join(paragraphs)
+    assert article.path == f"{tmp_path / 'crawl.warc.gz'}#2"
+
+
+def test_ingest_corrupt_warc_is_a_problem(tmp_path):
+    (tmp_path / "bad.warc.gz").write_bytes(gzip.compress(b"this is not a WARC record\r\n"))
+    items = list(load([tmp_path / "bad.warc.gz"]))
+    assert items and all(isinstance(i, Problem) for i in items)
+    assert "WARC" in items[0].reason  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://www.nytimes.com/2025/06/07/world/europe/russia-china-fsb.html", "nytimes.com"),
+        ("https://m.economictimes.indiatimes.com/news", "economictimes.indiatimes.com"),
+        ("http://moneycontrol.com/news/x", "moneycontrol.com"),
+        ("not a url", None),
+        (None, None),
+    ],
+)
+def test_ingest_outlet_from_url(url, host):
+    assert outlet_from_url(url) == host
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Der Inlandsgeheimdienst FSB bezeichnet China in einem internen Papier als Feind.", "de"),
+        ("Le FSB qualifie la Chine d'ennemi dans un document interne obtenu par le journal.", "fr"),
+        ("ФСБ вважає Китай ворогом, свідчить внутрішній документ, який отримала газета.", "uk"),
+        ("FSB", None),
+    ],
+)
+def test_ingest_detect_language(text, code):
+    assert detect_language(text) == code

@@ -1,0 +1,169 @@
+"""Quote and speaker extraction on real text: the example corpus and GGT sentences."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.conftest import shared_data
+
+from stemma.model import Quote
+from stemma.quotes import extract_quotes, find_quoted_spans
+
+
+def _quotes(nlp, text: str) -> list[Quote]:
+    return extract_quotes(nlp(text), article="t")
+
+
+def _example(example_texts: dict[str, str], prefix: str) -> str:
+    return next(text for name, text in example_texts.items() if name.startswith(prefix))
+
+
+def _ggt_text(article_id: str) -> str:
+    return (shared_data("gender-gap-tracker-quotes") / "rawtext" / f"{article_id}.txt").read_text(
+        encoding="utf-8"
+    )
+
+
+def _paragraph_pair(text: str, needle: str) -> str:
+    """The paragraph holding ``needle`` and the one before it."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    i = next(i for i, p in enumerate(paragraphs) if needle in p)
+    return "\n\n".join(paragraphs[max(0, i - 1) : i + 1])
+
+
+# --------------------------------------------------------------- example corpus
+
+
+def test_quotes_khordokovsky_quote_runs_over_two_paragraphs(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "000"))
+    his = [q for q in quotes if q.speaker == "Mikhail Khordokovsky"]
+    joined = " ".join(q.text for q in his)
+    assert "This is not a real alliance" in joined
+    assert "quiet colonisation" in joined
+    assert {q.cue for q in his} == {"noted"}
+
+
+def test_quotes_soldatov_and_gabuev(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "001"))
+    by_speaker = {q.speaker: q for q in quotes}
+    assert by_speaker["Andrei Soldatov"].text.startswith("You have the political leadership")
+    assert by_speaker["Andrei Soldatov"].cue == "observed"
+    assert by_speaker["Alexander Gabuev"].text.startswith("Putin believes that he can go")
+    assert by_speaker["Alexander Gabuev"].cue == "stated"
+
+
+def test_quotes_document_quoted_as_speaker(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "001"))
+    memo = [q for q in quotes if "there are, in fact, limits" in q.text]
+    assert [(q.speaker, q.cue) for q in memo] == [("the FSB memo", "confirms")]
+    # "partnership with no limits" is Putin's phrase, not the memo's words.
+    assert not any("partnership with no limits" in q.text for q in quotes)
+
+
+def test_quotes_report_said_after_paragraph_long_quote(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "002"))
+    (q,) = [q for q in quotes if q.text.startswith("Since then, according to the document")]
+    assert (q.speaker, q.cue) == ("the report", "said")
+
+
+def test_quotes_title_is_not_part_of_speaker(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "003"))
+    (q,) = [q for q in quotes if q.text.startswith("You don’t have to scratch")]
+    assert q.speaker == "Paul Kolbe"
+    assert q.cue == "commented"
+    assert q.text.endswith("China is a potential threat.")
+
+
+def test_quotes_scare_quotes_are_not_quotes(nlp, example_texts):
+    texts = [q.text for q in _quotes(nlp, _example(example_texts, "000"))]
+    assert not any(t.strip("“”. ") in {"an enemy", "the enemy", "no-limits"} for t in texts)
+    assert not any("Caspian Sea Monster" in t for t in texts)
+    assert _quotes(nlp, _example(example_texts, "004")) == []
+
+
+def test_quotes_partial_quote_governed_by_speech_verb(nlp, example_texts):
+    quotes = _quotes(nlp, _example(example_texts, "000"))
+    (q,) = [q for q in quotes if "strong internal driving force" in q.text]
+    assert q.speaker == "China’s President"
+    assert q.cue == "claimed"
+
+
+def test_quotes_offsets_point_into_doc_text(nlp, example_texts):
+    for text in example_texts.values():
+        doc = nlp(text)
+        sentences = list(doc.sents)
+        for q in extract_quotes(doc):
+            assert doc.text[q.start : q.end] == q.text
+            assert sentences[q.sentence].start_char <= q.start < sentences[q.sentence].end_char
+            if q.speaker is not None:
+                assert doc.text[q.speaker_start : q.speaker_end] == q.speaker
+
+
+# ------------------------------------------------------- Gender Gap Tracker text
+
+
+def test_quotes_said_after_speaker_with_straight_marks(nlp):
+    text = _ggt_text("5c287b841e67d78e27b4163e")
+    sentence = text[text.index('"It\'s nice to be back,"') :].split("\n")[0]
+    (q,) = _quotes(nlp, sentence)
+    assert (q.text, q.speaker, q.cue) == ("It's nice to be back,", "Karlsson", "said")
+
+
+def test_quotes_bare_surname_misparsed_before_cue(nlp):
+    text = _ggt_text("5c287b841e67d78e27b4163e")
+    sentence = text[text.index('"You can see his impact') :].split("\n")[0]
+    (q,) = _quotes(nlp, sentence)
+    assert q.speaker == "DeBoer"
+
+
+def test_quotes_pronoun_resolved_to_earlier_name(nlp):
+    passage = _paragraph_pair(_ggt_text("5c182ac21e67d78e277944ad"), "As a young person")
+    (q,) = _quotes(nlp, passage)
+    assert q.text.startswith("As a young person, I've experienced")
+    assert q.speaker == "Lonechild"
+    assert passage[q.speaker_start : q.speaker_end] == "Lonechild"
+
+
+def test_quotes_floating_quote_takes_previous_speaker(nlp):
+    passage = _paragraph_pair(_ggt_text("5c182ac21e67d78e277944ad"), "And if so, could they")
+    quotes = _quotes(nlp, "Darian Lonechild spoke.\n\n" + passage)
+    assert [q.speaker for q in quotes] == ["Darian Lonechild", "Darian Lonechild"]
+    assert quotes[1].text.startswith("And if so, could they kind of explain")
+
+
+def test_quotes_mixed_quote_widened_to_reported_clause(nlp):
+    text = _ggt_text("5c182ac21e67d78e277944ad")
+    sentence = text[text.index("She said police were responsive") :].split("\n")[0]
+    (q,) = _quotes(nlp, "Darian Lonechild is new to advocacy work. " + sentence)
+    assert q.text == 'police were responsive and "very committed" to hearing what she had to say'
+    assert q.speaker == "Darian Lonechild"
+
+
+def test_quotes_headline_in_single_marks_is_not_a_quote(nlp):
+    text = _ggt_text("5c182ac21e67d78e277944ad")
+    assert "'Life-changing and heartbreaking'." in text
+    assert _quotes(nlp, "'Life-changing and heartbreaking'.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“A.\n“B.”", ["A.", "B."]),  # continued over a paragraph break
+        ("“A.\nB said.", ["A."]),  # unclosed, not continued: ends with its line
+        ("He said ‘yes’ and it’s done.", ["yes"]),
+        ('"one," she said, "two."', ["one,", "two."]),
+    ],
+)
+def test_quotes_marks_are_paired(text, expected):
+    assert [text[s.start : s.end] for s in find_quoted_spans(text)] == expected
+
+
+def test_quotes_gold_annotation_is_found(nlp):
+    """A GGT gold quote with its annotated speaker, end to end."""
+    path = shared_data("gender-gap-tracker-quotes") / "annotations.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        row = next(json.loads(line) for line in fh if "5c287b841e67d78e27b4163e" in line)
+    gold = next(q for q in row["quotations"] if q["speaker"] == "Karlsson")
+    quotes = _quotes(nlp, _ggt_text("5c287b841e67d78e27b4163e"))
+    assert any(q.text in gold["quote"] and q.speaker == "Karlsson" for q in quotes)
