@@ -57,7 +57,9 @@ from stemma.quotes import extract_quotes  # noqa: E402
 #: GGT's quote match threshold: share of the gold quote the prediction covers.
 MATCH_THRESHOLD = 0.3
 DOUBLE_MARKS = re.compile(r"[\"“”]")
-PRONOUNS = frozenset("he she they it i we you him her them his hers".split())
+PRONOUNS = frozenset(
+    ["he", "she", "they", "it", "i", "we", "you", "him", "her", "them", "his", "hers"]
+)
 
 
 @dataclass
@@ -132,9 +134,11 @@ def load(limit: int | None) -> tuple[list[str], list[str], list[list[Gold]], int
                 span = (s, s + len(speaker))
             kind = "indirect"
             if DOUBLE_MARKS.search(needle):
-                kind = "direct" if needle[0] in "\"“" else "mixed"
+                kind = "direct" if needle[0] in '"“' else "mixed"
             gold.append(
-                Gold(at, at + len(needle), needle, speaker, span, str(q.get("reference") or ""), kind)
+                Gold(
+                    at, at + len(needle), needle, speaker, span, str(q.get("reference") or ""), kind
+                )
             )
         ids.append(row["_id"])
         texts.append(text)
@@ -157,13 +161,17 @@ def _fits_reference(pred: str, reference: str) -> bool:
 
 
 def _speaker_ok(gold: Gold, pred: Quote, *, strict: bool) -> bool:
-    if gold.speaker_span and pred.speaker_start is not None and pred.speaker_end is not None:
-        if min(gold.speaker_span[1], pred.speaker_end) > max(gold.speaker_span[0], pred.speaker_start):
-            return True
+    g, ps, pe = gold.speaker_span, pred.speaker_start, pred.speaker_end
+    if g and ps is not None and pe is not None and min(g[1], pe) > max(g[0], ps):
+        return True
     if strict:
         return False
     pronoun_or_empty = not gold.speaker or gold.speaker.lower() in PRONOUNS
-    return pronoun_or_empty and bool(pred.speaker) and _fits_reference(pred.speaker or "", gold.reference)
+    return (
+        pronoun_or_empty
+        and bool(pred.speaker)
+        and _fits_reference(pred.speaker or "", gold.reference)
+    )
 
 
 def match(golds: list[Gold], preds: list[Quote]) -> list[tuple[Gold, Quote | None]]:
@@ -186,7 +194,14 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def score(golds: list[list[Gold]], preds: list[list[Quote]], kinds: set[str]) -> dict[str, Any]:
@@ -253,7 +268,7 @@ def main() -> int:
         ],
     }
     if args.errors:
-        for i, text, gold, pred in zip(ids, texts, golds, preds, strict=True):
+        for i, gold, pred in zip(ids, golds, preds, strict=True):
             chosen = [g for g in gold if g.kind != "indirect"]
             pairs = match(chosen, pred)
             used = {id(p) for _, p in pairs if p is not None}

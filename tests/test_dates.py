@@ -64,7 +64,7 @@ def test_dates_normalise_bare_weekday_prefers_the_past() -> None:
     assert normalise_date("Friday", friday) == ("1998-11-20", "day", True)
     assert normalise_date("Thursday", friday) == ("1998-11-19", "day", True)
     assert normalise_date("last Friday", friday) == ("1998-11-13", "day", True)
-    assert normalise_date("Monday", friday, prefer="future")[0] == "1998-11-23"
+    assert normalise_date("Monday", friday, prefer="future") == ("1998-11-23", "day", True)
 
 
 def test_dates_normalise_year_less_day_takes_nearest_past_occurrence() -> None:

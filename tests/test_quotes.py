@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import shared_data
 
 from stemma.model import Quote
 from stemma.quotes import extract_quotes, find_quoted_spans
+from tests.conftest import shared_data
 
 
 def _quotes(nlp, text: str) -> list[Quote]:
@@ -113,8 +113,10 @@ def test_quotes_said_after_speaker_with_straight_marks(nlp):
 def test_quotes_bare_surname_misparsed_before_cue(nlp):
     text = _ggt_text("5c287b841e67d78e27b4163e")
     sentence = text[text.index('"You can see his impact') :].split("\n")[0]
-    (q,) = _quotes(nlp, sentence)
-    assert q.speaker == "DeBoer"
+    quotes = _quotes(nlp, sentence)
+    # The second quote follows "DeBoer said of …" without a cue of its own.
+    assert [q.speaker for q in quotes] == ["DeBoer", "DeBoer"]
+    assert quotes[1].text.startswith("You take him for granted")
 
 
 def test_quotes_pronoun_resolved_to_earlier_name(nlp):
@@ -142,8 +144,8 @@ def test_quotes_mixed_quote_widened_to_reported_clause(nlp):
 
 def test_quotes_headline_in_single_marks_is_not_a_quote(nlp):
     text = _ggt_text("5c182ac21e67d78e277944ad")
-    assert "'Life-changing and heartbreaking'." in text
-    assert _quotes(nlp, "'Life-changing and heartbreaking'.") == []
+    assert "\n'Life-changing and heartbreaking'\n" in text
+    assert _quotes(nlp, "'Life-changing and heartbreaking'") == []
 
 
 @pytest.mark.parametrize(

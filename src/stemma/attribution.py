@@ -866,7 +866,10 @@ def extract_attributions(doc: Doc, *, article: str = "") -> list[Attribution]:
     A sentence may have several attributions; they come in text order.
     Documents are named once per article (see :func:`resolve_documents`).
     """
-    return [r.attribution for r in find_attribution_spans(doc, article=article)]
+    return [
+        replace(r.attribution, cue_start=r.cue_start, cue_end=r.cue_end)
+        for r in find_attribution_spans(doc, article=article)
+    ]
 
 
 # --- documents ----------------------------------------------------------------

@@ -229,10 +229,10 @@ _SEASON = re.compile(
     rf"^(?:({_OFFSET_RE})\s+)?(spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?{_YEAR})?$"
 )
 # Expressions counted from another event, not from the article's date: "three
-# days prior", "a year earlier", "the next day", "that month", "the same week".
+# days prior", "a year earlier", "the next day", "that month", "the previous Friday".
 _EVENT_RELATIVE = re.compile(
     r"\b(?:following|previous|preceding|prior|same|that|the next|the other)\s+"
-    r"(?:day|week|weekend|month|quarter|year|decade|morning|night|evening|afternoon)\b"
+    rf"(?:day|week|weekend|month|quarter|year|decade|morning|night|evening|afternoon|{_WEEKDAY_RE})\b"
     r"|\b(?:earlier|later|before|after|prior|afterwards?|beforehand|since)$"
 )
 _ENDED = re.compile(

@@ -123,7 +123,7 @@ class TimeRef:
     start: int
     end: int
     value: str | None  # ISO 8601: "2022-02", "2023-12-01", "2023"; None if unresolved
-    granularity: str | None = None  # day | month | year | decade | None
+    granularity: str | None = None  # day|week|month|quarter|half|season|year|decade|century
     anchored: bool = False  # True when resolved relative to the article's date
 
 
@@ -165,6 +165,8 @@ class Attribution:
     source_kind: SourceKind = "other"
     content_start: int | None = None
     content_end: int | None = None
+    cue_start: int | None = None  # offsets of the cue, for highlighting
+    cue_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,3 +179,41 @@ class Annotation:
     timerefs: tuple[TimeRef, ...] = ()
     quotes: tuple[Quote, ...] = ()
     attributions: tuple[Attribution, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about the same event. ``id`` is stable: it is the id of the
+    story's first article, so adding articles later never renames a story."""
+
+    id: str
+    articles: tuple[str, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A passage two articles share (verbatim or near-verbatim)."""
+
+    a_start: int  # offsets into article a's cleaned text
+    a_end: int
+    b_start: int  # offsets into article b's cleaned text
+    b_end: int
+    similarity: float  # 1.0 = verbatim
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseEdge:
+    """Text reuse between two articles of a story.
+
+    When a direction is known, ``a`` is the earlier / original article and
+    ``b`` the one reusing its text; ``direction`` says how it was decided
+    ("published": by publication time, "attribution": b names a's outlet), or
+    is None when the pair is undirected (then a/b are in id order).
+    """
+
+    a: str
+    b: str
+    score: float  # share of the shorter article covered by shared passages, 0..1
+    passages: tuple[Passage, ...] = ()
+    direction: str | None = None

@@ -95,29 +95,130 @@ from stemma.model import Quote
 #: labelling ("brand", "dub", "label", "refer") are left out: they frame
 #: scare quotes ("brands China as “the enemy”"), not someone's words.
 SPEECH_VERBS: frozenset[str] = frozenset(
-    """
-    say tell note add observe comment state claim write explain warn argue describe
-    confirm report announce insist acknowledge admit ask reply respond answer remark
-    recall suggest declare assert maintain testify tweet post quip joke shout conclude
-    urge call deny predict stress emphasize emphasise mention reveal caution complain
-    concede contend counter retort exclaim muse wonder agree allege assure boast brag
-    cry estimate express indicate inform lament object pledge promise proclaim recount
-    reiterate repeat read speak summarise summarize vow chant blurt crow sniff stutter
-    scold echo voice rule whisper yell scream sigh laugh add acknowledge point continue
-    begin write posit question demand plead beg propose recommend conclude advise
-    """.split()
+    [
+        "say",
+        "tell",
+        "note",
+        "add",
+        "observe",
+        "comment",
+        "state",
+        "claim",
+        "write",
+        "explain",
+        "warn",
+        "argue",
+        "describe",
+        "confirm",
+        "report",
+        "announce",
+        "insist",
+        "acknowledge",
+        "admit",
+        "ask",
+        "reply",
+        "respond",
+        "answer",
+        "remark",
+        "recall",
+        "suggest",
+        "declare",
+        "assert",
+        "maintain",
+        "testify",
+        "tweet",
+        "post",
+        "quip",
+        "joke",
+        "shout",
+        "conclude",
+        "urge",
+        "call",
+        "deny",
+        "predict",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "mention",
+        "reveal",
+        "caution",
+        "complain",
+        "concede",
+        "contend",
+        "counter",
+        "retort",
+        "exclaim",
+        "muse",
+        "wonder",
+        "agree",
+        "allege",
+        "assure",
+        "boast",
+        "brag",
+        "cry",
+        "estimate",
+        "express",
+        "indicate",
+        "inform",
+        "lament",
+        "object",
+        "pledge",
+        "promise",
+        "proclaim",
+        "recount",
+        "reiterate",
+        "repeat",
+        "read",
+        "speak",
+        "summarise",
+        "summarize",
+        "vow",
+        "chant",
+        "blurt",
+        "crow",
+        "sniff",
+        "stutter",
+        "scold",
+        "echo",
+        "voice",
+        "rule",
+        "whisper",
+        "yell",
+        "scream",
+        "sigh",
+        "laugh",
+        "add",
+        "acknowledge",
+        "point",
+        "continue",
+        "begin",
+        "write",
+        "posit",
+        "question",
+        "demand",
+        "plead",
+        "beg",
+        "propose",
+        "recommend",
+        "conclude",
+        "advise",
+    ]
 )
 
 #: Cue verbs whose direct object is the addressee ("told reporters"), so an
 #: object to their right is never the speaker.
 ADDRESSEE_VERBS: frozenset[str] = frozenset(
-    "tell ask urge warn inform assure advise remind beg scold".split()
+    ["tell", "ask", "urge", "warn", "inform", "assure", "advise", "remind", "beg", "scold"]
 )
 
 #: Pronouns that can stand for a speaker, by what they may refer to.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 OTHER_PRONOUNS: frozenset[str] = frozenset({"it", "they"})
 
+#: Entity labels that never speak: a misparse made "Tuesday" the subject.
+NOT_SPEAKER_LABELS: frozenset[str] = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+)
 #: Entity labels that can speak or be quoted besides PERSON.
 SPEAKER_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "WORK_OF_ART"})
 
@@ -139,6 +240,9 @@ FLOATING_MIN_WORDS = 5
 #: verb is its first verb ancestor ("called it “a disgrace”" yes, "reports …
 #: brands China as “the enemy”" no).
 SHORT_QUOTE_WORDS = 2
+#: Relations through which a short quote may still climb past a verb to its
+#: cue: "said police were responsive and “very committed”" (conj, ccomp).
+SHORT_PATH_DEPS: frozenset[str] = frozenset({"ccomp", "conj", "acomp", "xcomp", "attr"})
 #: How far (in tokens) after a quote ending without punctuation the cue
 #: verb may stand ("“Let them eat cake” she said"); further away the words
 #: belong to the ongoing sentence, not to an attribution.
@@ -161,8 +265,14 @@ PRONOUN_RECENT_CHARS = 600
 PRONOUN_WINDOW_CHARS = 900
 #: Which gender each third-person pronoun marks.
 PRONOUN_GENDER: dict[str, str] = {
-    "he": "m", "him": "m", "his": "m", "himself": "m",
-    "she": "f", "her": "f", "hers": "f", "herself": "f",
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
 }
 
 
@@ -200,7 +310,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 def _is_opening_single(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    return (before.isspace() or before in "([—–“\"") and after.isalpha()
+    return (before.isspace() or before in '([—–“"') and after.isalpha()
 
 
 def _is_closing_single(text: str, i: int) -> bool:
@@ -268,13 +378,24 @@ def _find_single_close(text: str, start: int, stop: int) -> int | None:
 
 
 def _is_cue(tok: Token) -> bool:
-    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS or (
+    return (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS) or (
         tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
     )
 
 
 def _subject(cue: Token) -> Token | None:
     """The token naming who speaks for a cue verb, or None."""
+    subj = _raw_subject(cue)
+    if subj is None:
+        return None
+    if subj.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+        return cue.head  # "Nunes, who calls herself …": the noun the clause describes
+    if subj.ent_type_ in NOT_SPEAKER_LABELS or subj.tag_ in ("WP", "WDT"):
+        return None
+    return subj
+
+
+def _raw_subject(cue: Token) -> Token | None:
     if cue.lower_ == "according":
         for to in cue.children:
             if to.lower_ == "to":
@@ -298,10 +419,13 @@ def _subject(cue: Token) -> Token | None:
     # The parser sometimes misreads a bare name before the cue ("DeBoer said"
     # as an auxiliary): take the name next to the cue.
     for j in (cue.i - 1, cue.i + 1):
-        if 0 <= j < len(doc) and doc[j].pos_ in ("PROPN", "PRON") and doc[j].dep_ in (
-            "aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod"
+        near = doc[j] if 0 <= j < len(doc) else None
+        if (
+            near is not None
+            and (near.pos_ in ("PROPN", "PRON") or (near.text[:1].isupper() and not near.is_stop))
+            and near.dep_ in ("aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod")
         ):
-            return doc[j]
+            return near
     head = cue
     for _ in range(2):
         # "adding: …", "smiled and said": the speaker is the governing verb's subject.
@@ -431,7 +555,7 @@ def _governing_cue(ctx: _Context, span: _Span) -> tuple[Token, Token] | None:
                 continue
             if _is_cue(node) and node.lower_ != "according":
                 return node, prev
-            if short and node.pos_ in ("VERB", "AUX"):
+            if short and node.pos_ in ("VERB", "AUX") and prev.dep_ not in SHORT_PATH_DEPS:
                 break
     return None
 
@@ -496,13 +620,27 @@ def _is_subject(ent: Span) -> bool:
 
 
 def _surname_mentions(doc: Doc) -> list[Span]:
-    """Bare surnames the NER missed ("Lonechild said") of persons it found elsewhere."""
+    """Person mentions the NER missed, as possible antecedents of he/she.
+
+    Bare surnames of persons it found elsewhere ("Lonechild said"), and
+    untagged proper names that are the subject of a cue verb ("Na'moks said").
+    """
     keys = {_person_key(e) for e in doc.ents if e.label_ == "PERSON"}
-    return [
-        doc[t.i : t.i + 1]
-        for t in doc
-        if t.pos_ == "PROPN" and t.ent_type_ != "PERSON" and t.lower_ in keys
-    ]
+    out: list[Span] = []
+    for t in doc:
+        if t.pos_ != "PROPN" or t.ent_type_ == "PERSON":
+            continue
+        # The NER often tags a lone surname as ORG ("Lonechild said"); places
+        # and nationalities are never "he" or "she".
+        speaker = t.dep_ == "nsubj" and t.ent_type_ not in ("GPE", "NORP") and _is_cue(t.head)
+        if t.lower_ in keys or speaker:
+            start = t.i
+            while (
+                start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN"
+            ):
+                start -= 1
+            out.append(doc[start : t.i + 1])
+    return out
 
 
 def _genders(ctx: _Context) -> dict[str, str]:
@@ -553,9 +691,14 @@ def _resolve_pronoun(
             and not set(e.text) & set("/()")  # photo credits: "(Evan Vucci/AP"
         ]
         candidates = sorted(
-            candidates + [m for m in ctx.surname_mentions if m.end_char <= pron.idx
-                          and not ctx.quoted(m.start_char)
-                          and ctx.genders.get(_person_key(m), gender) == gender],
+            candidates
+            + [
+                m
+                for m in ctx.surname_mentions
+                if m.end_char <= pron.idx
+                and not ctx.quoted(m.start_char)
+                and ctx.genders.get(_person_key(m), gender) == gender
+            ],
             key=lambda e: e.start_char,
         )
         near = [e for e in candidates if pron.idx - e.end_char <= PRONOUN_WINDOW_CHARS]
@@ -572,7 +715,9 @@ def _resolve_pronoun(
         orgs = [
             e
             for e in ctx.doc.ents
-            if e.label_ in ("ORG", "NORP") and e.end_char <= pron.idx and not ctx.quoted(e.start_char)
+            if e.label_ in ("ORG", "NORP")
+            and e.end_char <= pron.idx
+            and not ctx.quoted(e.start_char)
         ]
         if orgs:
             e = orgs[-1]
@@ -590,7 +735,9 @@ def _speaker(
         if resolved is not None:
             return resolved
         return subj.text, subj.idx, subj.idx + len(subj)
-    return _mention(ctx, subj)
+    mention = _mention(ctx, subj)
+    # A photo credit ("(Evan Vucci/Associated Press") is no speaker.
+    return None if "/" in mention[0] else mention
 
 
 def _neighbour_cue(ctx: _Context, sent_index: int) -> Token | None:
@@ -667,12 +814,12 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
             previous = f.speaker
         previous_par = ctx.paragraph_of(f.spans[-1].open_mark)
         for piece in f.spans:
-            start, end = (f.widen if f.widen is not None else (piece.start, piece.end))
+            start, end = f.widen if f.widen is not None else (piece.start, piece.end)
             text = ctx.text[start:end]
             # Trim spaces so that offsets and text agree exactly.
-            lead = len(text) - len(text.lstrip())
-            start, end = start + lead, start + len(text.rstrip())
-            speaker, s_start, s_end = f.speaker if f.speaker is not None else (None, None, None)
+            pad = len(text) - len(text.lstrip())
+            start, end = start + pad, start + len(text.rstrip())
+            who = f.speaker
             quotes.append(
                 Quote(
                     article=article,
@@ -680,9 +827,9 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
                     text=ctx.text[start:end],
                     start=start,
                     end=end,
-                    speaker=speaker,
-                    speaker_start=s_start,
-                    speaker_end=s_end,
+                    speaker=None if who is None else who[0],
+                    speaker_start=None if who is None else who[1],
+                    speaker_end=None if who is None else who[2],
                     cue=None if f.cue is None else _cue_text(f.cue),
                 )
             )

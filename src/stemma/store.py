@@ -59,7 +59,7 @@ _DDL = {
     "attributions": """
         article VARCHAR, sentence INTEGER, source VARCHAR, mention VARCHAR,
         start INTEGER, "end" INTEGER, cue VARCHAR, source_kind VARCHAR,
-        content_start INTEGER, content_end INTEGER""",
+        content_start INTEGER, content_end INTEGER, cue_start INTEGER, cue_end INTEGER""",
     # One row per annotated article and pipeline version: the "done" marker.
     "annotated": "article VARCHAR, version VARCHAR",
     "meta": "key VARCHAR, value VARCHAR",
