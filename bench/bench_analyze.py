@@ -37,8 +37,10 @@ BENCH_SIZE = 1000
 
 def build_bench_corpus(path: Path, size: int = BENCH_SIZE) -> Path:
     """Write `size` real news articles as JSONL (ECB+ first, then WikiRef220)."""
-    sources = [DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl",
-               DATA / "wikiref220-clusters" / "wikiref220.jsonl"]
+    sources = [
+        DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl",
+        DATA / "wikiref220-clusters" / "wikiref220.jsonl",
+    ]
     missing = [s for s in sources if not s.exists()]
     if missing:
         sys.exit(f"bench corpus needs {missing[0]} (see ../shared/data/README.md)")
@@ -123,7 +125,9 @@ def main() -> None:
         for name, paths in runs:
             child = subprocess.run(
                 [sys.executable, __file__, "--child", name, *paths],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             line = child.stdout.strip().splitlines()[-1]
             results.append(json.loads(line))

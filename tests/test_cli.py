@@ -82,7 +82,14 @@ def test_cli_nothing_readable_exit_3(tmp_path: Path) -> None:
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
     result = runner.invoke(
         app,
-        ["analyze", str(tmp_path / "bin.txt"), "--out", str(tmp_path / "o"), "--db", str(tmp_path / "d")],
+        [
+            "analyze",
+            str(tmp_path / "bin.txt"),
+            "--out",
+            str(tmp_path / "o"),
+            "--db",
+            str(tmp_path / "d"),
+        ],
     )
     assert result.exit_code == EXIT_NOTHING_READ
     assert "bin.txt" in result.stderr

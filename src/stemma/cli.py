@@ -34,12 +34,8 @@ app = typer.Typer(
 )
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but fatal errors.")]
-AsJson = Annotated[
-    bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")
-]
-Db = Annotated[
-    Path, typer.Option("--db", help="The DuckDB store; re-runs only do new work.")
-]
+AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
+Db = Annotated[Path, typer.Option("--db", help="The DuckDB store; re-runs only do new work.")]
 
 
 @app.command("analyze")

@@ -164,7 +164,9 @@ def _annotate_into(store: Store, todo: list[Article], settings: Settings, bars: 
         pairs = list(
             zip(
                 chunk,
-                annotate(chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)),
+                annotate(
+                    chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)
+                ),
                 strict=True,
             )
         )
@@ -184,7 +186,7 @@ class _Bars:
 
     def advance(self, task: int, n: int = 1) -> None:
         if self.progress is not None:
-            self.progress.advance(task, n)  # type: ignore[arg-type]
+            self.progress.advance(task, n)
 
 
 @contextmanager

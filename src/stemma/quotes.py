@@ -32,12 +32,14 @@ How it works, in three passes:
    - *governed (partial) quote*: a cue verb of the same sentence is an
      ancestor of the quoted words in the dependency parse ("the memo
      confirms that “…”", "claimed relations had “…”"). A quote of one or
-     two words must hang from the cue verb itself, not through another
-     verb, so that "brands China as “the enemy”" is not a quote of
-     whoever "reports" it. When the quoted words sit inside the cue's
-     complement clause, the quote's span is widened to that whole clause,
-     because a fragment like “very committed” says nothing without it
-     (the quote's ``text`` then holds the inner marks).
+     two words may climb past another verb only through a complement or
+     conjunct (:data:`SHORT_PATH_DEPS`), and no quote climbs through an
+     adverbial or relative clause (:data:`BARRIER_DEPS`), so "While Putin
+     pursues a “partnership …”, the memo confirms …" is not the memo's.
+     When the quoted words sit inside the cue's complement clause, the
+     quote's span is widened to that whole clause, because a fragment
+     like “very committed” says nothing without it (the quote's ``text``
+     then holds the inner marks).
    - *floating quote*: no cue around it, but it reads as a sentence of its
      own (at least :data:`FLOATING_MIN_WORDS` words, opening a sentence or
      a paragraph). Its speaker is the previous quote's when that quote is
@@ -58,11 +60,14 @@ How it works, in three passes:
    - an organisation or outlet is its named entity ("The New York Times");
    - anything else is its noun chunk ("the report", "the FSB memo",
      "China’s President").
-   - a pronoun (he, she, they, it) is resolved: he/she to the nearest
-     PERSON mention before it outside quoted text (preferring the previous
-     quote's speaker when it is a person mentioned within the last
-     :data:`PRONOUN_RECENT_CHARS` characters), it/they to the previous
-     quote's speaker or the nearest organisation. The speaker is then the
+   - a pronoun (he, she, they, it) is resolved: he/she to the latest
+     person mention before it, outside quoted text, that is a main-clause
+     subject or a speaker within :data:`PRONOUN_WINDOW_CHARS` (else the
+     nearest person mention); persons the text already calls by the other
+     gender's pronoun ("Lonechild said she …") are skipped. Person mentions
+     are PERSON entities plus the bare surnames and untagged speaker names
+     the NER misses. it/they go to the previous quote's speaker or the
+     nearest organisation. The speaker is then the
      antecedent *as written there* and ``speaker_start``/``speaker_end``
      point at that antecedent, so ``doc.text[speaker_start:speaker_end] ==
      speaker`` always holds. A pronoun that cannot be resolved is kept as
@@ -215,10 +220,9 @@ ADDRESSEE_VERBS: frozenset[str] = frozenset(
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 OTHER_PRONOUNS: frozenset[str] = frozenset({"it", "they"})
 
-#: Entity labels that never speak: a misparse made "Tuesday" the subject.
-NOT_SPEAKER_LABELS: frozenset[str] = frozenset(
-    {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
-)
+#: Labels of proper names that never speak: a misparse made "Tuesday" the
+#: subject. (Common nouns keep them: "my two-year-old" is tagged DATE.)
+NOT_SPEAKER_LABELS: frozenset[str] = frozenset({"DATE", "TIME"})
 #: Entity labels that can speak or be quoted besides PERSON.
 SPEAKER_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC", "WORK_OF_ART"})
 
@@ -390,7 +394,10 @@ def _subject(cue: Token) -> Token | None:
         return None
     if subj.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
         return cue.head  # "Nunes, who calls herself …": the noun the clause describes
-    if subj.ent_type_ in NOT_SPEAKER_LABELS or subj.tag_ in ("WP", "WDT"):
+    if (subj.ent_type_ in NOT_SPEAKER_LABELS and subj.pos_ == "PROPN") or subj.tag_ in (
+        "WP",
+        "WDT",
+    ):
         return None
     return subj
 

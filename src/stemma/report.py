@@ -146,9 +146,7 @@ def _sources(tables: Tables) -> list[dict[str, Any]]:
     attrs = tables.attributions
     if not len(attrs):
         return []
-    sentence_text = {
-        (r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)
-    }
+    sentence_text = {(r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)}
     groups: dict[str, dict[str, Any]] = {}
     for r in _records(attrs):
         entry = groups.setdefault(
@@ -183,17 +181,13 @@ def _entities(entities: pd.DataFrame) -> list[dict[str, Any]]:
         entry["count"] += 1
         if r["article"] not in entry["articles"]:
             entry["articles"].append(r["article"])
-    out = [
-        {"text": spellings[key].most_common(1)[0][0], **entry} for key, entry in groups.items()
-    ]
+    out = [{"text": spellings[key].most_common(1)[0][0], **entry} for key, entry in groups.items()]
     return sorted(out, key=lambda e: (-len(e["articles"]), -e["count"], e["text"]))
 
 
 def _timeline(tables: Tables) -> list[dict[str, Any]]:
     """Dated statements, in date order; expressions that did not resolve come last."""
-    sentence_text = {
-        (r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)
-    }
+    sentence_text = {(r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)}
     rows = [
         {
             "date": r["value"],
@@ -218,9 +212,7 @@ def _label(article: dict[str, Any] | None) -> str:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts with NaN/NA turned into None (JSON has no NaN)."""
-    return [
-        {k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")
-    ]
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def _clean(value: Any) -> Any:

@@ -43,7 +43,7 @@ _DDL = {
         id VARCHAR, path VARCHAR, title VARCHAR, outlet VARCHAR, outlet_evidence VARCHAR,
         published VARCHAR, url VARCHAR, author VARCHAR, language VARCHAR,
         source_format VARCHAR, text VARCHAR, raw_text VARCHAR""",
-    "removed": "article VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, reason VARCHAR",
+    "removed": 'article VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, reason VARCHAR',
     "sentences": """
         article VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
         kind VARCHAR, hedged BOOLEAN, hedges VARCHAR, source VARCHAR""",
@@ -119,15 +119,22 @@ class Store:
 
     # -- layout ---------------------------------------------------------------
 
+    # DuckDB 2 keeps an unfetched result pending on the connection and refuses
+    # other work until it is read, so every statement below is fetched.
+
+    def _one(self, sql: str) -> tuple[Any, ...] | None:
+        rows = self.con.execute(sql).fetchall()
+        return rows[0] if rows else None
+
     def _create(self) -> None:
         for name, columns in _DDL.items():
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})")
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})").fetchall()
+        row = self._one("SELECT value FROM meta WHERE key = 'schema'")
         if row is None:
-            self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+            self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION]).fetchall()
 
     def _check_version(self) -> None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        row = self._one("SELECT value FROM meta WHERE key = 'schema'")
         if row is not None and row[0] != SCHEMA_VERSION:
             raise StoreError(
                 f"the store {self.path} has layout {row[0]}, this stemma writes layout "
@@ -141,6 +148,7 @@ class Store:
         wanted = pd.DataFrame({"id": list(dict.fromkeys(ids))})
         if wanted.empty:
             return set()
+        self.con.register("wanted", wanted)
         rows = self.con.execute(
             "SELECT DISTINCT a.article FROM annotated a JOIN wanted w ON a.article = w.id "
             "WHERE a.version = ?",
@@ -149,7 +157,7 @@ class Store:
         return {r[0] for r in rows}
 
     def article_count(self) -> int:
-        row = self.con.execute("SELECT count(*) FROM articles").fetchone()
+        row = self._one("SELECT count(*) FROM articles")
         return int(row[0]) if row else 0
 
     def tables(self, ids: Sequence[str] | None = None) -> Tables:
@@ -159,6 +167,7 @@ class Store:
             wanted = self.con.execute("SELECT id, row_number() OVER () AS ord FROM articles").df()
         else:
             wanted = pd.DataFrame({"id": list(ids), "ord": range(len(ids))})
+        self.con.register("wanted", wanted)
         for name in ("articles", "removed", *ANNOTATION_TABLES):
             key = "id" if name == "articles" else "article"
             order = {
@@ -179,7 +188,8 @@ class Store:
         if not pairs:
             return
         articles = [a for a, _ in pairs]
-        ids = pd.DataFrame({"id": [a.id for a in articles]})
+        # DuckDB reads registered pandas frames in SQL by name.
+        self.con.register("ids", pd.DataFrame({"id": [a.id for a in articles]}))
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ANNOTATION_TABLES}
         removed: list[dict[str, Any]] = []
         for article, ann in pairs:
@@ -198,17 +208,19 @@ class Store:
             ),
         }
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        for name, frame in frames.items():
+            con.register(f"new_{name}", frame)
+        con.execute("BEGIN TRANSACTION").fetchall()
         try:
             for name in frames:
                 key = "id" if name == "articles" else "article"
-                con.execute(f"DELETE FROM {name} WHERE {key} IN (SELECT id FROM ids)")
+                con.execute(f"DELETE FROM {name} WHERE {key} IN (SELECT id FROM ids)").fetchall()
             for name, frame in frames.items():
                 if not frame.empty:
-                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
-            con.execute("COMMIT")
+                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM new_{name}").fetchall()
+            con.execute("COMMIT").fetchall()
         except BaseException:
-            con.execute("ROLLBACK")
+            con.execute("ROLLBACK").fetchall()
             raise
 
 
