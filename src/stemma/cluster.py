@@ -63,7 +63,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-from stemma.model import Article, Annotation, Story
+from stemma.model import Annotation, Article, Story
 
 #: Entity labels that pin down an event: who (PERSON, ORG, NORP), where (GPE)
 #: and which named event (EVENT). DATE, CARDINAL and the like repeat across
@@ -316,10 +316,7 @@ def _scores(f: _Features, rows: np.ndarray, cols: np.ndarray, params: ClusterPar
         shared = (f.names[rows] @ f.names[cols].T).toarray()
         a = f.name_counts[rows][:, None]
         b = f.name_counts[cols][None, :]
-        if params.entity_measure == "overlap":
-            denominator = np.minimum(a, b)
-        else:
-            denominator = a + b - shared
+        denominator = np.minimum(a, b) if params.entity_measure == "overlap" else a + b - shared
         with np.errstate(divide="ignore", invalid="ignore"):
             overlap = np.where(denominator > 0, shared / denominator, 0.0)
         both_named = (a > 0) & (b > 0)
@@ -352,7 +349,9 @@ def similarity_matrix(
     """
     _check_embeddings(items, embeddings)
     everything = np.arange(len(items))
-    matrix = _scores(_features(items, embeddings, params, duplicates), everything, everything, params)
+    matrix = _scores(
+        _features(items, embeddings, params, duplicates), everything, everything, params
+    )
     np.fill_diagonal(matrix, 1.0)
     return matrix
 
@@ -370,11 +369,18 @@ def groups_from_similarity(
         return []
     if n == 1:
         return [[0]]
+    return groups_from_tree(linkage_tree(matrix, method=method), threshold=threshold)
+
+
+def linkage_tree(matrix: np.ndarray, *, method: Linkage = "average") -> np.ndarray:
+    """The scipy linkage tree of a square score matrix (distances ``1 - score``).
+
+    Build it once and cut it at several thresholds with :func:`groups_from_tree`.
+    """
     distance = 1.0 - np.asarray(matrix, dtype=np.float64)
     distance = np.clip((distance + distance.T) / 2, 0.0, 1.0)
     np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method=method)
-    return groups_from_tree(tree, threshold=threshold)
+    return np.asarray(linkage(squareform(distance, checks=False), method=method))
 
 
 def groups_from_tree(tree: np.ndarray, *, threshold: float) -> list[list[int]]:
@@ -432,10 +438,14 @@ def cluster_stories(
     features = _features(items, embeddings, params, None)
     within = _scores(features, new, new, params)
     np.fill_diagonal(within, 1.0)
-    groups = [new[g] for g in groups_from_similarity(within, threshold=params.threshold, method=params.linkage)]
+    groups = [
+        new[g]
+        for g in groups_from_similarity(within, threshold=params.threshold, method=params.linkage)
+    ]
 
     known = [
-        np.array([position[a] for a in s.articles if a in position], dtype=np.intp) for s in existing
+        np.array([position[a] for a in s.articles if a in position], dtype=np.intp)
+        for s in existing
     ]
     compared = [k for k, idx in enumerate(known) if idx.size]
     new_stories: list[list[str]] = []

@@ -217,3 +217,70 @@ class ReuseEdge:
     score: float  # share of the shorter article covered by shared passages, 0..1
     passages: tuple[Passage, ...] = ()
     direction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One article's statement of a claim: a sentence, or a clause of one."""
+
+    article: str
+    sentence: int
+    start: int  # offsets into the article's cleaned text
+    end: int
+    text: str
+    kind: Kind = "background"
+    source: str | None = None  # what the sentence attributes it to (canonical), if anything
+
+
+#: What differs between two mentions of one claim.
+DiscrepancyKind = Literal["number", "date", "name", "negation", "quote_altered"]
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Mentions of one claim that disagree: ``values[i]`` is said by ``articles[i]``."""
+
+    kind: DiscrepancyKind
+    detail: str  # human-readable: "more than 4,000 miles vs 2,600 miles"
+    articles: tuple[str, ...]
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An Admiralty code: source reliability A–F, information credibility 1–6."""
+
+    reliability: str
+    credibility: int
+    rule: str  # the rule that fired, e.g. "C1: confirmed by >= 2 independent roots"
+
+    @property
+    def code(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """One assertion made by one or more articles of a story."""
+
+    id: str
+    story: str
+    text: str  # representative wording
+    kind: Kind
+    mentions: tuple[Mention, ...]
+    discrepancies: tuple[Discrepancy, ...] = ()
+    roots: tuple[str, ...] = ()  # independent roots (source names or article ids)
+    attributed: bool = False  # every carrying article names a source for it
+    grade: Grade | None = None
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.article for m in self.mentions))
+
+    @property
+    def single_article(self) -> bool:
+        return len(self.articles) == 1
+
+    @property
+    def independent_roots(self) -> int:
+        return len(self.roots)

@@ -27,9 +27,9 @@ How a pair of articles is compared (:func:`shared_passages`)
 4. **Passages.** Aligned runs are chosen greedily, longest first, so that no
    word is used twice; runs that follow each other in *both* texts (the next
    sentence copied too) are merged into one passage. A passage must have
-   :data:`MIN_PASSAGE_WORDS` words, and must not be mostly inside quotation
-   marks: independent reports quote the same speaker with the same words, and
-   that is not one copying the other.
+   :data:`MIN_PASSAGE_WORDS` words outside quotation marks: independent
+   reports quote the same speaker with the same words, and that is not one
+   copying the other.
 
 Across a story (:func:`reuse_edges`)
 ------------------------------------
@@ -97,10 +97,12 @@ NEAR_VERBATIM_SIMILARITY = 0.8
 #: near-verbatim run shares at least 5 even with a word changed every fourth
 #: word; unrelated sentences rarely share 3 ("of the", "in the", "the FSB").
 MIN_SHARED_BIGRAMS = 3
-#: A passage with more than this share of its words inside quotation marks (in
-#: both texts) is a shared quotation, not copying: independent reporters quote
-#: the same statement with the same words.
-MAX_QUOTED_SHARE = 0.5
+#: Whether words inside quotation marks count towards a passage's length. No:
+#: independent reporters quote the same statement with the same words, so a
+#: passage needs MIN_PASSAGE_WORDS words *outside* quotes (in both texts) to be
+#: copying rather than quoting. A copied article still qualifies: its quotes
+#: merge with the copied narration around them.
+COUNT_QUOTED_WORDS = False
 #: Least reuse score (share of the shorter article's words covered) for an
 #: edge. One copied paragraph of a ten-paragraph article is ~0.1; independent
 #: reports of the same event (ECB+) score 0 almost always, once a passage is
@@ -132,8 +134,8 @@ class ReuseParams:
     near_verbatim: float = NEAR_VERBATIM_SIMILARITY
     #: Bigrams a sentence pair shares before it is aligned; see :data:`MIN_SHARED_BIGRAMS`.
     min_shared_bigrams: int = MIN_SHARED_BIGRAMS
-    #: Quoted share above which a passage is a shared quote; see :data:`MAX_QUOTED_SHARE`.
-    max_quoted_share: float = MAX_QUOTED_SHARE
+    #: Quoted words count towards the length; see :data:`COUNT_QUOTED_WORDS`.
+    count_quoted_words: bool = COUNT_QUOTED_WORDS
     #: Least reuse score of an edge; see :data:`MIN_EDGE_SCORE`.
     min_edge_score: float = MIN_EDGE_SCORE
     #: Sentence Jaccard for LSH candidates; see :data:`LSH_THRESHOLD`.
@@ -155,9 +157,11 @@ _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 # capital, digit or opening quote; or a line break. Abbreviations ("Mr.") split
 # too early, which is harmless: passages merge across sentence boundaries.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\s*\n\s*""")
-# Quotations: curly pairs (may span paragraphs), straight pairs within a line,
-# and the ``"...''`` style of tokenised corpora such as ECB+.
-_QUOTED = re.compile(r"“[^“”]*”|\"[^\"\n]*?(?:\"|'')")
+# Quotations: curly pairs (may span paragraphs), an opening curly mark left
+# open to the end of its paragraph (the news convention for a quote that goes
+# on in the next one), straight pairs within a line, and the ``"...''`` style
+# of tokenised corpora such as ECB+.
+_QUOTED = re.compile(r"“[^“”]*”|“[^“”\n]*$|\"[^\"\n]*?(?:\"|''|$)", re.MULTILINE)
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -327,10 +331,11 @@ def _passages(pa: _Prepared, pb: _Prepared, params: ReuseParams) -> list[_Run]:
     for r in merged:
         if r.size < params.min_passage_words or r.similarity < params.near_verbatim:
             continue
-        quoted_a = sum(pa.quoted[r.a0 : r.a1]) / (r.a1 - r.a0)
-        quoted_b = sum(pb.quoted[r.b0 : r.b1]) / (r.b1 - r.b0)
-        if min(quoted_a, quoted_b) > params.max_quoted_share:
-            continue
+        if not params.count_quoted_words:
+            own_a = r.a1 - r.a0 - sum(pa.quoted[r.a0 : r.a1])
+            own_b = r.b1 - r.b0 - sum(pb.quoted[r.b0 : r.b1])
+            if min(own_a, own_b) < params.min_passage_words:
+                continue
         kept.append(r)
     return kept
 

@@ -46,3 +46,49 @@ class Settings:
 
 
 DEFAULT = Settings()
+
+
+# -- grading -------------------------------------------------------------------
+# NATO Admiralty code. Information credibility 1–6 comes from the evidence, by
+# the first rule below whose condition holds (grade.py evaluates them in this
+# order). docs/grading.md is the same table for readers; keep the two in step.
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRule:
+    id: str
+    credibility: int
+    when: str  # the condition, in words (printed with every grade)
+
+
+CREDIBILITY_RULES: tuple[GradeRule, ...] = (
+    GradeRule("C5", 5, "one mention negates another: the claim is contradicted"),
+    GradeRule("C6-opinion", 6, "only opinion or speculation carries it: nothing to judge"),
+    GradeRule("C1", 1, "confirmed by >= 2 independent roots, no discrepancy"),
+    GradeRule("C3", 3, ">= 2 independent roots, but their accounts differ (numbers, dates, names)"),
+    GradeRule("C2", 2, "one root, attributed to a named source, accounts consistent"),
+    GradeRule("C4", 4, "one root and the accounts differ: doubtful"),
+    GradeRule("C6", 6, "no source named and no other root: cannot be judged"),
+)
+
+#: Source reliability when no rating is given for any of a claim's sources.
+#: stemma ships no ratings of outlets: "F" is the code's "cannot be judged".
+DEFAULT_RELIABILITY = "F"
+
+#: Credibility names, for the briefs.
+CREDIBILITY_NAMES = {
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+RELIABILITY_NAMES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}

@@ -27,6 +27,7 @@ from stemma.model import (
     Article,
     Attribution,
     Entity,
+    Hedge,
     Quote,
     Removed,
     Sentence,
@@ -181,6 +182,10 @@ class Store:
         frames["sentences"]["hedges"] = frames["sentences"]["hedges"].map(_from_json)
         return Tables(**frames)
 
+    def load(self, ids: Sequence[str]) -> tuple[list[Article], dict[str, Annotation]]:
+        """Articles and their annotations as model objects (for the story stages)."""
+        return objects(self.tables(ids))
+
     # -- writes ---------------------------------------------------------------
 
     def save(self, pairs: Sequence[tuple[Article, Annotation]]) -> None:
@@ -264,3 +269,62 @@ def _frame(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
 
 def _from_json(value: object) -> list[dict[str, Any]]:
     return json.loads(value) if isinstance(value, str) else []
+
+
+def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
+    """Model objects back from tables: the inverse of ``Store.save``."""
+    removed: dict[str, list[Removed]] = {}
+    for r in _records(t.removed):
+        removed.setdefault(r["article"], []).append(
+            Removed(r["start"], r["end"], r["text"], r["reason"])
+        )
+    articles = [
+        Article(
+            **{k: r[k] for k in _COLUMNS["articles"]},
+            removed=tuple(removed.get(r["id"], ())),
+        )
+        for r in _records(t.articles)
+    ]
+    parts: dict[str, dict[str, list[Any]]] = {
+        a.id: {name: [] for name in ANNOTATION_TABLES} for a in articles
+    }
+    for r in _records(t.sentences):
+        hedges = tuple(Hedge(h["text"], h["start"], h["end"]) for h in r["hedges"])
+        parts[r["article"]]["sentences"].append(
+            Sentence(
+                r["article"], r["idx"], r["start"], r["end"], r["text"], r["kind"], hedges,
+                r["source"],
+            )
+        )
+    for name, cls in (
+        ("entities", Entity),
+        ("timerefs", TimeRef),
+        ("quotes", Quote),
+        ("attributions", Attribution),
+    ):
+        frame = getattr(t, name)
+        for r in _records(frame):
+            parts[r["article"]][name].append(cls(**r))
+    annotations = {
+        aid: Annotation(article=aid, **{k: tuple(v) for k, v in p.items()})
+        for aid, p in parts.items()
+    }
+    return articles, annotations
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with pandas' missing values as None and numpy ints as int."""
+    out = []
+    for row in frame.to_dict(orient="records"):
+        out.append({k: _plain(v) for k, v in row.items()})
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (list, dict, str)):
+        return value
+    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
