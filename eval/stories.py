@@ -72,9 +72,9 @@ UCI = DATA / "uci-news-aggregator-sample" / "uci-news-aggregator.first6366.csv"
 #: ECB+ documents with fewer words of text than this are title-only stubs.
 MIN_WORDS = 10
 #: Score thresholds tried (cut of the average-link score).
-THRESHOLDS = [round(0.20 + 0.025 * k, 3) for k in range(31)]  # 0.20 .. 0.95
+THRESHOLDS = [round(0.05 + 0.025 * k, 3) for k in range(37)]  # 0.05 .. 0.95
 #: Entity weights tried.
-ENTITY_WEIGHTS = [0.0, 0.15, 0.3, 0.45]
+ENTITY_WEIGHTS = [0.0, 0.15, 0.3, 0.45, 0.6]
 #: Linkages tried: average is stemma's choice, single shows the chaining cost.
 LINKAGES = ["average", "single"]
 SEED = 13

@@ -7,19 +7,24 @@ batches, and progress shown.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from stemma import ingest, report
-from stemma.model import Article, Problem
+from stemma import cluster, ingest, report
+from stemma.analysis import analyse_story
+from stemma.embed import embed
+from stemma.model import Article, Problem, Story
 from stemma.nlp import annotate, is_analysable, load_pipeline
-from stemma.settings import DEFAULT, Settings
+from stemma.settings import DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
 
 
@@ -60,6 +65,20 @@ class Analysis:
     summary: Summary
     report: dict[str, Any]
     written: tuple[Path, ...] = ()
+    story_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        """One row per claim group: outlets, independent roots, flags, grade."""
+        return self.story_tables.get("claims", pd.DataFrame())
+
+    @property
+    def mentions(self) -> pd.DataFrame:
+        return self.story_tables.get("mentions", pd.DataFrame())
+
+    @property
+    def reuse(self) -> pd.DataFrame:
+        return self.story_tables.get("reuse", pd.DataFrame())
 
     @property
     def articles(self) -> pd.DataFrame:
@@ -98,6 +117,7 @@ def analyze(
     settings: Settings = DEFAULT,
     progress: bool | None = None,
     on_problem: Any = None,
+    ratings: Mapping[str, str] | None = None,
 ) -> Analysis:
     """Analyse the articles under ``paths`` and return tables and the brief.
 
@@ -108,6 +128,7 @@ def analyze(
         settings: options (see ``stemma.settings.Settings``).
         progress: show progress bars (default: ``settings.progress``).
         on_problem: called with each ``Problem`` as it is found (the CLI prints it).
+        ratings: source reliability ratings, name → A–F (see ``stemma.grade``).
 
     Example:
         >>> import stemma
@@ -127,10 +148,58 @@ def analyze(
         if todo:
             _annotate_into(store, todo, settings, bars)
         summary.annotated = len(todo)
+        entries = _story_stage(store, articles, ratings or {}, bars)
         tables = store.tables([a.id for a in articles])
-    brief = report.build(tables, summary.as_dict())
+        story_tables = store.story_tables([e["id"] for e in entries])
+    brief = report.build(tables, summary.as_dict(), entries)
     written = report.write(brief, Path(out)) if out is not None else ()
-    return Analysis(tables=tables, summary=summary, report=brief, written=written)
+    return Analysis(
+        tables=tables, summary=summary, report=brief, written=written, story_tables=story_tables
+    )
+
+
+def _story_stage(
+    store: Store, articles: Sequence[Article], ratings: Mapping[str, str], bars: _Bars
+) -> list[dict[str, Any]]:
+    """Assign stories (new articles join existing ones), analyse the stories
+    this run touches unless stored results are current, return their entries."""
+    run = [a for a in articles if is_analysable(a)]
+    existing = store.stories()
+    member = {a for s in existing for a in s.articles}
+    new = [a for a in run if a.id not in member]
+    stories = existing
+    if new:
+        # New articles are compared with every stored story's members.
+        ids = [a for s in existing for a in s.articles] + [a.id for a in new]
+        found, annotations = store.load(ids)
+        items = [cluster.from_article(a, annotations.get(a.id)) for a in found]
+        vectors = store.vectors(ids)
+        missing = [it for it in items if it.id not in vectors]
+        if missing:
+            fresh = embed([it.headline for it in missing])
+            added = {it.id: row.tolist() for it, row in zip(missing, fresh, strict=True)}
+            store.save_vectors(added)
+            vectors.update(added)
+        matrix = np.asarray([vectors[it.id] for it in items], dtype=np.float32)
+        stories = cluster.cluster_stories(items, existing=existing, embeddings=matrix)
+        store.save_stories(stories)
+    wanted = {a.id for a in run}
+    touched = [s for s in stories if wanted & set(s.articles)]
+    task = bars.add("Stories", total=len(touched))
+    for story in touched:
+        key = _story_key(story, ratings)
+        if store.story_key(story.id) != key:
+            found, annotations = store.load(list(story.articles))
+            result = analyse_story(story, found, annotations, ratings=ratings)
+            store.save_story(story.id, key, report.story_entry(result))
+        bars.advance(task)
+    return store.story_entries([s.id for s in touched])
+
+
+def _story_key(story: Story, ratings: Mapping[str, str]) -> str:
+    """Changes when the members, the pipeline or the ratings change."""
+    payload = json.dumps([PIPELINE_VERSION, sorted(story.articles), sorted(ratings.items())])
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def _read(

@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from stemma.model import (
     Annotation,
@@ -101,6 +102,24 @@ class Graph:
                 for e in self.edges
             ],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Graph:
+        """The inverse of ``as_dict``."""
+        return cls(
+            tuple(Node(n["id"], n["kind"], n["label"]) for n in data["nodes"]),
+            tuple(
+                Edge(
+                    e["source"],
+                    e["target"],
+                    e["kind"],
+                    e["weight"],
+                    e["directed"],
+                    tuple(e["evidence"]),
+                )
+                for e in data["edges"]
+            ),
+        )
 
     def to_graphml(self) -> str:
         """GraphML text (networkx), for Gephi, yEd or Cytoscape."""
@@ -178,6 +197,7 @@ def build_graph(
             b.edge(article_node(art.id), src, "attributes_to", text.get(a.sentence, ""))
         _link_sources(b, ann, text)
     _link_organisations(b, kinds)
+    _link_leaks(b, kinds)
     for r in reuse:
         if r.direction is None:
             b.edge(article_node(r.a), article_node(r.b), "reuses", directed=False)
@@ -223,6 +243,22 @@ def _link_organisations(b: _Builder, kinds: Mapping[str, str]) -> None:
             b.edge(source_node(name), source_node(own[0]), "based_on", "")
 
 
+#: Generic names that, in a story about one document, can only mean that
+#: document: "the leak", "the leaked information", "the document".
+LEAK_WORDS = re.compile(r"\bleak(ed|s)?\b|^the (document|memo|report|documents)$", re.IGNORECASE)
+
+
+def _link_leaks(b: _Builder, kinds: Mapping[str, str]) -> None:
+    """In a story with exactly one named document, "the leak" and a bare "the
+    document" are that document."""
+    named = [n for n, k in kinds.items() if k == "document" and not LEAK_WORDS.search(n)]
+    if len(named) != 1:
+        return
+    for name, kind in kinds.items():
+        if name != named[0] and kind in ("document", "other") and LEAK_WORDS.search(name):
+            b.edge(source_node(name), source_node(named[0]), "based_on", "")
+
+
 # -- attribution levels and roots ----------------------------------------------
 
 
@@ -254,23 +290,37 @@ def article_upstream(ann: Annotation) -> str | None:
     )[1]
 
 
+#: Share of a mention an attribution's content must cover to apply to it: in
+#: "While Putin declares a friendship, a secret unit regards China as the
+#: enemy", Putin's content is the first clause only.
+CONTENT_COVER = 0.4
+
+#: Source kinds whose attribution carries over to the rest of a paragraph
+#: ("According to the document, …" heads a paragraph); a person's quote does not.
+CARRIED_KINDS = frozenset({"document", "outlet", "organisation", "group"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Levels:
-    """Per article: sentence → source, paragraph carry-over, article source."""
+    """Per article: sentence attributions, paragraph carry-over, article source."""
 
-    sentence: dict[int, str]
+    by_sentence: dict[int, list[Attribution]]
     carried: dict[int, str]
     article: str | None
     subjects: frozenset[str]  # words that tie a sentence to the article's source
+
+
+def _applies(a: Attribution, start: int, end: int) -> bool:
+    if a.content_start is None or a.content_end is None or end <= start:
+        return True
+    overlap = min(end, a.content_end) - max(start, a.content_start)
+    return overlap >= CONTENT_COVER * (end - start)
 
 
 def _levels(article: Article, ann: Annotation) -> _Levels:
     by_sentence: dict[int, list[Attribution]] = defaultdict(list)
     for a in ann.attributions:
         by_sentence[a.sentence].append(a)
-    sentence = {
-        i: src for i, attrs in by_sentence.items() if (src := sentence_upstream(attrs))
-    }
     # Journalistic convention: "According to the document, …" at the head of a
     # paragraph covers the paragraph's following sentences.
     carried: dict[int, str] = {}
@@ -280,19 +330,21 @@ def _levels(article: Article, ann: Annotation) -> _Levels:
         paragraph = article.text.count("\n", 0, s.start)
         if paragraph != last_paragraph:
             current, last_paragraph = None, paragraph
-        if s.index in sentence:
-            current = sentence[s.index]
-        elif current is not None and s.kind != "opinion":
+        attrs = [a for a in by_sentence.get(s.index, []) if a.source_kind in CARRIED_KINDS]
+        if attrs:
+            current = sentence_upstream(attrs)
+        elif current is not None and s.kind != "opinion" and s.index not in by_sentence:
             carried[s.index] = current
     top = article_upstream(ann)
     subjects = {w.casefold() for a in ann.attributions for w in a.source.split() if len(w) > 2}
-    return _Levels(sentence, carried, top, frozenset(subjects - {"the", "document"}))
+    return _Levels(dict(by_sentence), carried, top, frozenset(subjects - {"the", "document"}))
 
 
 def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[str | None, str]:
     """Where a mention comes from, and at which level: sentence | paragraph | article | none."""
-    if m.sentence in levels.sentence:
-        return levels.sentence[m.sentence], "sentence"
+    attrs = [a for a in levels.by_sentence.get(m.sentence, []) if _applies(a, m.start, m.end)]
+    if attrs:
+        return sentence_upstream(attrs), "sentence"
     if m.sentence in levels.carried:
         return levels.carried[m.sentence], "paragraph"
     if levels.article is not None and sentence_kind != "opinion":
@@ -303,6 +355,31 @@ def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[s
         if sentence_kind == "reported" or words & levels.subjects:
             return levels.article, "article"
     return None, "none"
+
+
+def mention_sources(
+    groups: Sequence[ClaimGroup],
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotation],
+) -> dict[tuple[str, int], tuple[str | None, str]]:
+    """(article, sentence) → (source it is attributed to, level), for every mention.
+
+    Level is "sentence", "paragraph", "article" or "none": what a claim ×
+    outlet matrix shows in each cell.
+    """
+    levels = {a.id: _levels(a, annotations[a.id]) for a in articles if a.id in annotations}
+    kinds = {
+        (s.article, s.index): s.kind for ann in annotations.values() for s in ann.sentences
+    }
+    out: dict[tuple[str, int], tuple[str | None, str]] = {}
+    for g in groups:
+        for m in g.mentions:
+            lv = levels.get(m.article)
+            kind = kinds.get((m.article, m.sentence), m.kind)
+            out[(m.article, m.sentence)] = (
+                mention_upstream(m, lv, kind) if lv else (None, "none")
+            )
+    return out
 
 
 def claim_roots(
@@ -367,21 +444,26 @@ def claim_roots(
 
 
 def _follow(start: str, up: Mapping[str, list[str]]) -> list[str]:
-    """End points reachable upstream from ``start`` (itself if nothing is upstream)."""
+    """End points reachable upstream from ``start`` (itself if nothing is upstream).
+
+    A node is an end point when it has no upstream edge of its own type; in a
+    cycle with no way out, ``start`` stands for the whole cycle.
+    """
     ends: list[str] = []
     seen = {start}
     stack = [start]
     while stack:
         node = stack.pop()
-        nxt = [n for n in up.get(node, []) if n not in seen and _is_upstream_edge(node, n)]
+        nxt = [n for n in up.get(node, []) if _is_upstream_edge(node, n)]
         if not nxt:
             if node not in ends:
                 ends.append(node)
             continue
         for n in nxt:
-            seen.add(n)
-            stack.append(n)
-    return ends
+            if n not in seen:
+                seen.add(n)
+                stack.append(n)
+    return ends or [start]
 
 
 def _is_upstream_edge(node: str, target: str) -> bool:

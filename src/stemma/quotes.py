@@ -267,6 +267,11 @@ PRONOUN_RECENT_CHARS = 600
 #: subject of their clause within this many characters before the pronoun
 #: (about three paragraphs): news prose keeps its speaker as the subject.
 PRONOUN_WINDOW_CHARS = 900
+#: A paragraph is prose only when it ends with one of these (after trailing
+#: spaces): headlines, "READ MORE: …" and "WATCH: …" links, "Story continues
+#: below advertisement", video captions ending in a running time ("… 2:43")
+#: and photo credits do not. Names and verbs there are no antecedents or cues.
+PROSE_END = ".!?:;”\"’'…—"
 #: Which gender each third-person pronoun marks.
 PRONOUN_GENDER: dict[str, str] = {
     "he": "m",
@@ -463,6 +468,7 @@ class _Context:
         self.inside = sorted((s.open_mark, (s.close_mark or s.end) + 1) for s in spans)
         self.paragraphs = _paragraphs(doc.text)
         self.par_starts = [p[0] for p in self.paragraphs]
+        self.prose = [doc.text[a:b].rstrip()[-1:] in PROSE_END for a, b in self.paragraphs]
         self.surname_mentions = _surname_mentions(doc)
         self.genders = _genders(self)
 
@@ -471,6 +477,10 @@ class _Context:
 
     def paragraph_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.par_starts, char) - 1)
+
+    def in_prose(self, char: int) -> bool:
+        """Whether ``char`` lies in a paragraph of running prose (see :data:`PROSE_END`)."""
+        return not self.paragraphs or self.prose[self.paragraph_of(char)]
 
     def quoted(self, char: int) -> bool:
         i = bisect.bisect_right(self.inside, (char, 10**12)) - 1
@@ -659,7 +669,11 @@ def _genders(ctx: _Context) -> dict[str, str]:
     sentence names nobody ("Lonechild is new. She …").
     """
     votes: dict[str, dict[str, int]] = {}
-    persons = [e for e in ctx.doc.ents if e.label_ == "PERSON"] + ctx.surname_mentions
+    persons = [
+        e
+        for e in [e for e in ctx.doc.ents if e.label_ == "PERSON"] + ctx.surname_mentions
+        if ctx.in_prose(e.start_char)
+    ]
     by_sent: dict[int, list[Span]] = {}
     for e in persons:
         by_sent.setdefault(ctx.sentence_of(e.start_char), []).append(e)
@@ -694,6 +708,7 @@ def _resolve_pronoun(
             if e.label_ == "PERSON"
             and e.end_char <= pron.idx
             and not ctx.quoted(e.start_char)
+            and ctx.in_prose(e.start_char)
             and ctx.genders.get(_person_key(e), gender) == gender
             and not set(e.text) & set("/()")  # photo credits: "(Evan Vucci/AP"
         ]
@@ -704,6 +719,7 @@ def _resolve_pronoun(
                 for m in ctx.surname_mentions
                 if m.end_char <= pron.idx
                 and not ctx.quoted(m.start_char)
+                and ctx.in_prose(m.start_char)
                 and ctx.genders.get(_person_key(m), gender) == gender
             ],
             key=lambda e: e.start_char,
@@ -725,6 +741,7 @@ def _resolve_pronoun(
             if e.label_ in ("ORG", "NORP")
             and e.end_char <= pron.idx
             and not ctx.quoted(e.start_char)
+            and ctx.in_prose(e.start_char)
         ]
         if orgs:
             e = orgs[-1]
@@ -752,7 +769,12 @@ def _neighbour_cue(ctx: _Context, sent_index: int) -> Token | None:
     if not 0 <= sent_index < len(ctx.sents):
         return None
     for tok in ctx.sents[sent_index]:
-        if _is_cue(tok) and not ctx.quoted(tok.idx) and _subject(tok) is not None:
+        if (
+            _is_cue(tok)
+            and not ctx.quoted(tok.idx)
+            and ctx.in_prose(tok.idx)
+            and _subject(tok) is not None
+        ):
             return tok
     return None
 

@@ -19,17 +19,32 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from stemma import __version__
-from stemma.settings import PIPELINE_VERSION, REPORT_SCHEMA_VERSION
+from stemma import __version__, svg
+from stemma.analysis import StoryResult
+from stemma.provenance import Graph
+from stemma.settings import (
+    CREDIBILITY_NAMES,
+    PIPELINE_VERSION,
+    RELIABILITY_NAMES,
+    REPORT_SCHEMA_VERSION,
+)
 from stemma.store import Tables
 
 #: Words of context shown around a removed span or a sentence in the briefs.
 SNIPPET_CHARS = 240
 
 
-def build(tables: Tables, summary: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The brief as a JSON-ready dict (see ``schema/report.schema.json``)."""
+def build(
+    tables: Tables,
+    summary: dict[str, Any] | None = None,
+    stories: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The brief as a JSON-ready dict (see ``schema/report.schema.json``).
+
+    ``stories`` are story entries made by :func:`story_entry` (stored per story).
+    """
     analysed = set(tables.sentences["article"]) if len(tables.sentences) else set()
     articles = [_article(row, tables.removed, analysed) for row in _records(tables.articles)]
     sentences = [
@@ -68,6 +83,7 @@ def build(tables: Tables, summary: dict[str, Any] | None = None) -> dict[str, An
             "sentences": len(sentences),
         },
         "articles": articles,
+        "stories": stories or [],
         "sources": _sources(tables),
         "quotes": quotes,
         "entities": _entities(tables.entities),
@@ -75,8 +91,99 @@ def build(tables: Tables, summary: dict[str, Any] | None = None) -> dict[str, An
         "sentences": sentences,
     }
     result["summary"]["sources"] = len(result["sources"])
+    result["summary"]["stories"] = len(result["stories"])
     result["summary"].setdefault("problems", [])
     return result
+
+
+def story_entry(result: StoryResult) -> dict[str, Any]:
+    """One story of the brief: claims with roots, flags and grades; reuse; graph."""
+    labels = result.labels
+    claims: list[dict[str, Any]] = []
+    for g in result.claims:
+        mentions = []
+        for m in g.mentions:
+            source, level = result.sources.get((m.article, m.sentence), (None, "none"))
+            mentions.append(
+                {
+                    "article": m.article,
+                    "outlet": labels.get(m.article, m.article),
+                    "sentence": m.sentence,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "kind": m.kind,
+                    "source": source,
+                    "source_level": level,
+                }
+            )
+        if g.grade is None:
+            raise ValueError(f"claim {g.id} of story {result.story.id} has no grade")
+        claims.append(
+            {
+                "id": g.id,
+                "text": g.text,
+                "kind": g.kind,
+                "mentions": mentions,
+                "outlets": list(dict.fromkeys(labels.get(a, a) for a in g.articles)),
+                "independent_roots": g.independent_roots,
+                "roots": list(g.roots),
+                "discrepancies": [
+                    {
+                        "kind": d.kind,
+                        "detail": d.detail,
+                        "articles": list(d.articles),
+                        "values": list(d.values),
+                    }
+                    for d in g.discrepancies
+                ],
+                "single_article": g.single_article,
+                "attributed": g.attributed,
+                "grade": g.grade.code,
+                "grade_rule": g.grade.rule,
+                "grade_name": (
+                    f"{RELIABILITY_NAMES[g.grade.reliability]}; "
+                    f"{CREDIBILITY_NAMES[g.grade.credibility]}"
+                ),
+            }
+        )
+    corroborating = [c for c in claims if c["kind"] != "opinion"]
+    return {
+        "id": result.story.id,
+        "title": result.story.title,
+        "articles": list(result.story.articles),
+        "outlets": dict(labels),
+        "summary": {
+            "claims": len(claims),
+            "multi_article": sum(not c["single_article"] for c in corroborating),
+            "two_or_more_roots": sum(c["independent_roots"] >= 2 for c in corroborating),
+            "with_discrepancies": sum(bool(c["discrepancies"]) for c in claims),
+            "single_article_unattributed": sum(
+                c["single_article"] and not c["attributed"] for c in corroborating
+            ),
+        },
+        "claims": claims,
+        "reuse": [
+            {
+                "a": r.a,
+                "b": r.b,
+                "score": r.score,
+                "direction": r.direction,
+                "passages": [
+                    {
+                        "a_start": p.a_start,
+                        "a_end": p.a_end,
+                        "b_start": p.b_start,
+                        "b_end": p.b_end,
+                        "similarity": p.similarity,
+                    }
+                    for p in r.passages
+                ],
+            }
+            for r in result.reuse
+        ],
+        "graph": result.graph.as_dict(),
+    }
 
 
 def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
@@ -99,6 +206,8 @@ def render(brief: dict[str, Any], fmt: str) -> str:
         sentences_by_article[s["article"]].append(s)
     return template.render(
         r=brief,
+        graph_svg=lambda data: Markup(svg.render(Graph.from_dict(data))),
+        matrix=_matrix,
         by_id=by_id,
         sentences_by_article=sentences_by_article,
         label=lambda aid: _label(by_id.get(aid)),
@@ -201,6 +310,21 @@ def _timeline(tables: Tables) -> list[dict[str, Any]]:
         for r in _records(tables.timerefs)
     ]
     return sorted(rows, key=lambda t: (t["date"] is None, t["date"] or "", t["article"]))
+
+
+def _matrix(story: dict[str, Any]) -> dict[str, Any]:
+    """Claim × outlet cells: for each claim, per outlet, carried and to whom attributed."""
+    outlets = list(dict.fromkeys(story["outlets"][a] for a in story["articles"]))
+    rows = []
+    for c in story["claims"]:
+        cells: dict[str, list[str]] = {}
+        for m in c["mentions"]:
+            cell = cells.setdefault(m["outlet"], [])
+            what = "opinion" if m["kind"] == "opinion" else (m["source"] or "no source")
+            if what not in cell:
+                cell.append(what)
+        rows.append({"claim": c, "cells": cells})
+    return {"outlets": outlets, "rows": rows}
 
 
 def _label(article: dict[str, Any] | None) -> str:

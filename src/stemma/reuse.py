@@ -157,11 +157,18 @@ _WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
 # capital, digit or opening quote; or a line break. Abbreviations ("Mr.") split
 # too early, which is harmless: passages merge across sentence boundaries.
 _SENTENCE_END = re.compile(r"""[.!?]+["'”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9])|\s*\n\s*""")
-# Quotations: curly pairs (may span paragraphs), an opening curly mark left
-# open to the end of its paragraph (the news convention for a quote that goes
-# on in the next one), straight pairs within a line, and the ``"...''`` style
-# of tokenised corpora such as ECB+.
-_QUOTED = re.compile(r"“[^“”]*”|“[^“”\n]*$|\"[^\"\n]*?(?:\"|''|$)", re.MULTILINE)
+# Quotations: curly pairs, straight pairs within a paragraph, the ``"...''``
+# style of tokenised corpora such as ECB+, and an opening mark left open at
+# the end of a paragraph when the next one opens a quote again (the news
+# convention for a quote that runs on). A "quote" longer than QUOTE_MAX_CHARS
+# is taken for a stray or unpaired mark (inches, a typo): pairing it with the
+# next quote would flip quoted and unquoted text for the rest of the article.
+# For the same reason a straight mark closes only before a non-word character
+# and opens only after one.
+QUOTE_MAX_CHARS = 600
+_QUOTED = re.compile(
+    rf"""(?:“|(?<!\w)")[^“”"\n]{{0,{QUOTE_MAX_CHARS}}}?(?:”|"(?!\w)|''|\n(?=\s*[“"]))"""
+)
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -273,6 +280,12 @@ def _align(pa: _Prepared, sa: Span, pb: _Prepared, sb: Span, params: ReuseParams
         chains.append([blk])
     runs: list[_Run] = []
     for chain in chains:
+        # A lone matching word at either end ("the", "that") across a gap is
+        # chance, not copying: a run starts and ends on two equal words.
+        while len(chain) > 1 and chain[0][1] - chain[0][0] < 2:
+            chain = chain[1:]
+        while len(chain) > 1 and chain[-1][1] - chain[-1][0] < 2:
+            chain = chain[:-1]
         a0, a1, b0, b1 = chain[0][0], chain[-1][1], chain[0][2], chain[-1][3]
         sim = _similarity(wa[a0:a1], wb[b0:b1])
         pieces = [(a0, a1, b0, b1, sim)]

@@ -14,7 +14,7 @@ committed before stays whole.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -31,13 +31,14 @@ from stemma.model import (
     Quote,
     Removed,
     Sentence,
+    Story,
     TimeRef,
 )
 from stemma.settings import PIPELINE_VERSION
 
 #: Store layout version; a store written by another layout is refused with a
 #: message rather than read wrongly.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _DDL = {
     "articles": """
@@ -61,10 +62,32 @@ _DDL = {
         article VARCHAR, sentence INTEGER, source VARCHAR, mention VARCHAR,
         start INTEGER, "end" INTEGER, cue VARCHAR, source_kind VARCHAR,
         content_start INTEGER, content_end INTEGER, cue_start INTEGER, cue_end INTEGER""",
+    # Stories: membership in the order articles joined (pos), and the MiniLM
+    # vector of each article's title + lead, so re-clustering embeds only new
+    # articles.
+    "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR",
+    "vectors": "article VARCHAR, vector FLOAT[]",
+    # Per-story analysis: the brief's story entry as JSON, keyed by a hash of
+    # the members and versions (unchanged stories are not recomputed) ...
+    "story_results": "story VARCHAR, key VARCHAR, data VARCHAR",
+    # ... and the same, flattened for pandas users and the web page.
+    "claims": """
+        story VARCHAR, id VARCHAR, text VARCHAR, kind VARCHAR, articles INTEGER,
+        outlets VARCHAR[], independent_roots INTEGER, roots VARCHAR[], attributed BOOLEAN,
+        single_article BOOLEAN, grade VARCHAR, grade_rule VARCHAR, discrepancies VARCHAR""",
+    "mentions": """
+        story VARCHAR, claim VARCHAR, article VARCHAR, sentence INTEGER, start INTEGER,
+        "end" INTEGER, text VARCHAR, kind VARCHAR, source VARCHAR""",
+    "reuse": """
+        story VARCHAR, a VARCHAR, b VARCHAR, score DOUBLE, direction VARCHAR,
+        passages VARCHAR""",
     # One row per annotated article and pipeline version: the "done" marker.
     "annotated": "article VARCHAR, version VARCHAR",
     "meta": "key VARCHAR, value VARCHAR",
 }
+
+#: Tables holding one story's analysis, cleared and rewritten together.
+STORY_TABLES = ("story_results", "claims", "mentions", "reuse")
 
 #: Tables holding one article's annotation, cleared and rewritten together.
 ANNOTATION_TABLES = ("sentences", "entities", "timerefs", "quotes", "attributions")
@@ -182,6 +205,144 @@ class Store:
         frames["sentences"]["hedges"] = frames["sentences"]["hedges"].map(_from_json)
         return Tables(**frames)
 
+    # -- stories ---------------------------------------------------------------
+
+    def stories(self) -> list[Story]:
+        """Every story, in the order stories were first made."""
+        rows = self.con.execute(
+            "SELECT story, list(article ORDER BY pos), any_value(title), min(rowid) AS first "
+            "FROM stories GROUP BY story ORDER BY first"
+        ).fetchall()
+        return [Story(id=r[0], articles=tuple(r[1]), title=r[2]) for r in rows]
+
+    def save_stories(self, stories: Sequence[Story]) -> None:
+        """Replace the story table (a cheap, corpus-wide assignment)."""
+        frame = pd.DataFrame(
+            [
+                {"story": s.id, "article": a, "pos": i, "title": s.title}
+                for s in stories
+                for i, a in enumerate(s.articles)
+            ],
+            columns=["story", "article", "pos", "title"],
+        )
+        self.con.register("new_stories", frame)
+        self._transaction(
+            ["DELETE FROM stories", "INSERT INTO stories BY NAME SELECT * FROM new_stories"]
+        )
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        self.con.register("wanted", pd.DataFrame({"id": list(ids)}))
+        rows = self.con.execute(
+            "SELECT v.article, v.vector FROM vectors v JOIN wanted w ON v.article = w.id"
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def save_vectors(self, vectors: Mapping[str, Sequence[float]]) -> None:
+        if not vectors:
+            return
+        frame = pd.DataFrame(
+            {"article": list(vectors), "vector": [list(map(float, v)) for v in vectors.values()]}
+        )
+        self.con.register("new_vectors", frame)
+        self._transaction(
+            [
+                "DELETE FROM vectors WHERE article IN (SELECT article FROM new_vectors)",
+                "INSERT INTO vectors SELECT article, vector FROM new_vectors",
+            ]
+        )
+
+    def story_key(self, story: str) -> str | None:
+        rows = self.con.execute("SELECT key FROM story_results WHERE story = ?", [story]).fetchall()
+        return rows[0][0] if rows else None
+
+    def story_entries(self, stories: Sequence[str]) -> list[dict[str, Any]]:
+        """The stored brief entries of ``stories``, in that order."""
+        self.con.register("wanted", pd.DataFrame({"id": list(stories), "ord": range(len(stories))}))
+        rows = self.con.execute(
+            "SELECT r.data FROM story_results r JOIN wanted w ON r.story = w.id ORDER BY w.ord"
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def save_story(self, story: str, key: str, entry: Mapping[str, Any]) -> None:
+        """Store one story's brief entry and its flattened claims, mentions, reuse."""
+        claims: list[dict[str, Any]] = []
+        mentions: list[dict[str, Any]] = []
+        for c in entry["claims"]:
+            claims.append(
+                {
+                    "story": story,
+                    "id": c["id"],
+                    "text": c["text"],
+                    "kind": c["kind"],
+                    "articles": len({m["article"] for m in c["mentions"]}),
+                    "outlets": c["outlets"],
+                    "independent_roots": c["independent_roots"],
+                    "roots": c["roots"],
+                    "attributed": c["attributed"],
+                    "single_article": c["single_article"],
+                    "grade": c["grade"],
+                    "grade_rule": c["grade_rule"],
+                    "discrepancies": json.dumps(c["discrepancies"], ensure_ascii=False),
+                }
+            )
+            mentions.extend(
+                {
+                    "story": story,
+                    "claim": c["id"],
+                    **{k: m[k] for k in ("article", "sentence", "start", "end", "text", "kind")},
+                    "source": m.get("source"),
+                }
+                for m in c["mentions"]
+            )
+        reuse = [
+            {
+                "story": story,
+                "a": r["a"],
+                "b": r["b"],
+                "score": r["score"],
+                "direction": r["direction"],
+                "passages": json.dumps(r["passages"]),
+            }
+            for r in entry["reuse"]
+        ]
+        frames = {
+            "story_results": pd.DataFrame(
+                [{"story": story, "key": key, "data": json.dumps(entry, ensure_ascii=False)}]
+            ),
+            "claims": pd.DataFrame(claims, columns=_columns_of("claims")),
+            "mentions": pd.DataFrame(mentions, columns=_columns_of("mentions")),
+            "reuse": pd.DataFrame(reuse, columns=_columns_of("reuse")),
+        }
+        statements = []
+        for name, frame in frames.items():
+            self.con.register(f"new_{name}", frame)
+            statements.append(f"DELETE FROM {name} WHERE story = ?")
+            if not frame.empty:
+                statements.append(f"INSERT INTO {name} BY NAME SELECT * FROM new_{name}")
+        self._transaction(statements, story)
+
+    def story_tables(self, stories: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """Claims, mentions and reuse of ``stories`` as pandas tables."""
+        self.con.register("wanted", pd.DataFrame({"id": list(stories), "ord": range(len(stories))}))
+        return {
+            name: self.con.execute(
+                f"SELECT t.* FROM {name} t JOIN wanted w ON t.story = w.id ORDER BY w.ord"
+            ).df()
+            for name in ("claims", "mentions", "reuse")
+        }
+
+    def _transaction(self, statements: Sequence[str], param: str | None = None) -> None:
+        con = self.con
+        con.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            for sql in statements:
+                args = [param] if "?" in sql else []
+                con.execute(sql, args).fetchall()
+            con.execute("COMMIT").fetchall()
+        except BaseException:
+            con.execute("ROLLBACK").fetchall()
+            raise
+
     def load(self, ids: Sequence[str]) -> tuple[list[Article], dict[str, Annotation]]:
         """Articles and their annotations as model objects (for the story stages)."""
         return objects(self.tables(ids))
@@ -267,6 +428,11 @@ def _frame(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_COLUMNS[table])
 
 
+def _columns_of(table: str) -> list[str]:
+    """Column names of a table, read from its DDL."""
+    return [part.split()[0].strip('"') for part in _DDL[table].split(",")]
+
+
 def _from_json(value: object) -> list[dict[str, Any]]:
     return json.loads(value) if isinstance(value, str) else []
 
@@ -292,7 +458,13 @@ def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
         hedges = tuple(Hedge(h["text"], h["start"], h["end"]) for h in r["hedges"])
         parts[r["article"]]["sentences"].append(
             Sentence(
-                r["article"], r["idx"], r["start"], r["end"], r["text"], r["kind"], hedges,
+                r["article"],
+                r["idx"],
+                r["start"],
+                r["end"],
+                r["text"],
+                r["kind"],
+                hedges,
                 r["source"],
             )
         )

@@ -1,0 +1,206 @@
+"""Story clustering: signals, the example story, incremental ids, time window."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from functools import cache
+
+import numpy as np
+import pytest
+
+from stemma.cluster import (
+    ClusterParams,
+    StoryInput,
+    cluster_stories,
+    entity_set,
+    groups_from_similarity,
+    lead_of,
+    near_duplicates,
+    normalise_entity,
+    similarity_matrix,
+    story_input,
+)
+from stemma.embed import embed
+from stemma.ingest import load
+from stemma.model import Article, Story
+from tests.conftest import EXAMPLES, shared_data
+
+
+@cache
+def ecb_docs() -> dict[str, dict[str, str]]:
+    path = shared_data("ecbplus-event-clusters") / "ecbplus_docs.jsonl"
+    records = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    return {r["doc_id"]: r for r in records}
+
+
+def ecb_item(nlp, doc_id: str, published: str | None = None) -> StoryInput:  # type: ignore[no-untyped-def]
+    r = ecb_docs()[doc_id]
+    doc = nlp(f"{r['title']}\n{r['text']}")
+    return story_input(
+        doc_id,
+        r["title"],
+        r["text"],
+        entities=[(e.text, e.label_) for e in doc.ents],
+        published=published,
+    )
+
+
+def example_items(nlp) -> list[StoryInput]:  # type: ignore[no-untyped-def]
+    articles = [a for a in load([EXAMPLES]) if isinstance(a, Article)]
+    assert len(articles) == 5
+    return [
+        story_input(
+            a.id,
+            a.title,
+            a.text,
+            entities=[(e.text, e.label_) for e in nlp(a.text).ents],
+            published=a.published,
+        )
+        for a in articles
+    ]
+
+
+# --- inputs ----------------------------------------------------------------
+
+
+def test_cluster_lead_of_keeps_three_sentences(example_texts: dict[str, str]) -> None:
+    text = example_texts["002_a0c40a7f595994d5.txt"]
+    lead = lead_of(text, sentences=3, words=500)
+    assert text.split()[:5] == lead.split()[:5]
+    assert lead.count(". ") + lead.count(".” ") <= 3
+    assert len(lead) < len(text)
+    assert len(lead_of(text, words=20).split()) == 20
+
+
+def test_cluster_lead_of_does_not_split_at_initials() -> None:
+    # ECB+ 3_7ecb: "Brian G. Nichols" is not a sentence end.
+    text = (
+        "The man, Brian G. Nichols, 37, was found guilty last month of murder. "
+        "He was sentenced Saturday. The judge spoke. The jury had split."
+    )
+    assert lead_of(text) == (
+        "The man, Brian G. Nichols, 37, was found guilty last month of murder. "
+        "He was sentenced Saturday. The judge spoke."
+    )
+
+
+def test_cluster_normalise_entity_folds_article_case_and_possessive() -> None:
+    assert normalise_entity("The Kremlin’s") == "kremlin"
+    assert normalise_entity("  Federal  Security Service ") == "federal security service"
+    assert entity_set([("FSB", "ORG"), ("February 2022", "DATE"), ("the FSB", "ORG")]) == {
+        "fsb"
+    }
+
+
+# --- near-duplicates -----------------------------------------------------------
+
+
+def test_cluster_near_duplicates_finds_reprint_not_same_topic(
+    example_texts: dict[str, str],
+) -> None:
+    original = example_texts["002_a0c40a7f595994d5.txt"]
+    # A reprint: new byline, last paragraph cut, one number changed.
+    reprint = "By Staff Reporter\n" + original[: int(len(original) * 0.9)].replace(
+        "eight-page", "nine-page"
+    )
+    other = example_texts["003_90f4051510850127.txt"]  # same story, written independently
+    items = [story_input(str(k), None, t) for k, t in enumerate([original, other, reprint])]
+    assert near_duplicates(items) == {(0, 2)}
+
+
+def test_cluster_near_duplicates_ignores_tiny_texts() -> None:
+    items = [story_input("a", "Get link", ""), story_input("b", "Get link", "")]
+    assert near_duplicates(items) == set()
+
+
+# --- stories ---------------------------------------------------------------
+
+
+def test_cluster_example_corpus_is_one_story(nlp) -> None:  # type: ignore[no-untyped-def]
+    items = example_items(nlp)
+    stories = cluster_stories(items)
+    assert len(stories) == 1
+    assert stories[0].id == items[0].id
+    assert sorted(stories[0].articles) == sorted(it.id for it in items)
+
+
+def test_cluster_incremental_joins_existing_story_and_keeps_id(nlp) -> None:  # type: ignore[no-untyped-def]
+    fsb = example_items(nlp)
+    a, c = fsb[0], fsb[2]  # two articles about the FSB leak
+    b = ecb_item(nlp, "1_2ecb")  # Tara Reid enters rehab
+    d = ecb_item(nlp, "3_7ecb")  # Brian Nichols sentenced
+
+    first = cluster_stories([a, b])
+    assert [s.articles for s in first] == [(a.id,), (b.id,)]
+
+    second = cluster_stories([a, b, c], existing=first)
+    assert second[0] == Story(id=a.id, articles=(a.id, c.id))
+    assert second[1] == first[1]
+
+    third = cluster_stories([a, b, c, d], existing=second)
+    assert third[:2] == second
+    assert third[2] == Story(id=d.id, articles=(d.id,), title=d.title)
+
+
+def test_cluster_existing_stories_are_never_merged(nlp) -> None:  # type: ignore[no-untyped-def]
+    a, b, c = example_items(nlp)[:3]
+    # Someone (a user, an earlier run) split the story: the split is kept.
+    existing = [Story(id=a.id, articles=(a.id,)), Story(id=b.id, articles=(b.id,))]
+    stories = cluster_stories([a, b, c], existing=existing)
+    assert len(stories) == 2
+    assert {s.id for s in stories} == {a.id, b.id}
+    assert sum(len(s.articles) for s in stories) == 3
+
+
+def test_cluster_tells_same_topic_events_apart(nlp) -> None:  # type: ignore[no-untyped-def]
+    # ECB+ topic 1: Tara Reid's rehab (1ecb) and Lindsay Lohan's (1ecbplus),
+    # the hard case: same kind of event, same vocabulary.
+    reid = ["1_2ecb", "1_7ecb", "1_10ecb", "1_11ecb"]
+    lohan = ["1_2ecbplus", "1_6ecbplus", "1_10ecbplus", "1_13ecbplus"]
+    items = [ecb_item(nlp, i) for i in reid + lohan]
+    stories = cluster_stories(items)
+    assert sorted(tuple(sorted(s.articles)) for s in stories) == sorted(
+        [tuple(sorted(reid)), tuple(sorted(lohan))]
+    )
+
+
+def test_cluster_time_window_splits_unless_near_duplicate(nlp) -> None:  # type: ignore[no-untyped-def]
+    early = ecb_item(nlp, "1_2ecb", published="2008-12-12")
+    same_week = replace(ecb_item(nlp, "1_7ecb"), published="2008-12-14")
+    months_later = replace(ecb_item(nlp, "1_10ecb"), published="2009-03-01")
+    stories = cluster_stories([early, same_week, months_later])
+    assert [s.articles for s in stories] == [(early.id, same_week.id), (months_later.id,)]
+
+    reprint = replace(early, id="reprint", published="2009-03-01")
+    stories = cluster_stories([early, reprint])
+    assert [s.articles for s in stories] == [(early.id, "reprint")]
+
+
+def test_cluster_entities_lower_score_of_different_people(nlp) -> None:  # type: ignore[no-untyped-def]
+    items = [ecb_item(nlp, "1_2ecb"), ecb_item(nlp, "1_10ecb"), ecb_item(nlp, "1_2ecbplus")]
+    vectors = embed([it.headline for it in items])
+    plain = similarity_matrix(items, vectors, params=ClusterParams(entity_weight=0.0))
+    named = similarity_matrix(items, vectors, params=ClusterParams(entity_weight=0.45))
+    # Reid vs Lohan drops more than Reid vs Reid when names count.
+    assert plain[0, 2] - named[0, 2] > plain[0, 1] - named[0, 1]
+
+
+def test_cluster_average_linkage_does_not_chain() -> None:
+    # A~B and B~C but A and C unrelated: single linkage chains them, average does not.
+    scores = np.array([[1.0, 0.6, 0.0], [0.6, 1.0, 0.6], [0.0, 0.6, 1.0]], dtype=np.float32)
+    assert groups_from_similarity(scores, threshold=0.5, method="single") == [[0, 1, 2]]
+    assert len(groups_from_similarity(scores, threshold=0.5, method="average")) == 2
+
+
+def test_cluster_rejects_misaligned_embeddings(example_texts: dict[str, str]) -> None:
+    items = [story_input(name, None, text) for name, text in example_texts.items()]
+    with pytest.raises(ValueError, match="one row per item"):
+        cluster_stories(items, embeddings=np.zeros((2, 384), dtype=np.float32))
+
+
+def test_cluster_takes_repeated_articles_once(example_texts: dict[str, str]) -> None:
+    text = example_texts["000_3c45b8d28d6be2d7.txt"]
+    item = story_input("a", None, text)
+    vectors = np.ones((2, 384), dtype=np.float32) / np.sqrt(384)
+    assert cluster_stories([item, item], embeddings=vectors) == [Story(id="a", articles=("a",))]
