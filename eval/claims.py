@@ -59,7 +59,7 @@ from stemma.claims import ClaimParams, Unit, make_unit, pair_score  # noqa: E402
 #: ~4,000 sentences to embed fit the time budget.
 DEFAULT_MSRP_PAIRS = 700
 DEFAULT_CLEF_TWEETS = 200
-THRESHOLDS = [round(0.50 + 0.02 * i, 2) for i in range(21)]  # 0.50 .. 0.90
+THRESHOLDS = [round(0.40 + 0.02 * i, 2) for i in range(26)]  # 0.40 .. 0.90
 ENTITY_WEIGHTS = [0.0, 0.06, 0.12, 0.2]
 NUMBER_WEIGHTS = [0.0, 0.08, 0.15]
 SEED = 13

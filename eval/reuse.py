@@ -209,7 +209,15 @@ def build_pool(docs: list[dict[str, Any]], limit: int | None) -> list[Text]:
         pool.append(Text(f"g{g}:source", a, g, "source", origin, t0))
         pool.append(Text(f"g{g}:negative", neg["text"], g, "negative", frozenset({n_id}), t0))
 
-        def copy(kind: str, sents: list[str], keep: list[int]) -> Text:
+        def copy(
+            kind: str,
+            sents: list[str],
+            keep: list[int],
+            g: int = g,
+            origin: frozenset[str] = origin,
+            t1: str = t1,
+            a_spans: list[tuple[int, int]] = a_spans,
+        ) -> Text:
             text, spans = join(sents)
             return Text(
                 f"g{g}:{kind}",
@@ -272,7 +280,9 @@ def word_chars(text: str, spans: list[tuple[int, int]]) -> set[int]:
     """Positions of word characters of ``text`` inside ``spans``."""
     out: set[int] = set()
     for s, e in spans:
-        out.update(s + m.start() + k for m in WORD.finditer(text[s:e]) for k in range(len(m.group())))
+        out.update(
+            s + m.start() + k for m in WORD.finditer(text[s:e]) for k in range(len(m.group()))
+        )
     return out
 
 
@@ -281,9 +291,7 @@ def eval_synthetic(docs: list[dict[str, Any]], limit: int | None) -> dict[str, A
     by_id = {t.id: t for t in pool}
     subtopic = {d["doc_id"]: d["subtopic"] for d in docs}
     started = time.perf_counter()
-    edges = reuse_edges(
-        {t.id: t.text for t in pool}, published={t.id: t.published for t in pool}
-    )
+    edges = reuse_edges({t.id: t.text for t in pool}, published={t.id: t.published for t in pool})
     seconds = time.perf_counter() - started
     found: dict[frozenset[str], ReuseEdge] = {frozenset((e.a, e.b)): e for e in edges}
 
@@ -295,7 +303,11 @@ def eval_synthetic(docs: list[dict[str, Any]], limit: int | None) -> dict[str, A
         orig = f"g{t.group}:negative" if t.kind == "partial" else f"g{t.group}:source"
         gold[frozenset((orig, t.id))] = (orig, t.id, t.kind)
         if t.kind == "partial":  # partial also holds a paragraph of the source
-            gold[frozenset((f"g{t.group}:source", t.id))] = (f"g{t.group}:source", t.id, "partial_para")
+            gold[frozenset((f"g{t.group}:source", t.id))] = (
+                f"g{t.group}:source",
+                t.id,
+                "partial_para",
+            )
 
     def label(x: Text, y: Text) -> str:
         if frozenset((x.id, y.id)) in gold:
@@ -318,13 +330,14 @@ def eval_synthetic(docs: list[dict[str, Any]], limit: int | None) -> dict[str, A
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     direction_ok = direction_n = 0
     tp_chars = fp_chars = fn_chars = 0
+    chars_by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for pair, (orig, cp, kind) in gold.items():
         per_kind[kind][1] += 1
-        e = found.get(pair)
-        if e is not None:
+        hit = found.get(pair)
+        if hit is not None:
             per_kind[kind][0] += 1
             direction_n += 1
-            direction_ok += e.a == orig and e.direction == "published"
+            direction_ok += hit.a == orig and hit.direction == "published"
         if kind == "partial_para":
             continue  # gold spans below are for the main original of each copy
         o, c = by_id[orig], by_id[cp]
@@ -336,17 +349,25 @@ def eval_synthetic(docs: list[dict[str, Any]], limit: int | None) -> dict[str, A
             gold_c = word_chars(c.text, c.gold_self)
         pred_o: set[int] = set()
         pred_c: set[int] = set()
-        if e is not None:
-            flip = e.a != orig
-            for p in e.passages:
-                so, eo, sc, ec = (p.b_start, p.b_end, p.a_start, p.a_end) if flip else (
-                    p.a_start, p.a_end, p.b_start, p.b_end)
+        if hit is not None:
+            flip = hit.a != orig
+            for p in hit.passages:
+                so, eo, sc, ec = (
+                    (p.b_start, p.b_end, p.a_start, p.a_end)
+                    if flip
+                    else (p.a_start, p.a_end, p.b_start, p.b_end)
+                )
                 pred_o |= word_chars(o.text, [(so, eo)])
                 pred_c |= word_chars(c.text, [(sc, ec)])
         for g_set, p_set in ((gold_o, pred_o), (gold_c, pred_c)):
-            tp_chars += len(g_set & p_set)
-            fp_chars += len(p_set - g_set)
-            fn_chars += len(g_set - p_set)
+            counts = (len(g_set & p_set), len(p_set - g_set), len(g_set - p_set))
+            tp_chars, fp_chars, fn_chars = (
+                tp_chars + counts[0],
+                fp_chars + counts[1],
+                fn_chars + counts[2],
+            )
+            for i in range(3):
+                chars_by_kind[kind][i] += counts[i]
 
     return {
         "groups": len({t.group for t in pool}),
@@ -355,10 +376,17 @@ def eval_synthetic(docs: list[dict[str, Any]], limit: int | None) -> dict[str, A
         "edges": len(edges),
         "edge": {"tp": tp, "fp": fp, "fn": fn, **prf(tp, fp, fn)},
         "recall_by_kind": {
-            k: {"found": f, "of": n, "recall": round(f / n, 4)} for k, (f, n) in sorted(per_kind.items())
+            k: {"found": f, "of": n, "recall": round(f / n, 4)}
+            for k, (f, n) in sorted(per_kind.items())
         },
         "direction_accuracy": round(direction_ok / direction_n, 4) if direction_n else None,
-        "passage_chars": {"tp": tp_chars, "fp": fp_chars, "fn": fn_chars, **prf(tp_chars, fp_chars, fn_chars)},
+        "passage_chars": {
+            "tp": tp_chars,
+            "fp": fp_chars,
+            "fn": fn_chars,
+            **prf(tp_chars, fp_chars, fn_chars),
+        },
+        "passage_chars_by_kind": {k: prf(*v) for k, v in sorted(chars_by_kind.items())},
         "false_positives": false_pos[:10],
     }
 
@@ -398,25 +426,36 @@ def quartiles(xs: list[float]) -> list[float]:
 
 
 def print_report(r: dict[str, Any]) -> None:
-    print("stemma.reuse evaluation (seed %d)" % SEED)
+    print(f"stemma.reuse evaluation (seed {SEED})")
     print("parameters:", ", ".join(f"{k}={v}" for k, v in r["params"].items()))
     m = r["msrp"]
-    print(f"\n(1) MSRP train: {m['pairs']} pairs, {m['positives']} paraphrases. Near-verbatim = "
-          f"passages cover >= {SENTENCE_COVER:.0%} of the shorter sentence.")
+    print(
+        f"\n(1) MSRP train: {m['pairs']} pairs, {m['positives']} paraphrases. Near-verbatim = "
+        f"passages cover >= {SENTENCE_COVER:.0%} of the shorter sentence."
+    )
     print("    threshold   tp    fp    fn  precision  recall     F1")
     for row in m["table"]:
         mark = "  <- default" if row["threshold"] == r["params"]["near_verbatim"] else ""
-        print(f"    {row['threshold']:>9.2f} {row['tp']:>4} {row['fp']:>5} {row['fn']:>5}"
-              f"  {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f}{mark}")
+        print(
+            f"    {row['threshold']:>9.2f} {row['tp']:>4} {row['fp']:>5} {row['fn']:>5}"
+            f"  {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f}{mark}"
+        )
     s = r["synthetic"]
     e = s["edge"]
-    print(f"\n(2) Synthetic rewrites of ECB+: {s['groups']} source articles, {s['texts']} texts "
-          f"in one pool, reuse_edges in {s['seconds']} s, {s['edges']} edges.")
-    print(f"    edges: P {e['precision']:.3f}  R {e['recall']:.3f}  F1 {e['f1']:.3f}  "
-          f"(tp {e['tp']}, fp {e['fp']}, fn {e['fn']})")
+    print(
+        f"\n(2) Synthetic rewrites of ECB+: {s['groups']} source articles, {s['texts']} texts "
+        f"in one pool, reuse_edges in {s['seconds']} s, {s['edges']} edges."
+    )
+    print(
+        f"    edges: P {e['precision']:.3f}  R {e['recall']:.3f}  F1 {e['f1']:.3f}  "
+        f"(tp {e['tp']}, fp {e['fp']}, fn {e['fn']})"
+    )
     print("    recall by kind of copy:")
+    print("      kind             found       recall   passage-char P/R/F1")
     for k, v in s["recall_by_kind"].items():
-        print(f"      {k:<14} {v['found']:>4}/{v['of']:<4} {v['recall']:.3f}")
+        ch = s["passage_chars_by_kind"].get(k)
+        chars = f"{ch['precision']:.3f}/{ch['recall']:.3f}/{ch['f1']:.3f}" if ch else "-"
+        print(f"      {k:<14} {v['found']:>4}/{v['of']:<4} {v['recall']:>8.3f}   {chars}")
     print(f"    direction correct (earlier -> later) among found: {s['direction_accuracy']}")
     c = s["passage_chars"]
     print(f"    passage characters: P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}")
@@ -424,9 +463,11 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"      false positive: {fp['a']} ~ {fp['b']} score {fp['score']}")
     if r.get("real"):
         x = r["real"]
-        print(f"\n(3) Real ECB+ pairs (unlabelled): {x['articles']} articles, {x['seconds']} s, "
-              f"{x['edges']} edges: {x['same_subtopic']} within a subtopic (wire copies), "
-              f"{x['cross_subtopic']} across subtopics.")
+        print(
+            f"\n(3) Real ECB+ pairs (unlabelled): {x['articles']} articles, {x['seconds']} s, "
+            f"{x['edges']} edges: {x['same_subtopic']} within a subtopic (wire copies), "
+            f"{x['cross_subtopic']} across subtopics."
+        )
         print(f"    score quartiles within subtopics: {x['score_quartiles_same_subtopic']}")
         for ex in x["cross_subtopic_examples"]:
             print(f"      across: {ex['a']} ~ {ex['b']} {ex['score']}: {ex['passage']!r}")
@@ -434,8 +475,12 @@ def print_report(r: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--limit", type=int, default=None,
-                        help="first N MSRP pairs and N source articles; skips part (3)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="first N MSRP pairs and N source articles; skips part (3)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     for path in (MSRP, ECB):

@@ -74,15 +74,12 @@ def test_cluster_lead_of_keeps_three_sentences(example_texts: dict[str, str]) ->
 
 
 def test_cluster_lead_of_does_not_split_at_initials() -> None:
-    # ECB+ 3_7ecb: "Brian G. Nichols" is not a sentence end.
-    text = (
-        "The man, Brian G. Nichols, 37, was found guilty last month of murder. "
-        "He was sentenced Saturday. The judge spoke. The jury had split."
-    )
-    assert lead_of(text) == (
-        "The man, Brian G. Nichols, 37, was found guilty last month of murder. "
-        "He was sentenced Saturday. The judge spoke."
-    )
+    text = ecb_docs()["3_7ecb"]["text"]  # "The man, Brian G. Nichols, 37, ..."
+    lead = lead_of(text, words=500)
+    assert lead.startswith("The man, Brian G. Nichols, 37, was found guilty")
+    assert "Judge James G. Bodiford of Superior Court handed down" in lead
+    assert lead.endswith("I would, '' Judge Bodiford said.")
+    assert "Mr. Nichols" not in lead
 
 
 def test_cluster_normalise_entity_folds_article_case_and_possessive() -> None:

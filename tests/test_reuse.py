@@ -95,7 +95,12 @@ def test_reuse_independent_report_of_the_same_event_is_not_reuse(story):
 
 
 def test_reuse_edges_follow_publication_dates(story):
-    published = {"A": "2008-12-12", "B": "2008-12-13T09:00:00", "C": "2008-12-14", "D": "2008-12-12"}
+    published = {
+        "A": "2008-12-12",
+        "B": "2008-12-13T09:00:00",
+        "C": "2008-12-14",
+        "D": "2008-12-12",
+    }
     edges = reuse_edges(story, published=published)
     assert {(e.a, e.b) for e in edges} == {("A", "B"), ("A", "C"), ("B", "C")}
     assert all(e.direction == "published" for e in edges)
@@ -168,24 +173,24 @@ def test_reuse_short_shared_phrase_is_not_reuse(example_texts):
     assert [t["000"][p.a_start : p.a_end] for p in short] == [phrase]
 
 
-def test_reuse_example_corpus_has_no_high_reuse(example_texts):
-    """The five articles are independent rewrites of the NYT story. Only 001
-    (Moneycontrol) and 002 share near-verbatim phrasing, because both follow
-    the NYT's sentences closely (e.g. "recruit Russian officials, experts,
-    journalists, and business figures close to power in Moscow"); neither
-    copies the other at length."""
+def test_reuse_example_corpus_has_no_reuse_edges(example_texts):
+    """The five articles are independent rewrites of the NYT story: no pair
+    reaches the edge score. The one shared passage is between 001
+    (Moneycontrol) and 002, which both follow one NYT sentence closely
+    ("intelligence agents ... espionage in the Arctic ... using mining firms
+    and university research centres as cover"); 002's longer NYT quote that
+    001 rewords ("recruit Russian officials, experts, journalists") is inside
+    quotation marks in 002, so it is quoting, not copying."""
     t = {n[:3]: x for n, x in example_texts.items()}
-    scores = {
-        (x, y): reuse_score(t[x], t[y], shared_passages(t[x], t[y]))
-        for x, y in combinations(sorted(t), 2)
-    }
-    assert all(s < 0.3 for s in scores.values())
-    assert all(s < 0.05 for pair, s in scores.items() if pair != ("001", "002"))
-    edges = reuse_edges(t)
-    assert [(e.a, e.b, e.direction) for e in edges] == [("001", "002", None)]
-    texts_b = [t["002"][p.b_start : p.b_end] for p in edges[0].passages]
-    assert any("recruit Russian officials, experts, journalists" in x for x in texts_b)
-    assert all(p.similarity < 1.0 for p in edges[0].passages)
+    found = {(x, y): shared_passages(t[x], t[y]) for x, y in combinations(sorted(t), 2)}
+    scores = {pair: reuse_score(t[pair[0]], t[pair[1]], ps) for pair, ps in found.items()}
+    assert all(s < 0.1 for s in scores.values())
+    assert [pair for pair, ps in found.items() if ps] == [("001", "002")]
+    [p] = found[("001", "002")]
+    assert "espionage in the Arctic" in t["001"][p.a_start : p.a_end]
+    assert "university research centres as cover" in t["002"][p.b_start : p.b_end]
+    assert 0.8 <= p.similarity < 1.0
+    assert reuse_edges(t) == []
 
 
 def test_reuse_split_sentences_offsets_point_at_the_text(example_texts):
@@ -198,10 +203,13 @@ def test_reuse_split_sentences_offsets_point_at_the_text(example_texts):
 
 
 def test_reuse_passage_offsets_are_word_aligned():
-    a = "The ministry said 42 people died in the floods that hit the north on Sunday."
-    b = "Officials said 43 people died in the floods that hit the north on Sunday, AFP reported."
+    a = "The ministry said on Monday that 42 people died in the floods in the north."
+    b = "Officials said on Monday that 43 people died in the floods in the north, AFP reported."
     [p] = shared_passages(a, b)
     assert isinstance(p, Passage)
-    assert a[p.a_start : p.a_end] == "said 42 people died in the floods that hit the north on Sunday"
-    assert b[p.b_start : p.b_end] == "said 43 people died in the floods that hit the north on Sunday"
+    assert a[p.a_start : p.a_end] == "said on Monday that 42 people died in the floods in the north"
+    assert b[p.b_start : p.b_end] == "said on Monday that 43 people died in the floods in the north"
     assert 0.9 < p.similarity < 1.0
+    # One lone word matching across a gap ("The ministry" / "Officials") is not
+    # part of the passage, and 11 words are too few to be one.
+    assert shared_passages(a.replace("on Monday that ", ""), b.replace("on Monday that ", "")) == []

@@ -29,7 +29,7 @@ class StoryResult:
     reuse: tuple[ReuseEdge, ...]
     graph: provenance.Graph
     labels: Mapping[str, str]  # article id → outlet (or file name when unknown)
-    #: (article, sentence) → (source the mention is attributed to, level)
+    #: (article, mention start) → (source the mention is attributed to, level)
     sources: Mapping[tuple[str, int], tuple[str | None, str]]
 
 

@@ -850,9 +850,33 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                         f.cue_end,
                     )
                 )
+    results = [_trim_subordinate(doc, r) for r in results]
     results.sort(key=lambda r: (r.attribution.start, r.cue_start))
     named = resolve_documents([r.attribution for r in results], doc)
     return [replace(r, attribution=a) for r, a in zip(results, named, strict=True)]
+
+
+#: Conjunctions that open a subordinate clause: a cue verb under one speaks
+#: only up to the clause's comma ("While Putin declares a friendship, a secret
+#: unit regards China as the enemy"), even when the small parser makes the
+#: cue the sentence root.
+SUBORDINATORS: frozenset[str] = frozenset(
+    {"while", "although", "though", "whereas", "whilst", "even though"}
+)
+
+
+def _trim_subordinate(doc: Doc, r: AttributionSpan) -> AttributionSpan:
+    a = r.attribution
+    cue = doc.char_span(r.cue_start, r.cue_end, alignment_mode="expand")
+    if cue is None or a.content_end is None:
+        return r
+    verb = cue.root
+    if not any(c.dep_ == "mark" and c.lower_ in SUBORDINATORS for c in verb.children):
+        return r
+    comma = next((t for t in verb.sent if t.i > verb.i and t.text == ","), None)
+    if comma is None or a.content_end <= comma.idx:
+        return r
+    return replace(r, attribution=replace(a, content_end=comma.idx))
 
 
 def _entity_label(head: Token) -> str | None:

@@ -58,10 +58,18 @@ def analyze_cli(
     processes: Annotated[int, typer.Option(min=1, help="spaCy worker processes.")] = (
         DEFAULT.n_process
     ),
+    ratings: Annotated[
+        Path | None,
+        typer.Option(
+            help="Source reliability ratings (CSV 'source,reliability' with A–F, or JSON); "
+            "without it every source is F, 'cannot be judged'.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
     """Analyse articles and write a brief (report.json, report.md, report.html)."""
+    from stemma.grade import RatingsError, load_ratings
     from stemma.nlp import ModelNotInstalled
     from stemma.pipeline import analyze
     from stemma.store import StoreError
@@ -76,6 +84,11 @@ def analyze_cli(
     def report_problem(problem: Problem) -> None:
         err.print(f"[yellow]skipped[/yellow] {problem}", markup=True, soft_wrap=True)
 
+    try:
+        rated = load_ratings(ratings) if ratings is not None else None
+    except RatingsError as e:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_USAGE) from e
     settings = DEFAULT.but(batch_size=batch_size, n_process=processes, progress=not quiet)
     try:
         result = analyze(
@@ -84,6 +97,7 @@ def analyze_cli(
             out=out,
             settings=settings,
             on_problem=report_problem,
+            ratings=rated,
         )
     except (StoreError, ModelNotInstalled) as e:
         Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")

@@ -100,6 +100,11 @@ SHINGLE_WORDS = 3
 #: Texts with fewer shingles than this are never called near-duplicates: two
 #: identical three-word captions say nothing about shared origin.
 MIN_SHINGLES = 4
+#: LSH weights of (false positives, false negatives). Every candidate pair is
+#: checked against its Jaccard estimate, so a false positive costs one
+#: comparison while a false negative loses a duplicate: (0.1, 0.9) finds 97 %
+#: of pairs at J = 0.85 (the balanced default, 69 %).
+LSH_WEIGHTS = (0.1, 0.9)
 #: datasketch 2.0 changed its default permutation scheme; sketches of
 #: different schemes cannot be compared, so stemma names it explicitly.
 MINHASH_SCHEME: Literal["affine32", "affine64", "legacy"] = "affine32"
@@ -117,9 +122,18 @@ Linkage = Literal["average", "single", "complete"]
 EntityMeasure = Literal["jaccard", "overlap"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+#: Abbreviations whose period ends no sentence ("Mr. Nichols"); single
+#: capitals ("Brian G. Nichols", "U.S.") are handled apart.
+ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Gov", "Sen", "Rep", "Jr", "Sr", "No")
+
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket)
-# before whitespace and an opening capital, digit or quote.
-_SENTENCE_END = re.compile(r"(?<=[.!?])['\"”’)]?\s+(?=[\"“‘(A-Z0-9])")
+# before whitespace and an opening capital, digit or quote; not after an
+# initial or an abbreviation.
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z]\.)"
+    + "".join(rf"(?<!\b{a}\.)" for a in ABBREVIATIONS)
+    + r"(?<=[.!?])['\"”’)]?\s+(?=[\"“‘(A-Z0-9])"
+)
 _SPACES = re.compile(r"\s+")
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -255,7 +269,9 @@ def near_duplicates(
     sketches = MinHash.bulk(
         [sets[i] for i in usable], num_perm=params.num_perm, scheme=params.minhash_scheme
     )
-    index = MinHashLSH(threshold=params.duplicate_jaccard, num_perm=params.num_perm)
+    index = MinHashLSH(
+        threshold=params.duplicate_jaccard, num_perm=params.num_perm, weights=LSH_WEIGHTS
+    )
     with index.insertion_session() as session:
         for i, sketch in zip(usable, sketches, strict=True):
             session.insert(i, sketch)

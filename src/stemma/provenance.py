@@ -362,7 +362,7 @@ def mention_sources(
     articles: Sequence[Article],
     annotations: Mapping[str, Annotation],
 ) -> dict[tuple[str, int], tuple[str | None, str]]:
-    """(article, sentence) → (source it is attributed to, level), for every mention.
+    """(article, mention start) → (source it is attributed to, level), for every mention.
 
     Level is "sentence", "paragraph", "article" or "none": what a claim ×
     outlet matrix shows in each cell.
@@ -376,7 +376,7 @@ def mention_sources(
         for m in g.mentions:
             lv = levels.get(m.article)
             kind = kinds.get((m.article, m.sentence), m.kind)
-            out[(m.article, m.sentence)] = (
+            out[(m.article, m.start)] = (
                 mention_upstream(m, lv, kind) if lv else (None, "none")
             )
     return out

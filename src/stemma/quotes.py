@@ -267,11 +267,17 @@ PRONOUN_RECENT_CHARS = 600
 #: subject of their clause within this many characters before the pronoun
 #: (about three paragraphs): news prose keeps its speaker as the subject.
 PRONOUN_WINDOW_CHARS = 900
-#: A paragraph is prose only when it ends with one of these (after trailing
-#: spaces): headlines, "READ MORE: …" and "WATCH: …" links, "Story continues
-#: below advertisement", video captions ending in a running time ("… 2:43")
-#: and photo credits do not. Names and verbs there are no antecedents or cues.
-PROSE_END = ".!?:;”\"’'…—"
+#: Running prose ends with one of these: headlines, "READ MORE: …" and
+#: "WATCH: …" links, "Story continues below advertisement" and Twitter handles
+#: do not, so names and verbs there are no antecedents or cues. A closing
+#: bracket counts: photo captions "… ( Andrew Francis Wallace / Toronto Star )"
+#: often introduce the people the article quotes. Names and verbs there are no antecedents or cues.
+PROSE_END = ".!?:;)”\"’'…—"
+#: Parts of speech of the words that may stand before a name at the head of
+#: its sentence as its title: "Former CIA officer", "the Nova Scotia judge".
+TITLE_POS: frozenset[str] = frozenset({"DET", "PROPN", "NOUN", "ADJ"})
+#: The running time that ends a video caption ("… their concerns. 2:43").
+VIDEO_TIME = re.compile(r"\s\d{1,2}:\d\d$")
 #: Which gender each third-person pronoun marks.
 PRONOUN_GENDER: dict[str, str] = {
     "he": "m",
@@ -314,6 +320,21 @@ class _Found:
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line; a line break ends a paragraph."""
     return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+
+
+def _prose_end(text: str, start: int, end: int) -> int:
+    """Where the running prose of the paragraph ``text[start:end]`` ends.
+
+    Prose ends with its last sentence-final mark (:data:`PROSE_END`); what
+    follows is a headline, a link ("READ MORE: …"), "Story continues below
+    advertisement" or a reporter's Twitter handle. A video caption, which
+    ends in its running time ("… their concerns. 2:43"), is no prose at all.
+    """
+    par = text[start:end].rstrip()
+    if VIDEO_TIME.search(par):
+        return start
+    cut = max(par.rfind(c) for c in PROSE_END)
+    return start + cut + 1 if cut >= 0 else start
 
 
 def _is_opening_single(text: str, i: int) -> bool:
@@ -468,7 +489,7 @@ class _Context:
         self.inside = sorted((s.open_mark, (s.close_mark or s.end) + 1) for s in spans)
         self.paragraphs = _paragraphs(doc.text)
         self.par_starts = [p[0] for p in self.paragraphs]
-        self.prose = [doc.text[a:b].rstrip()[-1:] in PROSE_END for a, b in self.paragraphs]
+        self.prose_end = [_prose_end(doc.text, a, b) for a, b in self.paragraphs]
         self.surname_mentions = _surname_mentions(doc)
         self.genders = _genders(self)
 
@@ -479,8 +500,8 @@ class _Context:
         return max(0, bisect.bisect_right(self.par_starts, char) - 1)
 
     def in_prose(self, char: int) -> bool:
-        """Whether ``char`` lies in a paragraph of running prose (see :data:`PROSE_END`)."""
-        return not self.paragraphs or self.prose[self.paragraph_of(char)]
+        """Whether ``char`` lies in running prose (see :func:`_prose_end`)."""
+        return not self.paragraphs or char < self.prose_end[self.paragraph_of(char)]
 
     def quoted(self, char: int) -> bool:
         i = bisect.bisect_right(self.inside, (char, 10**12)) - 1
@@ -633,7 +654,29 @@ def _is_subject(ent: Span) -> bool:
     if _is_cue(root.head) and root.i < root.head.i:
         return True  # the parser's odd labels for "Guest said": any name before its cue
     doc = ent.doc
-    return ent.end < len(doc) and _is_cue(doc[ent.end])
+    return (ent.end < len(doc) and _is_cue(doc[ent.end])) or _opens_sentence(ent)
+
+
+def _opens_sentence(ent: Span) -> bool:
+    """Whether a name opens its sentence, after at most a title ("MaRS director …").
+
+    spaCy often runs one sentence over a paragraph break ("Story continues
+    below advertisement\n\nAmanda Nash, …, said"), and then the parse does
+    not make the name a subject; its place at the head of the paragraph or
+    sentence says it all the same. A possessor ("Trump's tweet") is not one.
+    """
+    doc = ent.doc
+    if ent.end < len(doc) and doc[ent.end].tag_ == "POS":
+        return False
+    j = ent.start - 1
+    while j >= 0 and not doc[j].is_space and "\n" not in doc[j].text:
+        t = doc[j]
+        if t.is_sent_start or (t.is_punct and t.text in SENTENCE_END and j < ent.start - 1):
+            return t.is_punct or t.pos_ in TITLE_POS
+        if t.pos_ not in TITLE_POS and not (t.is_punct and t.text == "."):
+            return False
+        j -= 1
+    return True
 
 
 def _surname_mentions(doc: Doc) -> list[Span]:

@@ -103,7 +103,7 @@ def story_entry(result: StoryResult) -> dict[str, Any]:
     for g in result.claims:
         mentions = []
         for m in g.mentions:
-            source, level = result.sources.get((m.article, m.sentence), (None, "none"))
+            source, level = result.sources.get((m.article, m.start), (None, "none"))
             mentions.append(
                 {
                     "article": m.article,
@@ -148,9 +148,11 @@ def story_entry(result: StoryResult) -> dict[str, Any]:
             }
         )
     corroborating = [c for c in claims if c["kind"] != "opinion"]
+    widest = max(corroborating, key=lambda c: len(c["outlets"]), default=None)
     return {
         "id": result.story.id,
-        "title": result.story.title,
+        # Plain-text inputs have no headline: the most widely carried claim names the story.
+        "title": result.story.title or (widest["text"] if widest else None),
         "articles": list(result.story.articles),
         "outlets": dict(labels),
         "summary": {
@@ -355,6 +357,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = _md_text
+    env.filters["discrepancies"] = lambda ds: "; ".join(f"{d['kind']}: {d['detail']}" for d in ds)
     return env
 
 

@@ -1,0 +1,282 @@
+"""Claim groups on the FSB example, on rewrites of its wire-like article 002, and
+on a real pair of ECB+ reports that quote one witness with different wording."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stemma.claims import (
+    ClaimParams,
+    align_claims,
+    find_discrepancies,
+    find_quantities,
+    split_clauses,
+    story_units,
+)
+from stemma.embed import embed
+from stemma.model import Annotation, Article, ClaimGroup, Entity, Mention, TimeRef
+from stemma.nlp import annotate
+from tests.conftest import EXAMPLES, shared_data
+
+
+def _article(aid: str, text: str, outlet: str) -> Article:
+    return Article(id=aid, path=f"{aid}.txt", text=text, raw_text=text, outlet=outlet,
+                   language="en")  # fmt: skip
+
+
+def _group_with(groups: list[ClaimGroup], fragment: str) -> ClaimGroup:
+    found = [g for g in groups if any(fragment in m.text for m in g.mentions)]
+    assert len(found) == 1, f"{fragment!r} is in {len(found)} groups"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def example(nlp):
+    from stemma.ingest import load
+
+    articles = [a for a in load([EXAMPLES]) if isinstance(a, Article)]
+    annotations = list(annotate(articles, nlp=nlp))
+    vectors = embed([u.text for u in story_units(articles, annotations)])
+    groups = align_claims("fsb", articles, annotations, embeddings=vectors)
+    short = {a.id: Path(a.path).name[:3] for a in articles}
+    return articles, annotations, groups, short, vectors
+
+
+# --- the example corpus -----------------------------------------------------
+
+
+def test_claims_enemy_claim_is_one_group_carried_by_all_five(example):
+    _, _, groups, short, _ = example
+    group = _group_with(groups, "refers to China as “the enemy” in an eight-page")
+    assert sorted(short[a] for a in group.articles) == ["000", "001", "002", "003", "004"]
+    texts = " | ".join(m.text for m in group.mentions)
+    for fragment in ("brands China as “the enemy”", 'privately regards China as "the enemy',
+                     "The document even refers to China", "labeled China an “enemy,”"):  # fmt: skip
+        assert fragment in texts
+    assert group.kind == "reported"
+    # Mentions follow the article order of the story.
+    assert [short[m.article] for m in group.mentions] == sorted(short[a] for a in group.articles)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ["monitoring of the Chinese messaging app WeChat", '"Entente-4,"', "Wagner mercenary group"],
+)
+def test_claims_document_details_only_001_carries_are_single_article(example, fragment):
+    _, _, groups, short, _ = example
+    group = _group_with(groups, fragment)
+    assert group.single_article
+    assert short[group.articles[0]] == "001"
+
+
+def test_claims_speculation_never_joins_reported_mentions(example):
+    _, _, groups, _, _ = example
+    group = _group_with(groups, "The supposed leak might be a strategic move by Russia itself.")
+    assert {m.kind for m in group.mentions} == {"opinion"}
+    # No group joins reported mentions through opinion alone: every group with
+    # an opinion mention and a reported one has ≥1 non-opinion mention per merge,
+    # i.e. its kind is not opinion.
+    for g in groups:
+        kinds = {m.kind for m in g.mentions}
+        if "opinion" in kinds and kinds - {"opinion"}:
+            assert g.kind != "opinion"
+
+
+def test_claims_every_sentence_unit_is_in_exactly_one_group(example):
+    _, _, groups, _, _ = example
+    spans = [(m.article, m.start, m.end) for g in groups for m in g.mentions]
+    assert len(spans) == len(set(spans))
+    for g in groups:
+        assert len(g.articles) == len(g.mentions)  # one mention per article per claim
+    assert len({g.id for g in groups}) == len(groups)
+
+
+def test_claims_ids_are_stable_across_runs(example):
+    articles, annotations, groups, _, vectors = example
+    again = align_claims("fsb", articles, annotations, embeddings=vectors)
+    assert [g.id for g in again] == [g.id for g in groups]
+    other = align_claims("other-story", articles, annotations, embeddings=vectors)
+    assert other[0].id != groups[0].id
+
+
+def test_claims_example_has_no_false_name_discrepancy(example):
+    _, _, groups, _, _ = example
+    names = [d for g in groups for d in g.discrepancies if d.kind == "name"]
+    # "Russia" vs "Russian" or "Putin" vs "Vladimir Putin" are not discrepancies.
+    assert not [d for d in names if {v.rstrip("s") for v in d.values} <= {"Russia", "Russian"}]
+
+
+# --- clause splitting and quantities on real sentences ----------------------
+
+
+def test_claims_split_clauses_separates_coordinated_verb_phrases(example_texts):
+    text = next(t for t in example_texts.values() if "brands China" in t)
+    sentence = next(s for s in text.split("\n") if "brands China" in s)
+    parts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert parts[0] == "The memo, The New York Times reports, brands China as “the enemy”"
+    assert parts[1].startswith("accuses Beijing of espionage")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "According to the document, Chinese intelligence has indeed intensified efforts to "
+        "recruit Russian officials, experts, journalists, and business figures close to power "
+        "in Moscow.",
+        "With Russia weakened by the war and sanctions, there's a fear that China is subtly "
+        "reviving 19th-century territorial claims in the Russian Far East.",
+    ],
+)
+def test_claims_split_clauses_keeps_lists_and_noun_phrases_whole(sentence):
+    assert len(split_clauses(sentence)) == 1
+
+
+def test_claims_find_quantities_normalises_numbers_and_unit_words():
+    found = find_quantities(
+        "the FSB feared China– which shares more than 4,000 miles of its border– might take "
+        "advantage; an eight-page planning document; the \"Entente-4\" program in 2022; "
+        "the DKRO's 7th Service"
+    )
+    assert [(q.value, q.unit) for q in found] == [(4000.0, "mile"), (8.0, "page")]
+    assert found[0].text == "more than 4,000 miles"
+
+
+# --- a second corpus: a wire story copied by three outlets ------------------
+
+#: Replacements that turn 002 into its copies (a changed number; an altered quote).
+NUMBER_CHANGE = ("more than 4,000 miles", "2,600 miles")
+QUOTE_CHANGE = ("stepped up efforts to recruit", "redoubled their attempts to recruit")
+
+
+@pytest.fixture(scope="module")
+def wire(nlp):
+    original = (EXAMPLES / "002_a0c40a7f595994d5.txt").read_text(encoding="utf-8")
+    independent = (EXAMPLES / "001_1da184889dc0a294.txt").read_text(encoding="utf-8")
+    assert NUMBER_CHANGE[0] in original and QUOTE_CHANGE[0] in original
+    articles = [
+        _article("wire", original, "Wire"),
+        _article("copy-a", original.replace("Russia’s FSB", "Russia’s Federal Security Service"),
+                 "Outlet A"),  # fmt: skip
+        _article("copy-b", original.replace(*NUMBER_CHANGE), "Outlet B"),
+        _article("copy-c", original.replace(*QUOTE_CHANGE), "Outlet C"),
+        _article("own", independent, "Independent"),
+    ]
+    annotations = list(annotate(articles, nlp=nlp))
+    return articles, annotations, align_claims("wire-story", articles, annotations)
+
+
+def test_claims_changed_number_in_one_copy_is_a_number_discrepancy(wire):
+    _, _, groups = wire
+    group = _group_with(groups, "which shares more than 4,000 miles of its border")
+    assert {"wire", "copy-a", "copy-b", "copy-c"} <= set(group.articles)
+    numbers = [d for d in group.discrepancies if d.kind == "number"]
+    assert len(numbers) == 1
+    assert set(numbers[0].values) == {"more than 4,000 miles", "2,600 miles"}
+    assert "copy-b" in numbers[0].articles
+    assert numbers[0].detail in ("more than 4,000 miles vs 2,600 miles",
+                                 "2,600 miles vs more than 4,000 miles")  # fmt: skip
+
+
+def test_claims_altered_quote_wording_is_flagged(wire):
+    _, _, groups = wire
+    group = _group_with(groups, "redoubled their attempts to recruit")
+    assert {"wire", "copy-c"} <= set(group.articles)
+    altered = [d for d in group.discrepancies if d.kind == "quote_altered"]
+    assert altered and "copy-c" in altered[0].articles
+    # Verbatim copies of the quote are not flagged against each other.
+    assert all(set(d.articles) != {"wire", "copy-a"} for d in altered)
+
+
+def test_claims_verbatim_copies_have_no_discrepancy(wire):
+    _, _, groups = wire
+    group = _group_with(groups, "sheds light on Moscow’s growing distrust toward Beijing")
+    assert {"wire", "copy-a", "copy-b", "copy-c"} <= set(group.articles)
+    assert group.discrepancies == ()
+
+
+def test_claims_independent_report_joins_the_shared_claim(wire):
+    _, _, groups = wire
+    group = _group_with(groups, "intelligence agents were carrying out espionage in the Arctic")
+    assert set(group.articles) == {"wire", "copy-a", "copy-b", "copy-c", "own"}
+
+
+# --- real ECB+ reports: one witness quoted with a changed word --------------
+
+
+def test_claims_ecbplus_witness_quote_with_changed_word_is_altered(nlp):
+    path = shared_data("ecbplus-event-clusters") / "ecbplus_docs.jsonl"
+    docs = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["doc_id"] in {"37_8ecbplus", "37_13ecbplus"}:
+                docs[d["doc_id"]] = d["text"]
+    articles = [_article(k, docs[k], k) for k in ("37_13ecbplus", "37_8ecbplus")]
+    annotations = list(annotate(articles, nlp=nlp))
+    groups = align_claims("aceh-quake", articles, annotations)
+    group = _group_with(groups, "I see many houses were damages")
+    assert set(group.articles) == {"37_13ecbplus", "37_8ecbplus"}
+    assert [d.kind for d in group.discrepancies if d.kind == "quote_altered"] == ["quote_altered"]
+
+
+# --- find_discrepancies on hand-made mentions of real sentences -------------
+
+KHOR = ("Commenting on the memo, a fierce Putin critic Mikhail Khordokovsky noted that this "
+        "is not a real alliance.")  # fmt: skip
+KHOD = KHOR.replace("Khordokovsky", "Khodorkovsky")
+
+
+def _mention_with(aid: str, text: str, **extra) -> tuple[Mention, Annotation]:
+    m = Mention(aid, 0, 0, len(text), text, "reported")
+    ents = tuple(
+        Entity(aid, 0, name, "PERSON", text.index(name), text.index(name) + len(name))
+        for name in extra.get("people", ())
+    )
+    times = tuple(
+        TimeRef(aid, 0, t, text.index(t), text.index(t) + len(t), v, g)
+        for t, v, g in extra.get("times", ())
+    )
+    return m, Annotation(aid, entities=ents, timerefs=times)
+
+
+def test_claims_spelling_variant_of_a_name_is_a_name_discrepancy():
+    a, ann_a = _mention_with("a", KHOR, people=["Mikhail Khordokovsky"])
+    b, ann_b = _mention_with("b", KHOD, people=["Mikhail Khodorkovsky"])
+    found = find_discrepancies([a, b], {"a": ann_a, "b": ann_b})
+    assert [(d.kind, d.values) for d in found] == [
+        ("name", ("Mikhail Khordokovsky", "Mikhail Khodorkovsky"))
+    ]
+
+
+def test_claims_negated_mention_is_a_negation_discrepancy():
+    said = "The document said that Beijing’s intelligence agents were carrying out espionage."
+    denied = "The document said that Beijing’s intelligence agents were not carrying out espionage."
+    a, ann_a = _mention_with("a", said)
+    b, ann_b = _mention_with("b", denied)
+    assert [d.kind for d in find_discrepancies([a, b], {"a": ann_a, "b": ann_b})] == ["negation"]
+    assert find_discrepancies([a, a.__class__("c", 0, 0, len(said), said)],
+                              {"a": ann_a}) == ()  # fmt: skip
+
+
+def test_claims_dates_disagreeing_at_common_granularity_are_flagged():
+    one = "The document was drafted in late 2023 by a previously unknown unit."
+    two = "The document was drafted in December 2022 by a previously unknown unit."
+    three = "The document was drafted in December 2023 by a previously unknown unit."
+    a, ann_a = _mention_with("a", one, times=[("late 2023", "2023", "year")])
+    b, ann_b = _mention_with("b", two, times=[("December 2022", "2022-12", "month")])
+    c, ann_c = _mention_with("c", three, times=[("December 2023", "2023-12", "month")])
+    anns = {"a": ann_a, "b": ann_b, "c": ann_c}
+    assert [(d.kind, d.values) for d in find_discrepancies([a, b], anns)] == [
+        ("date", ("2023", "2022-12"))
+    ]
+    assert find_discrepancies([a, c], anns) == ()  # 2023 contains December 2023
+
+
+def test_claims_params_threshold_controls_grouping(example):
+    articles, annotations, groups, _, vectors = example
+    strict = align_claims("fsb", articles, annotations, embeddings=vectors,
+                          params=ClaimParams(join_threshold=0.99))  # fmt: skip
+    assert sum(not g.single_article for g in strict) < sum(not g.single_article for g in groups)
