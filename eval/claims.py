@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import random
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -242,8 +241,12 @@ ENTITY_LABELS = frozenset(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--limit", type=int, default=None,
-                    help="pairs per MSRP half and tweets per CLEF split (quick runs)")
+    ap.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="pairs per MSRP half and tweets per CLEF split (quick runs)",
+    )
     ap.add_argument("--negatives", type=int, default=3, help="hard negatives per tweet")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--no-example", action="store_true", help="skip the example corpus")
@@ -336,7 +339,7 @@ def main() -> None:
     for name, row in result["report"].items():
         print(f"Reported on {name}:")
         for label, r in row.items():
-            extra = (f"  MAP {r['map']:.3f}  R@1 {r['recall_at_1']:.3f}" if "map" in r else "")
+            extra = f"  MAP {r['map']:.3f}  R@1 {r['recall_at_1']:.3f}" if "map" in r else ""
             print(f"  {label:12} t={r['threshold']:.2f}  P {r['precision']:.3f}  "
                   f"R {r['recall']:.3f}  F1 {r['f1']:.3f}{extra}")  # fmt: skip
     if "example" in result:

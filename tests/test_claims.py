@@ -76,13 +76,6 @@ def test_claims_speculation_never_joins_reported_mentions(example):
     _, _, groups, _, _ = example
     group = _group_with(groups, "The supposed leak might be a strategic move by Russia itself.")
     assert {m.kind for m in group.mentions} == {"opinion"}
-    # No group joins reported mentions through opinion alone: every group with
-    # an opinion mention and a reported one has ≥1 non-opinion mention per merge,
-    # i.e. its kind is not opinion.
-    for g in groups:
-        kinds = {m.kind for m in g.mentions}
-        if "opinion" in kinds and kinds - {"opinion"}:
-            assert g.kind != "opinion"
 
 
 def test_claims_every_sentence_unit_is_in_exactly_one_group(example):
@@ -137,7 +130,7 @@ def test_claims_split_clauses_keeps_lists_and_noun_phrases_whole(sentence):
 def test_claims_find_quantities_normalises_numbers_and_unit_words():
     found = find_quantities(
         "the FSB feared China– which shares more than 4,000 miles of its border– might take "
-        "advantage; an eight-page planning document; the \"Entente-4\" program in 2022; "
+        'advantage; an eight-page planning document; the "Entente-4" program in 2022; '
         "the DKRO's 7th Service"
     )
     assert [(q.value, q.unit) for q in found] == [(4000.0, "mile"), (8.0, "page")]
@@ -158,8 +151,11 @@ def wire(nlp):
     assert NUMBER_CHANGE[0] in original and QUOTE_CHANGE[0] in original
     articles = [
         _article("wire", original, "Wire"),
-        _article("copy-a", original.replace("Russia’s FSB", "Russia’s Federal Security Service"),
-                 "Outlet A"),  # fmt: skip
+        _article(
+            "copy-a",
+            original.replace("Russia’s FSB", "Russia’s Federal Security Service"),
+            "Outlet A",
+        ),
         _article("copy-b", original.replace(*NUMBER_CHANGE), "Outlet B"),
         _article("copy-c", original.replace(*QUOTE_CHANGE), "Outlet C"),
         _article("own", independent, "Independent"),
@@ -280,3 +276,32 @@ def test_claims_params_threshold_controls_grouping(example):
     strict = align_claims("fsb", articles, annotations, embeddings=vectors,
                           params=ClaimParams(join_threshold=0.99))  # fmt: skip
     assert sum(not g.single_article for g in strict) < sum(not g.single_article for g in groups)
+
+
+def test_claims_opinions_do_not_change_how_reported_mentions_group(example):
+    articles, annotations, groups, _, vectors = example
+    units = story_units(articles, annotations)
+    keep = [i for i, u in enumerate(units) if u.kind != "opinion"]
+    without = [
+        Annotation(
+            a.article,
+            tuple(s for s in a.sentences if s.kind != "opinion"),
+            a.entities,
+            a.timerefs,
+            a.quotes,
+            a.attributions,
+        )  # fmt: skip
+        for a in annotations
+    ]
+    reduced = align_claims("fsb", articles, without, embeddings=vectors[keep])
+
+    def partition(gs: list[ClaimGroup]) -> set[frozenset[tuple[str, int]]]:
+        out = set()
+        for g in gs:
+            spans = frozenset((m.article, m.start) for m in g.mentions if m.kind != "opinion")
+            if spans:
+                out.add(spans)
+        return out
+
+    assert partition(reduced) == partition(groups)
+    assert any(m.kind == "opinion" for g in groups for m in g.mentions)

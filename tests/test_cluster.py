@@ -85,9 +85,7 @@ def test_cluster_lead_of_does_not_split_at_initials() -> None:
 def test_cluster_normalise_entity_folds_article_case_and_possessive() -> None:
     assert normalise_entity("The Kremlin’s") == "kremlin"
     assert normalise_entity("  Federal  Security Service ") == "federal security service"
-    assert entity_set([("FSB", "ORG"), ("February 2022", "DATE"), ("the FSB", "ORG")]) == {
-        "fsb"
-    }
+    assert entity_set([("FSB", "ORG"), ("February 2022", "DATE"), ("the FSB", "ORG")]) == {"fsb"}
 
 
 # --- near-duplicates -----------------------------------------------------------

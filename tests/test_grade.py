@@ -12,7 +12,9 @@ from stemma.model import ClaimGroup, Discrepancy, Mention
 TEXT = "The memo, The New York Times reports, brands China as “the enemy”."
 
 
-def group(kinds: list[str], roots: tuple[str, ...], *, attributed: bool = True, disc=()) -> ClaimGroup:
+def group(
+    kinds: list[str], roots: tuple[str, ...], *, attributed: bool = True, disc=()
+) -> ClaimGroup:
     mentions = tuple(
         Mention(f"a{i}", 0, 0, len(TEXT), TEXT, kind)  # type: ignore[arg-type]
         for i, kind in enumerate(kinds)
@@ -55,7 +57,9 @@ def test_grade_reliability_from_ratings_prefers_roots(tmp_path: Path) -> None:
     path = tmp_path / "ratings.csv"
     path.write_text("source,reliability\nFSB document,C\nMoneycontrol,B\n", encoding="utf-8")
     ratings = load_ratings(path)
-    graded = grade(group(["reported"], ("FSB document",)), outlets=["Moneycontrol"], ratings=ratings)
+    graded = grade(
+        group(["reported"], ("FSB document",)), outlets=["Moneycontrol"], ratings=ratings
+    )
     assert graded.grade is not None and graded.grade.code == "C2"
     graded = grade(group(["reported"], ("Ares Leaks",)), outlets=["moneycontrol"], ratings=ratings)
     assert graded.grade is not None and graded.grade.code == "B2"

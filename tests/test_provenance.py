@@ -41,9 +41,7 @@ def mention(article: Article, ann: Annotation, fragment: str) -> Mention:
 def claim(corpus, *parts: tuple[str, str]) -> ClaimGroup:
     articles, annotations = corpus
     files = by_file(articles)
-    mentions = tuple(
-        mention(files[f], annotations[files[f].id], fragment) for f, fragment in parts
-    )
+    mentions = tuple(mention(files[f], annotations[files[f].id], fragment) for f, fragment in parts)
     return ClaimGroup("c", "s", mentions[0].text, mentions[0].kind, mentions)
 
 

@@ -74,14 +74,14 @@ __all__ = [
     "Unit",
     "align_claims",
     "claim_units",
+    "entity_weights",
     "find_discrepancies",
     "find_quantities",
     "make_unit",
     "pair_score",
-    "entity_weights",
     "score_matrix",
-    "story_units",
     "split_clauses",
+    "story_units",
 ]
 
 # --------------------------------------------------------------------------
@@ -176,9 +176,7 @@ VERB_STARTS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 #: Subject pronouns that start an independent clause after "and".
-SUBJECT_PRONOUNS: frozenset[str] = frozenset(
-    {"he", "she", "it", "they", "we", "i", "you", "there"}
-)
+SUBJECT_PRONOUNS: frozenset[str] = frozenset({"he", "she", "it", "they", "we", "i", "you", "there"})
 
 #: Words that negate a statement's main predicate (lower-cased tokens).
 NEGATION_CUES: frozenset[str] = frozenset(
@@ -207,7 +205,7 @@ MULTIPLIERS: Mapping[str, float] = {
 NOT_UNITS: frozenset[str] = frozenset(
     {"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "by", "from",
      "with", "as", "than", "that", "which", "who", "is", "are", "was", "were", "has",
-     "have", "had", "more", "other", "per", "times", "or", "and", "to", "s"}
+     "have", "had", "more", "other", "per", "times", "s"}
 )  # fmt: skip
 
 #: Hedged amounts keep their qualifier in the value shown ("more than 4,000").
@@ -303,10 +301,8 @@ def split_clauses(text: str, *, min_words: int = MIN_UNIT_WORDS) -> list[tuple[i
         rest = text[m.end() :]
         first = (_words(rest[:40]) or [""])[0]
         low = first.lower()
-        if ";" in sep or "but" in sep:
-            pass
-        elif low in SUBJECT_PRONOUNS:
-            pass
+        if ";" in sep or "but" in sep or low in SUBJECT_PRONOUNS:
+            pass  # a new clause begins
         elif _verb_like(low, rest[len(first) : len(first) + 2]):
             if sep.startswith(",") and _is_list(text[: m.start()]):
                 continue
@@ -690,9 +686,7 @@ def align_claims(
     if not units:
         return []
     if embeddings is None:
-        if encode is None:
-            from stemma.embed import embed as encode
-        embeddings = encode([u.text for u in units])
+        embeddings = (encode or _embed)([u.text for u in units])
     if embeddings.shape[0] != len(units):
         raise ValueError(f"{embeddings.shape[0]} embeddings for {len(units)} claim units")
     scores = score_matrix(units, embeddings, params)
@@ -723,6 +717,12 @@ def align_claims(
     groups = [_group(story, [units[i] for i in c], scores, c, by_article, texts) for c in clusters]
     groups.sort(key=lambda g: (_first_key(g, articles), g.id))
     return groups
+
+
+def _embed(texts: Sequence[str]) -> np.ndarray:
+    from stemma.embed import embed  # imported late: loading torch costs seconds
+
+    return embed(texts)
 
 
 def story_units(
@@ -824,7 +824,7 @@ def _discrepancies(
     by_article: Mapping[str, Annotation],
     texts: Mapping[str, str],
 ) -> tuple[Discrepancy, ...]:
-    found: dict[tuple[str, str, str], Discrepancy] = {}
+    found: dict[tuple[str, ...], Discrepancy] = {}
 
     def add(kind: str, detail: str, a: Unit, va: str, b: Unit, vb: str) -> None:
         key = (kind, *sorted((va.casefold(), vb.casefold())))
@@ -899,10 +899,10 @@ def _name_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
                         and len(x) > 3
                         and not (x.startswith(y) or y.startswith(x))  # "Russia"/"Russians"
                         and fuzz.ratio(x, y) >= NAME_VARIANT_RATIO
+                        and (na, nb) not in seen
                     ):
-                        if (na, nb) not in seen:
-                            seen.add((na, nb))
-                            yield "name", na, nb
+                        seen.add((na, nb))
+                        yield "name", na, nb
     # The same quote given to another person.
     if (
         a.quote

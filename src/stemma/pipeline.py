@@ -112,7 +112,7 @@ class Analysis:
 def analyze(
     paths: Sequence[str | Path],
     *,
-    db: str | Path = ":memory:",
+    db: str | Path | Store = ":memory:",
     out: str | Path | None = None,
     settings: Settings = DEFAULT,
     progress: bool | None = None,
@@ -123,7 +123,8 @@ def analyze(
 
     Args:
         paths: files, folders (searched recursively) or ``"-"`` for stdin.
-        db: the DuckDB file; ``":memory:"`` keeps nothing after the call.
+        db: the DuckDB file; ``":memory:"`` keeps nothing after the call; or an
+            open ``Store`` (left open: the web app analyses into its own store).
         out: a folder to write ``report.json``, ``report.md`` and ``report.html`` to.
         settings: options (see ``stemma.settings.Settings``).
         progress: show progress bars (default: ``settings.progress``).
@@ -137,20 +138,38 @@ def analyze(
         5
     """
     show = settings.progress if progress is None else progress
+    owned = not isinstance(db, Store)
+    store = Store(db) if not isinstance(db, Store) else db
+    try:
+        with _bars(show) as bars:
+            return _run(paths, store, out, settings, on_problem, ratings, bars)
+    finally:
+        if owned:
+            store.close()
+
+
+def _run(
+    paths: Sequence[str | Path],
+    store: Store,
+    out: str | Path | None,
+    settings: Settings,
+    on_problem: Any,
+    ratings: Mapping[str, str] | None,
+    bars: _Bars,
+) -> Analysis:
     summary = Summary()
-    with Store(db) as store, _bars(show) as bars:
-        articles = _read(paths, settings, summary, bars, on_problem)
-        summary.articles = len(articles)
-        summary.not_english = sum(not is_analysable(a) for a in articles)
-        done = store.done_ids(a.id for a in articles)
-        todo = [a for a in articles if a.id not in done]
-        summary.cached = len(articles) - len(todo)
-        if todo:
-            _annotate_into(store, todo, settings, bars)
-        summary.annotated = len(todo)
-        entries = _story_stage(store, articles, ratings or {}, bars)
-        tables = store.tables([a.id for a in articles])
-        story_tables = store.story_tables([e["id"] for e in entries])
+    articles = _read(paths, settings, summary, bars, on_problem)
+    summary.articles = len(articles)
+    summary.not_english = sum(not is_analysable(a) for a in articles)
+    done = store.done_ids(a.id for a in articles)
+    todo = [a for a in articles if a.id not in done]
+    summary.cached = len(articles) - len(todo)
+    if todo:
+        _annotate_into(store, todo, settings, bars)
+    summary.annotated = len(todo)
+    entries = _story_stage(store, articles, ratings or {}, bars)
+    tables = store.tables([a.id for a in articles])
+    story_tables = store.story_tables([e["id"] for e in entries])
     brief = report.build(tables, summary.as_dict(), entries)
     written = report.write(brief, Path(out)) if out is not None else ()
     return Analysis(

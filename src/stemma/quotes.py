@@ -216,6 +216,13 @@ ADDRESSEE_VERBS: frozenset[str] = frozenset(
     ["tell", "ask", "urge", "warn", "inform", "assure", "advise", "remind", "beg", "scold"]
 )
 
+#: Nouns for a message that speaks for its author: "A statement from the EU
+#: said" and "a statement released by the Prime Minister's Office" quote the
+#: author. (A report or a memo is itself the source: "the report said".)
+STATEMENT_WORDS: frozenset[str] = frozenset(
+    {"statement", "release", "email", "e-mail", "message", "communiqué", "note", "letter"}
+)
+
 #: Pronouns that can stand for a speaker, by what they may refer to.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 OTHER_PRONOUNS: frozenset[str] = frozenset({"it", "they"})
@@ -589,6 +596,8 @@ def _governing_cue(ctx: _Context, span: _Span) -> tuple[Token, Token] | None:
             prev, node = node, node.head
             if prev.dep_ in BARRIER_DEPS:
                 break  # an adverbial or relative clause is not what the cue reports
+            if "\n" in ctx.text[min(node.idx, span.start) : max(node.idx, span.start)]:
+                break  # a parse run over a paragraph break ("READ MORE: …" above)
             if ctx.quoted(node.idx):
                 continue
             if _is_cue(node) and node.lower_ != "according":
@@ -709,7 +718,8 @@ def _genders(ctx: _Context) -> dict[str, str]:
     A sentence whose subject is a person and which names no other person
     tells us the gender of the pronouns that follow in it ("Lonechild said
     she …"); the first pronoun of the next sentence counts too when that
-    sentence names nobody ("Lonechild is new. She …").
+    sentence names nobody ("Lonechild is new. She …") and the first one
+    does not report what the person said.
     """
     votes: dict[str, dict[str, int]] = {}
     persons = [
@@ -726,7 +736,10 @@ def _genders(ctx: _Context) -> dict[str, str]:
             continue
         key = keys.pop()
         after = [t for t in ctx.sents[si] if t.i >= ents[0].end]
-        if si + 1 < len(ctx.sents) and si + 1 not in by_sent:
+        reports = any(_is_cue(e.root.head) for e in ents)
+        if si + 1 < len(ctx.sents) and si + 1 not in by_sent and not reports:
+            # Not after reported speech: in "…, Lohmar said. She was taken to
+            # hospital" the next sentence goes on about the people reported on.
             after += list(ctx.sents[si + 1])[:3]
         for t in after:
             if ctx.quoted(t.idx):
@@ -797,6 +810,7 @@ def _speaker(
 ) -> tuple[str, int, int] | None:
     if subj is None or ctx.quoted(subj.idx):
         return None
+    subj = _statement_author(subj) or subj
     if subj.pos_ == "PRON" or subj.lower_ in PERSON_PRONOUNS | OTHER_PRONOUNS:
         resolved = _resolve_pronoun(ctx, subj, previous)
         if resolved is not None:
@@ -805,6 +819,25 @@ def _speaker(
     mention = _mention(ctx, subj)
     # A photo credit ("(Evan Vucci/Associated Press") is no speaker.
     return None if "/" in mention[0] else mention
+
+
+def _statement_author(subj: Token) -> Token | None:
+    """Who a statement is from: "A statement from the EU said" quotes the EU.
+
+    Looks for the possessor ("her statement") or a "from"/"by" phrase under a
+    subject in :data:`STATEMENT_WORDS`, also inside "a statement released by …".
+    """
+    if subj.lemma_.lower() not in STATEMENT_WORDS:
+        return None
+    for tok in subj.children:
+        if tok.dep_ == "poss" and tok.tag_ != "POS":
+            return tok  # "her statement", "the agency's statement"
+    for tok in subj.subtree:
+        if tok.dep_ == "agent" or (tok.dep_ == "prep" and tok.lower_ in ("from", "by")):
+            for obj in tok.children:
+                if obj.dep_ == "pobj" and obj.pos_ in ("PROPN", "NOUN"):
+                    return obj
+    return None
 
 
 def _neighbour_cue(ctx: _Context, sent_index: int) -> Token | None:

@@ -1,0 +1,153 @@
+"""Beyond the example: roots, reuse direction and discrepancies on a story
+stemma was not tuned on.
+
+A wire story (ECB+ 2_7ecb, a real report that Hugh Jackman will host the 81st
+Oscars) is copied by three outlets: one verbatim with an intro, one with two
+numbers changed and two sentences dropped, one verbatim with a footer. An
+independent second report of the same event (ECB+ 2_5ecb, written separately:
+it shares no passage with the wire) also gives the 2008 audience; an unrelated
+article (ECB+ 1_3ecb) must end up in another story.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import stemma
+
+from .conftest import shared_data
+
+pytestmark = pytest.mark.slow
+
+
+def _doc(docs: dict[str, dict], key: str) -> str:
+    d = docs[key]
+    return f"{d['title']}\n{d['text']}"
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = shared_data("ecbplus-event-clusters") / "ecbplus_docs.jsonl"
+    docs = {}
+    for line in path.open(encoding="utf-8"):
+        rec = json.loads(line)
+        docs[rec["doc_id"]] = rec
+    wire = _doc(docs, "2_7ecb")
+    assert "the 40-year-old Jackman" in wire and "delivered 32 million total viewers" in wire
+    sentences = re.split(r"(?<=[.!?]) (?=[A-Z\"])", wire)
+    dropped = ("Numerous actors", "Douglas Fairbanks")
+    changed = (
+        " ".join(s for s in sentences if not s.startswith(dropped))
+        .replace("the 40-year-old Jackman", "the 41-year-old Jackman")
+        .replace("32 million total viewers", "34 million total viewers")
+    )
+    assert changed.count(" ") < wire.count(" ") - 20
+    records = [
+        ("Wire Service", "2008-12-13T08:00:00", wire),
+        ("Independent Herald", "2008-12-13T09:30:00", _doc(docs, "2_5ecb")),
+        ("Daily One", "2008-12-13T10:00:00", "From our news partners in Los Angeles:\n" + wire),
+        ("Daily Two", "2008-12-13T11:00:00", changed),
+        ("Daily Three", "2008-12-13T12:00:00", wire + "\nMore on this story as it develops."),
+        ("Celebrity Weekly", "2008-12-13T12:30:00", _doc(docs, "1_3ecb")),
+    ]
+    corpus = tmp_path_factory.mktemp("wire") / "wire.jsonl"
+    corpus.write_text(
+        "\n".join(
+            json.dumps({"outlet": o, "published": p, "text": t, "url": None}) for o, p, t in records
+        ),
+        encoding="utf-8",
+    )
+    result = stemma.analyze([corpus], progress=False)
+    report = result.report
+    ids = {a["outlet"]: a["id"] for a in report["articles"]}
+    [bombing] = [s for s in report["stories"] if ids["Wire Service"] in s["articles"]]
+    return {"report": report, "story": bombing, "ids": ids}
+
+
+def test_story_unrelated_article_is_another_story(story: dict) -> None:
+    ids = story["ids"]
+    members = set(story["story"]["articles"])
+    assert members == {ids[o] for o in ids if o != "Celebrity Weekly"}
+
+
+def test_story_copies_reuse_the_wire_in_publication_order(story: dict) -> None:
+    ids = story["ids"]
+    edges = {(e["a"], e["b"]): e for e in story["story"]["reuse"]}
+    for copier in ("Daily One", "Daily Two", "Daily Three"):
+        edge = edges.get((ids["Wire Service"], ids[copier]))
+        assert edge is not None, f"{copier} not found reusing the wire"
+        assert edge["direction"] == "published"
+        assert edge["score"] > 0.7
+    # The independent report is not a copy of the wire.
+    independent = [
+        e for e in story["story"]["reuse"] if ids["Independent Herald"] in (e["a"], e["b"])
+    ]
+    assert all(e["score"] < 0.2 for e in independent)
+
+
+def test_story_passage_offsets_point_at_the_shared_text(story: dict) -> None:
+    ids = story["ids"]
+    texts = {a["id"]: a for a in story["report"]["articles"]}
+    sentences = {}
+    for s in story["report"]["sentences"]:
+        sentences.setdefault(s["article"], []).append(s)
+    edge = next(
+        e
+        for e in story["story"]["reuse"]
+        if (e["a"], e["b"]) == (ids["Wire Service"], ids["Daily One"])
+    )
+    verbatim = [p for p in edge["passages"] if p["similarity"] == 1.0]
+    assert verbatim
+
+    # Rebuild each article's cleaned text from its sentences' offsets.
+    def text_of(aid: str) -> str:
+        out = [" "] * max(s["end"] for s in sentences[aid])
+        for s in sentences[aid]:
+            out[s["start"] : s["end"]] = s["text"]
+        return "".join(out)
+
+    a, b = text_of(edge["a"]), text_of(edge["b"])
+    for p in verbatim:
+        assert a[p["a_start"] : p["a_end"]].split() == b[p["b_start"] : p["b_end"]].split()
+    assert texts[edge["a"]]["outlet"] == "Wire Service"
+
+
+def test_story_changed_numbers_are_discrepancies(story: dict) -> None:
+    found = {
+        tuple(sorted(d["values"]))
+        for c in story["story"]["claims"]
+        for d in c["discrepancies"]
+        if d["kind"] == "number"
+    }
+    flat = " ".join(v for values in found for v in values)
+    assert "40" in flat and "41" in flat, found
+    assert "32 million" in flat and "34 million" in flat, found
+
+
+def test_story_copies_count_as_one_root(story: dict) -> None:
+    ids = story["ids"]
+    # Only the wire and its copies say he emceed the 2004 and 2005 Tonys.
+    [claim] = [
+        c
+        for c in story["story"]["claims"]
+        if any("He emceed both the 2004 and 2005 Tony Awards" in m["text"] for m in c["mentions"])
+    ]
+    carriers = {m["article"] for m in claim["mentions"]}
+    assert carriers == {ids[o] for o in ("Wire Service", "Daily One", "Daily Two", "Daily Three")}
+    assert len(claim["outlets"]) == 4
+    assert claim["independent_roots"] == 1
+
+
+def test_story_independent_report_is_a_second_root(story: dict) -> None:
+    ids = story["ids"]
+    shared = [
+        c
+        for c in story["story"]["claims"]
+        if {ids["Wire Service"], ids["Independent Herald"]} <= {m["article"] for m in c["mentions"]}
+        and c["kind"] != "opinion"
+    ]
+    assert shared, "the two reports share no claim"
+    assert max(c["independent_roots"] for c in shared) >= 2
