@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: venv demo test lint typecheck eval bench clean
+.PHONY: venv browser demo test lint typecheck eval bench clean
+
+# Root installs system packages directly; anyone else goes through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +26,15 @@ demo: venv
 	$(BIN)/stemma analyze examples/fsb-china-leak --out out --db out/stemma.duckdb
 	@echo "Open $(CURDIR)/out/report.html"
 
+## Debian's Chromium for the browser tests (Playwright drives it; it never
+## downloads a browser of its own).
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
 ## The whole test suite, then lint and type checks.
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check src tests eval bench
 	$(BIN)/mypy

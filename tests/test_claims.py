@@ -11,8 +11,11 @@ import pytest
 from stemma.claims import (
     ClaimParams,
     align_claims,
+    entity_weights,
     find_discrepancies,
     find_quantities,
+    pair_score,
+    score_matrix,
     split_clauses,
     story_units,
 )
@@ -290,7 +293,7 @@ def test_claims_opinions_do_not_change_how_reported_mentions_group(example):
             a.timerefs,
             a.quotes,
             a.attributions,
-        )  # fmt: skip
+        )
         for a in annotations
     ]
     reduced = align_claims("fsb", articles, without, embeddings=vectors[keep])
@@ -305,3 +308,20 @@ def test_claims_opinions_do_not_change_how_reported_mentions_group(example):
 
     assert partition(reduced) == partition(groups)
     assert any(m.kind == "opinion" for g in groups for m in g.mentions)
+
+
+def test_claims_score_matrix_matches_pair_score(example):
+    articles, annotations, _, _, vectors = example
+    units = story_units(articles, annotations)
+    params = ClaimParams(entity_weight=0.1)
+    matrix = score_matrix(units, vectors, params)
+    weights = entity_weights(units)
+    for i in range(0, len(units), 7):
+        for j in range(len(units)):
+            if units[i].article == units[j].article:
+                assert matrix[i, j] == float("-inf")
+            else:
+                expected = pair_score(
+                    units[i], units[j], float(vectors[i] @ vectors[j]), params, weights
+                )
+                assert matrix[i, j] == pytest.approx(expected, abs=1e-5)

@@ -169,3 +169,53 @@ def test_quotes_gold_annotation_is_found(nlp):
     gold = next(q for q in row["quotations"] if q["speaker"] == "Karlsson")
     quotes = _quotes(nlp, _ggt_text("5c287b841e67d78e27b4163e"))
     assert any(q.text in gold["quote"] and q.speaker == "Karlsson" for q in quotes)
+
+
+def _passage(text: str, first: str, last: str) -> str:
+    """The paragraphs from the one holding ``first`` to the one holding ``last``."""
+    paragraphs = [p for p in text.split("\n") if p.strip()]
+    i = next(i for i, p in enumerate(paragraphs) if first in p)
+    j = next(j for j, p in enumerate(paragraphs) if last in p and j >= i)
+    return "\n\n".join(paragraphs[i : j + 1])
+
+
+def test_quotes_story_continues_line_is_no_antecedent(nlp):
+    # spaCy runs "Story continues below advertisement" into the next paragraph's
+    # sentence; the pronoun must still reach the name that opens that paragraph.
+    text = _ggt_text("5c483b26795bd2b724e92a68")
+    passage = _passage(text, "In 2015, the World Health", "sugary drinks have little")
+    q = next(q for q in _quotes(nlp, passage) if "sugary drinks" in q.text)
+    assert (q.speaker, q.cue) == ("Amanda Nash", "said")
+
+
+def test_quotes_read_more_link_is_no_cue(nlp):
+    text = _ggt_text("5c29beda1e67d78e27b74939")
+    passage = _passage(text, "The Australian Government is concerned", "READ MORE: Justin")
+    quotes = [q for q in _quotes(nlp, passage) if "concerned" in q.text]
+    # The second quote has no cue of its own (the parse hangs it under "READ").
+    assert [(q.speaker, q.cue) for q in quotes] == [("Payne", "said"), ("Payne", None)]
+
+
+def test_quotes_statement_from_speaks_for_its_author(nlp):
+    text = _ggt_text("5c29beda1e67d78e27b74939")
+    sentence = text[text.index("A statement from the EU said") :].split("\n")[0]
+    q = _quotes(nlp, sentence)[0]
+    assert (q.speaker, q.cue) == ("EU", "said")
+    assert sentence[q.speaker_start : q.speaker_end] == "EU"
+
+
+def test_quotes_appositive_title_is_not_another_person(nlp):
+    text = _ggt_text("5c1f328f1e67d78e279c7d31")
+    passage = _passage(text, "Jim Eglinski, Yellowhead MP", "make a point, a point")
+    (q, *_) = _quotes(nlp, passage)
+    assert q.text.startswith("We’re trying to make a point")
+    assert q.speaker == "Jim Eglinski"
+
+
+def test_quotes_gender_not_taken_from_people_reported_on(nlp):
+    # "…, Lohmar said. She was taken to an area hospital": "she" is the victim,
+    # so Lohmar's "he said" later must still find Lohmar.
+    text = _ggt_text("5c286d031e67d78e27b3f17b")
+    passage = _passage(text, "Prosecutors filed 15 charges", "It’s premature for us")
+    q = next(q for q in _quotes(nlp, passage) if q.text.startswith("It’s premature"))
+    assert q.speaker == "Lohmar"

@@ -29,8 +29,10 @@ How it works, in three passes:
    - *leading attribution*: the text before the opening mark, back to the
      start of the sentence, ends with ``:`` or ``,`` and holds a cue verb
      ("X noted: “…”", "X said, “…”"); the nearest cue wins.
-   - *governed (partial) quote*: a cue verb of the same sentence is an
-     ancestor of the quoted words in the dependency parse ("the memo
+   - *governed (partial) quote*: a cue verb of the same sentence (and the
+     same paragraph: spaCy's sentences sometimes run over a paragraph break,
+     under a "READ MORE: …" link) is an ancestor of the quoted words in the
+     dependency parse ("the memo
      confirms that “…”", "claimed relations had “…”"). A quote of one or
      two words may climb past another verb only through a complement or
      conjunct (:data:`SHORT_PATH_DEPS`), and no quote climbs through an
@@ -58,6 +60,10 @@ How it works, in three passes:
      CIA officer Paul Kolbe" gives "Paul Kolbe"; an apposition such as
      "Andrei Soldatov, an expert on …" gives "Andrei Soldatov");
    - an organisation or outlet is its named entity ("The New York Times");
+   - a statement speaks for its author: "A statement from the EU said",
+     "said a statement released by the Prime Minister's Office", "her
+     statement said" (:data:`STATEMENT_WORDS`; a report or memo stays its
+     own source);
    - anything else is its noun chunk ("the report", "the FSB memo",
      "China’s President").
    - a pronoun (he, she, they, it) is resolved: he/she to the latest
@@ -66,8 +72,12 @@ How it works, in three passes:
      nearest person mention); persons the text already calls by the other
      gender's pronoun ("Lonechild said she …") are skipped. Person mentions
      are PERSON entities plus the bare surnames and untagged speaker names
-     the NER misses. it/they go to the previous quote's speaker or the
-     nearest organisation. The speaker is then the
+     the NER misses, in running prose only (not in "READ MORE: …" links,
+     "Story continues below advertisement" or video captions, see
+     :func:`_prose_end`); a name opening its sentence counts as a subject
+     even when the parse says otherwise, and a title in apposition ("Jim
+     Eglinski, Yellowhead MP,") is no second person. it/they go to the
+     previous quote's speaker or the nearest organisation. The speaker is then the
      antecedent *as written there* and ``speaker_start``/``speaker_end``
      point at that antecedent, so ``doc.text[speaker_start:speaker_end] ==
      speaker`` always holds. A pronoun that cannot be resolved is kept as
@@ -226,6 +236,8 @@ STATEMENT_WORDS: frozenset[str] = frozenset(
 #: Pronouns that can stand for a speaker, by what they may refer to.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 OTHER_PRONOUNS: frozenset[str] = frozenset({"it", "they"})
+#: Possessives resolve like their subject forms: "her statement" is hers.
+POSSESSIVE_PRONOUNS: dict[str, str] = {"his": "he", "her": "she", "its": "it", "their": "they"}
 
 #: Labels of proper names that never speak: a misparse made "Tuesday" the
 #: subject. (Common nouns keep them: "my two-year-old" is tagged DATE.)
@@ -692,7 +704,8 @@ def _surname_mentions(doc: Doc) -> list[Span]:
     """Person mentions the NER missed, as possible antecedents of he/she.
 
     Bare surnames of persons it found elsewhere ("Lonechild said"), and
-    untagged proper names that are the subject of a cue verb ("Na'moks said").
+    untagged (or ORG-tagged) proper names without an article that are the
+    subject of a cue verb ("Hereditary Chief Na'moks said").
     """
     keys = {_person_key(e) for e in doc.ents if e.label_ == "PERSON"}
     out: list[Span] = []
@@ -701,7 +714,17 @@ def _surname_mentions(doc: Doc) -> list[Span]:
             continue
         # The NER often tags a lone surname as ORG ("Lonechild said"); places
         # and nationalities are never "he" or "she".
-        speaker = t.dep_ == "nsubj" and t.ent_type_ not in ("GPE", "NORP") and _is_cue(t.head)
+        # A name with an article ("The AFN Youth Council stated", "The Undead
+        # Soldier says") is an organisation or a work, not a person.
+        ent = _entity_of(t) if t.ent_type_ else None
+        first = ent.start if ent is not None else t.left_edge.i
+        article = any(doc[j].pos_ == "DET" for j in (first - 1, first) if 0 <= j < len(doc))
+        speaker = (
+            t.dep_ == "nsubj"
+            and t.ent_type_ not in ("GPE", "NORP")
+            and not article
+            and _is_cue(t.head)
+        )
         if t.lower_ in keys or speaker:
             start = t.i
             while (
@@ -755,7 +778,7 @@ def _genders(ctx: _Context) -> dict[str, str]:
 def _resolve_pronoun(
     ctx: _Context, pron: Token, previous: tuple[str, int, int] | None
 ) -> tuple[str, int, int] | None:
-    low = pron.lower_
+    low = POSSESSIVE_PRONOUNS.get(pron.lower_, pron.lower_)
     if low in PERSON_PRONOUNS:
         gender = PRONOUN_GENDER[low]
         candidates = [
@@ -767,6 +790,8 @@ def _resolve_pronoun(
             and ctx.in_prose(e.start_char)
             and ctx.genders.get(_person_key(e), gender) == gender
             and not set(e.text) & set("/()")  # photo credits: "(Evan Vucci/AP"
+            # "Jim Eglinski, Yellowhead MP, said": the title is no second person.
+            and not (e.root.dep_ == "appos" and e.root.head.ent_type_ == "PERSON")
         ]
         candidates = sorted(
             candidates

@@ -1,0 +1,12 @@
+"""The web face of stemma: ``stemma serve``.
+
+``create_app(db)`` builds the FastAPI app over a DuckDB store (HTML pages and
+a JSON API under ``/api``); ``serve(db)`` runs it with uvicorn on loopback.
+The read functions both faces share are in :mod:`stemma.web.queries`.
+"""
+
+from __future__ import annotations
+
+from stemma.web.app import ServeError, create_app, serve
+
+__all__ = ["ServeError", "create_app", "serve"]
