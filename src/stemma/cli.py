@@ -119,6 +119,43 @@ def analyze_cli(
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+@app.command("serve")
+def serve_cli(
+    db: Db = Path("stemma.duckdb"),
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="Address to bind. Default 127.0.0.1; anything else must be given "
+            "explicitly, since the page shows everything in the store.",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="Disable ingest: browse the store only.")
+    ] = False,
+) -> None:
+    """Serve the web page and JSON API (/api) over a store."""
+    from stemma.store import StoreError
+    from stemma.web.app import ServeError, serve
+
+    err = Console(stderr=True, soft_wrap=True)
+    try:
+        serve(
+            db,
+            host=host if host is not None else "127.0.0.1",
+            port=port,
+            read_only=read_only,
+            host_given=host is not None,
+        )
+    except ServeError as e:
+        err.print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_USAGE) from e
+    except StoreError as e:
+        err.print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_ENVIRONMENT) from e
+
+
 @app.command("schema")
 def schema_cli() -> None:
     """Print the JSON Schema of report.json."""

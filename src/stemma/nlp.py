@@ -43,18 +43,42 @@ class ModelNotInstalled(RuntimeError):
     """The spaCy model package is missing from this environment."""
 
 
+def paragraph_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break.
+
+    The small parser happily runs a sentence across a paragraph break
+    ("Story continues below advertisement" + the next paragraph), and every
+    extractor downstream then reads a wrong parse. Paragraphs are real
+    boundaries in news text; the parser keeps sentence starts set before it.
+    """
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if not tok.is_space and ("\n" in prev.text or "\n" in prev.whitespace_):
+            tok.is_sent_start = True
+            # An opening quote or bracket belongs to the sentence it opens.
+            if (tok.is_left_punct or tok.is_quote) and tok.i + 1 < len(doc):
+                doc[tok.i + 1].is_sent_start = False
+    return doc
+
+
 @lru_cache(maxsize=2)
 def load_pipeline(name: str = SPACY_MODEL) -> Language:
-    """Load the spaCy pipeline once per process (it is a site-packages package)."""
+    """Load the spaCy pipeline once per process (it is a site-packages package),
+    with ``paragraph_sentences`` added before the parser."""
     import spacy
+    from spacy.language import Language
 
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as e:
         raise ModelNotInstalled(
             f"spaCy model {name!r} is not installed. Install the pinned requirements "
             f"(`make venv`, or `pip install -r requirements.txt`)."
         ) from e
+    if "stemma_paragraphs" not in Language.factories:
+        Language.component("stemma_paragraphs", func=paragraph_sentences)
+    nlp.add_pipe("stemma_paragraphs", before="parser")
+    return nlp
 
 
 def is_analysable(article: Article) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +118,7 @@ def analyze(
     progress: bool | None = None,
     on_problem: Any = None,
     ratings: Mapping[str, str] | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> Analysis:
     """Analyse the articles under ``paths`` and return tables and the brief.
 
@@ -130,6 +131,8 @@ def analyze(
         progress: show progress bars (default: ``settings.progress``).
         on_problem: called with each ``Problem`` as it is found (the CLI prints it).
         ratings: source reliability ratings, name → A–F (see ``stemma.grade``).
+        on_progress: called as ``on_progress(stage, done, total)`` while work
+            goes on (``total`` is None while unknown): the web app's progress.
 
     Example:
         >>> import stemma
@@ -141,7 +144,7 @@ def analyze(
     owned = not isinstance(db, Store)
     store = Store(db) if not isinstance(db, Store) else db
     try:
-        with _bars(show) as bars:
+        with _bars(show, on_progress) as bars:
             return _run(paths, store, out, settings, on_problem, ratings, bars)
     finally:
         if owned:
@@ -262,25 +265,40 @@ def _annotate_into(store: Store, todo: list[Article], settings: Settings, bars: 
 
 
 class _Bars:
-    """Rich progress bars on stderr, or nothing at all."""
+    """Rich progress bars on stderr and/or a progress callback, or nothing."""
 
-    def __init__(self, progress: Any | None) -> None:
+    def __init__(
+        self,
+        progress: Any | None,
+        callback: Callable[[str, int, int | None], None] | None = None,
+    ) -> None:
         self.progress = progress
+        self.callback = callback
+        self.tasks: list[list[Any]] = []  # [label, done, total]
 
     def add(self, label: str, total: int | None) -> int:
-        if self.progress is None:
-            return 0
-        return int(self.progress.add_task(label, total=total))
+        self.tasks.append([label, 0, total])
+        if self.progress is not None:
+            self.progress.add_task(label, total=total)
+        if self.callback is not None:
+            self.callback(label, 0, total)
+        return len(self.tasks) - 1
 
     def advance(self, task: int, n: int = 1) -> None:
+        entry = self.tasks[task]
+        entry[1] += n
         if self.progress is not None:
-            self.progress.advance(task, n)
+            self.progress.advance(self.progress.task_ids[task], n)
+        if self.callback is not None:
+            self.callback(entry[0], entry[1], entry[2])
 
 
 @contextmanager
-def _bars(show: bool) -> Iterator[_Bars]:
+def _bars(
+    show: bool, callback: Callable[[str, int, int | None], None] | None = None
+) -> Iterator[_Bars]:
     if not show or not sys.stderr.isatty():
-        yield _Bars(None)
+        yield _Bars(None, callback)
         return
     from rich.console import Console
     from rich.progress import (
@@ -301,4 +319,4 @@ def _bars(show: bool) -> Iterator[_Bars]:
         console=Console(stderr=True),
         transient=False,
     ) as progress:
-        yield _Bars(progress)
+        yield _Bars(progress, callback)

@@ -189,13 +189,24 @@ def story_entry(result: StoryResult) -> dict[str, Any]:
 
 
 def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
-    """Write report.json, report.md and report.html into ``out``; return their paths."""
+    """Write report.json, report.md, report.html and each story's provenance graph
+    (``graphs/story-<id>.json`` node/edge lists and ``.graphml``) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     paths = (out / "report.json", out / "report.md", out / "report.html")
     paths[0].write_text(json.dumps(brief, ensure_ascii=False, indent=2), encoding="utf-8")
     paths[1].write_text(render(brief, "md"), encoding="utf-8")
     paths[2].write_text(render(brief, "html"), encoding="utf-8")
-    return paths
+    graphs: list[Path] = []
+    if brief.get("stories"):
+        folder = out / "graphs"
+        folder.mkdir(exist_ok=True)
+        for story in brief["stories"]:
+            as_json = folder / f"story-{story['id']}.json"
+            as_json.write_text(json.dumps(story["graph"], ensure_ascii=False, indent=1), "utf-8")
+            graphml = folder / f"story-{story['id']}.graphml"
+            graphml.write_text(Graph.from_dict(story["graph"]).to_graphml(), encoding="utf-8")
+            graphs.extend((as_json, graphml))
+    return (*paths, *graphs)
 
 
 def render(brief: dict[str, Any], fmt: str) -> str:

@@ -232,7 +232,7 @@ def create_app(
         response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
@@ -479,12 +479,18 @@ def _error(request: Request, env: Environment, status: int, message: str) -> Res
 
 
 def _cross_site(request: Request) -> bool:
-    """A state-changing request sent by another site's page (CSRF)."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        return True
+    """A state-changing request sent by another site's page (CSRF).
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site``; older ones
+    only in ``Origin``. Clients that send neither (curl, scripts) are not
+    browsers driven by another site, and pass.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
     if not origin or origin == "null":
-        return origin == "null"
+        return False
     return urlsplit(origin).netloc != request.headers.get("host", "")
 
 

@@ -19,9 +19,8 @@ import secrets
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -125,22 +124,15 @@ class Job:
         }
 
 
-class _JobBars:
-    """Receives the pipeline's progress (stage name, total, advances) for one job."""
+class _JobProgress:
+    """Records the pipeline's progress (stage, done, total) on one job."""
 
     def __init__(self, job: Job, lock: threading.Lock) -> None:
         self.job, self.lock = job, lock
 
-    def add(self, label: str, total: int | None) -> int:
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
         with self.lock:
-            self.job.steps[label] = {"done": 0, "total": total}
-        return len(self.job.steps) - 1
-
-    def advance(self, task: int, n: int = 1) -> None:
-        with self.lock:
-            name = list(self.job.steps)[task]
-            done = self.job.steps[name]["done"] or 0
-            self.job.steps[name]["done"] = done + n
+            self.job.steps[stage] = {"done": done, "total": total}
 
 
 class Ingester:
@@ -191,15 +183,13 @@ class Ingester:
         problems: list[str] = []
         writer = _cursor_store(self.store)
         try:
-            with _progress_into(pipeline, _JobBars(job, self.lock)):
-                result = pipeline.analyze(
-                    [str(where)],
-                    db=writer,
-                    progress=True,
-                    on_problem=lambda p: problems.append(
-                        f"{_shown(p.path, where, job)}: {p.reason}"
-                    ),
-                )
+            result = pipeline.analyze(
+                [str(where)],
+                db=writer,
+                progress=False,
+                on_problem=lambda p: problems.append(f"{_shown(p.path, where, job)}: {p.reason}"),
+                on_progress=_JobProgress(job, self.lock),
+            )
             ids = [str(i) for i in result.articles["id"]]
             stories = [s["id"] for s in result.report.get("stories", [])]
             with self.lock:
@@ -238,27 +228,3 @@ def _cursor_store(store: Store) -> Store:
     shell.path = store.path
     shell.con = store.con.cursor()
     return shell
-
-
-@contextmanager
-def _progress_into(pipeline: Any, bars: _JobBars) -> Iterator[None]:
-    """Route the pipeline's progress bars to the job (one job runs at a time).
-
-    ``stemma.pipeline`` draws progress with a private ``_bars`` context
-    manager; while a job runs, it is replaced by one yielding the job's
-    recorder. Without that hook the job still runs, with no step counts.
-    """
-    original = getattr(pipeline, "_bars", None)
-    if original is None:
-        yield
-        return
-
-    @contextmanager
-    def bars_for_job(show: bool) -> Iterator[_JobBars]:
-        yield bars
-
-    pipeline._bars = bars_for_job
-    try:
-        yield
-    finally:
-        pipeline._bars = original
