@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 from stemma.model import (
@@ -421,7 +422,17 @@ def claim_roots(
             for root in _follow(source_node(source), up):
                 if root not in per_article[m.article]:
                     per_article[m.article].append(root)
+        others = {r for rs in per_article.values() for r in rs}
         for aid in pending:
+            # An unattributed mention whose article names a source elsewhere
+            # (its article-level source), when that source leads to a root
+            # the claim's attributed mentions already have: the article is
+            # re-telling its declared source, not adding a root of its own.
+            top = levels[aid].article if aid in levels else None
+            declared = [r for r in _follow(source_node(top), up) if r in others] if top else []
+            if declared:
+                per_article[aid].extend(r for r in declared if r not in per_article[aid])
+                continue
             # An unattributed mention in an article that reuses another article
             # carrying the same claim has that mention's roots; else the
             # furthest article upstream (or itself) is the root.
@@ -490,11 +501,15 @@ def _reuse_components(graph: Graph) -> dict[str, str]:
 
 
 def _root_label(node: str, by_id: Mapping[str, Article]) -> str:
+    """A root as the brief prints it: a source's name, or an article's own reporting."""
     if node.startswith("source:"):
         return node.removeprefix("source:")
     aid = node.removeprefix("article:")
     art = by_id.get(aid)
-    return f"article {aid}" if art is None else f"article {aid} ({art.outlet or art.path})"
+    if art is None:
+        return f"article {aid}"
+    name = art.outlet or PurePath(art.path.split(":")[0].split("#")[0]).name or aid
+    return f"{name} (own reporting)"
 
 
 def roots_summary(groups: Iterable[ClaimGroup]) -> Counter[int]:
