@@ -101,6 +101,13 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
         "words_per_s": round(words / wall),
         "bare_nlp_s": round(bare, 2),
         "overhead": round(wall / bare, 2),
+        # The foundation stages alone (read + clean + annotate + store) against bare spaCy.
+        "stages_s": result.summary.seconds,
+        "annotate_overhead": round(
+            (result.summary.seconds.get("read", 0) + result.summary.seconds.get("annotate", 0))
+            / bare,
+            2,
+        ),
         "peak_rss_mb": round(peak_kb / 1024),
     }
 

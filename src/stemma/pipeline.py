@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,9 +39,11 @@ class Summary:
     not_english: int = 0  # kept, not analysed
     duplicates: int = 0  # inputs whose text repeats an earlier input
     problems: list[Problem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "articles": self.articles,
             "annotated": self.annotated,
             "cached": self.cached,
@@ -161,20 +164,32 @@ def _run(
     bars: _Bars,
 ) -> Analysis:
     summary = Summary()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = summary.seconds.get(stage, 0.0) + now - clock
+        clock = now
+
     articles = _read(paths, settings, summary, bars, on_problem)
     summary.articles = len(articles)
     summary.not_english = sum(not is_analysable(a) for a in articles)
+    lap("read")
     done = store.done_ids(a.id for a in articles)
     todo = [a for a in articles if a.id not in done]
     summary.cached = len(articles) - len(todo)
     if todo:
         _annotate_into(store, todo, settings, bars)
     summary.annotated = len(todo)
+    lap("annotate")
     entries = _story_stage(store, articles, ratings or {}, bars)
+    lap("stories")
     tables = store.tables([a.id for a in articles])
     story_tables = store.story_tables([e["id"] for e in entries])
     brief = report.build(tables, summary.as_dict(), entries)
     written = report.write(brief, Path(out)) if out is not None else ()
+    lap("report")
     return Analysis(
         tables=tables, summary=summary, report=brief, written=written, story_tables=story_tables
     )

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
+from stemma.attribution import canonical_source
 from stemma.model import (
     Annotation,
     Article,
@@ -306,6 +307,7 @@ class _Levels:
     """Per article: sentence attributions, paragraph carry-over, article source."""
 
     by_sentence: dict[int, list[Attribution]]
+    quotes: tuple[tuple[int, int, str], ...]  # (start, end, canonical speaker)
     carried: dict[int, str]
     article: str | None
     subjects: frozenset[str]  # words that tie a sentence to the article's source
@@ -338,7 +340,12 @@ def _levels(article: Article, ann: Annotation) -> _Levels:
             carried[s.index] = current
     top = article_upstream(ann)
     subjects = {w.casefold() for a in ann.attributions for w in a.source.split() if len(w) > 2}
-    return _Levels(dict(by_sentence), carried, top, frozenset(subjects - {"the", "document"}))
+    quotes = tuple(
+        (q.start, q.end, canonical_source(q.speaker)[0]) for q in ann.quotes if q.speaker
+    )
+    return _Levels(
+        dict(by_sentence), quotes, carried, top, frozenset(subjects - {"the", "document"})
+    )
 
 
 def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[str | None, str]:
@@ -346,6 +353,11 @@ def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[s
     attrs = [a for a in levels.by_sentence.get(m.sentence, []) if _applies(a, m.start, m.end)]
     if attrs:
         return sentence_upstream(attrs), "sentence"
+    for start, end, speaker in levels.quotes:
+        # A clause inside a direct quote is the speaker's, even when the
+        # sentence naming the speaker is another one.
+        if min(end, m.end) - max(start, m.start) >= 0.5 * (m.end - m.start):
+            return speaker, "sentence"
     if m.sentence in levels.carried:
         return levels.carried[m.sentence], "paragraph"
     if levels.article is not None and sentence_kind != "opinion":
