@@ -13,7 +13,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "fsb-china-leak"
-SHARED = REPO.parent / "shared"
+# The shared data sets live beside the checkout; STEMMA_SHARED points elsewhere.
+SHARED = Path(os.environ.get("STEMMA_SHARED", REPO.parent / "shared"))
 SHARED_DATA = SHARED / "data"
 
 

@@ -54,6 +54,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from stemma.model import Attribution, SourceKind
+from stemma.sents import sentences
 
 __all__ = [
     "AttributionSpan",
@@ -808,7 +809,7 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
     Same results as :func:`extract_attributions`; use this when the cue's
     position matters (evaluation, highlighting).
     """
-    sents = list(doc.sents)
+    sents = sentences(doc)
     results: list[AttributionSpan] = []
     seen: set[tuple[int, int, int]] = set()
     for si, sent in enumerate(sents):

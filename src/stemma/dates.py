@@ -64,6 +64,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from stemma.model import TimeRef
+from stemma.sents import sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -294,7 +295,7 @@ def extract_timerefs(doc: Doc, *, article: str = "", published: str | None = Non
     it they keep ``value=None``.
     """
     anchor = parse_anchor(published)
-    sentence_of = {sent.start: i for i, sent in enumerate(doc.sents)}
+    sentence_of = {sent.start: i for i, sent in enumerate(sentences(doc))}
     refs: list[TimeRef] = []
     for ent in doc.ents:
         if ent.label_ not in DATE_LABELS and ent.label_ not in TIME_LABELS:

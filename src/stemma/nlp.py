@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from stemma import attribution, dates, hedges, quotes
 from stemma.model import Annotation, Article, Attribution, Entity, Quote, Sentence
+from stemma.sents import sentences
 from stemma.settings import DEFAULT, SPACY_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def annotate(
 def annotate_doc(doc: Doc, article: Article) -> Annotation:
     """Turn one parsed document into model objects (pure, no I/O)."""
     aid = article.id
-    sents = list(doc.sents)
+    sents = sentences(doc)
     starts = [s.start_char for s in sents]
 
     def sentence_of(char: int) -> int:
@@ -147,7 +148,7 @@ def annotate_doc(doc: Doc, article: Article) -> Annotation:
     for a in found_attr:
         by_sentence.setdefault(a.sentence, []).append(a)
 
-    sentences = []
+    rows = []
     for i, span in enumerate(sents):
         text = span.text
         if not text.strip():
@@ -160,12 +161,12 @@ def annotate_doc(doc: Doc, article: Article) -> Annotation:
         kind = hedges.sentence_kind(
             span, quote_fraction=fraction, attributed=bool(attrs), hedges=found_hedges
         )
-        sentences.append(
+        rows.append(
             Sentence(aid, i, span.start_char, span.end_char, text, kind, found_hedges, source)
         )
     return Annotation(
         article=aid,
-        sentences=tuple(sentences),
+        sentences=tuple(rows),
         entities=entities,
         timerefs=tuple(timerefs),
         quotes=tuple(found_quotes),

@@ -103,6 +103,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from stemma.model import Quote
+from stemma.sents import sentences
 
 #: Lemmas of verbs that introduce reported speech or writing. Broad on
 #: purpose: a verb here only counts when it sits right next to a quoted span
@@ -503,8 +504,8 @@ class _Context:
         self.doc = doc
         self.text = doc.text
         self.spans = spans
-        self.sent_starts = [s.start_char for s in doc.sents]
-        self.sents = list(doc.sents)
+        self.sents = sentences(doc)
+        self.sent_starts = [s.start_char for s in self.sents]
         self.inside = sorted((s.open_mark, (s.close_mark or s.end) + 1) for s in spans)
         self.paragraphs = _paragraphs(doc.text)
         self.par_starts = [p[0] for p in self.paragraphs]
