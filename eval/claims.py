@@ -256,6 +256,12 @@ def main() -> None:
     ap.add_argument("--negatives", type=int, default=3, help="hard negatives per tweet")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--no-example", action="store_true", help="skip the example corpus")
+    ap.add_argument(
+        "--backend",
+        choices=["onnx-int8", "onnx", "torch"],
+        default=None,
+        help="MiniLM backend (default: stemma.embed's default)",
+    )
     args = ap.parse_args()  # fmt: skip
     for path in (MSRP, CLEF / "verified_claims.docs.tsv"):
         if not path.exists():
@@ -264,8 +270,15 @@ def main() -> None:
     msrp_n = args.limit or DEFAULT_MSRP_PAIRS
     clef_n = args.limit or DEFAULT_CLEF_TWEETS
 
-    from stemma.embed import embed
+    import os
+
+    from stemma.claims import CLAIM_MAX_TOKENS
+    from stemma.embed import embed, load_encoder
     from stemma.nlp import load_pipeline
+
+    if args.backend:  # the example corpus below embeds through align_claims
+        os.environ["STEMMA_EMBED_BACKEND"] = args.backend
+    encoder = load_encoder(args.backend)
 
     nlp = load_pipeline()
     disabled = [p for p in ("parser", "lemmatizer", "attribute_ruler") if p in nlp.pipe_names]
@@ -284,7 +297,7 @@ def main() -> None:
             sets[name] = build_pairs(rows, nlp, cache)
     texts = sorted(cache, key=lambda t: cache[t][1])
     t0 = time.time()
-    vectors = embed(texts)
+    vectors = embed(texts, encoder=encoder, max_tokens=CLAIM_MAX_TOKENS)
     embed_s = time.time() - t0
     index = {t: cache[t][1] for t in texts}
     data: dict[str, Pairs] = {}
@@ -305,6 +318,7 @@ def main() -> None:
     default = ClaimParams()
 
     result: dict[str, Any] = {
+        "backend": encoder.backend,
         "sizes": {k: {"pairs": len(v.a), "positive": int(v.gold.sum())} for k, v in data.items()},
         "chosen": {"join_threshold": chosen.join_threshold,
                    "entity_weight": chosen.entity_weight,
@@ -332,7 +346,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print("Claim alignment: 'same claim?' pair decision")
+    print(f"Claim alignment: 'same claim?' pair decision (MiniLM backend {result['backend']})")
     for k, v in result["sizes"].items():
         print(f"  {k:12} {v['pairs']:5} pairs, {v['positive']:5} positive")
     c = result["chosen"]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from stemma.claims import (
+    CLAIM_MAX_TOKENS,
     ClaimParams,
     align_claims,
     entity_weights,
@@ -325,3 +326,36 @@ def test_claims_score_matrix_matches_pair_score(example):
                     units[i], units[j], float(vectors[i] @ vectors[j]), params, weights
                 )
                 assert matrix[i, j] == pytest.approx(expected, abs=1e-5)
+
+
+# --- what gets embedded -------------------------------------------------------
+
+
+def test_claims_single_article_story_embeds_nothing(example):
+    articles, annotations, _, _, _ = example
+
+    def refuse(texts):
+        raise AssertionError(f"embedded {len(texts)} units of a one-article story")
+
+    groups = align_claims("one", articles[:1], annotations[:1], encode=refuse)
+    units = story_units(articles[:1], annotations[:1])
+    assert len(groups) == len(units) > 10
+    assert all(g.single_article and len(g.mentions) == 1 for g in groups)
+
+
+def test_claims_default_encoder_reads_claim_max_tokens(example, monkeypatch):
+    import stemma.embed
+
+    articles, annotations, _, _, _ = example
+    asked: list[int] = []
+    real = stemma.embed.embed
+
+    def spy(texts, **kw):
+        asked.append(kw.get("max_tokens", stemma.embed.MAX_TOKENS))
+        return real(texts, **kw)
+
+    monkeypatch.setattr(stemma.embed, "embed", spy)
+    again = align_claims("fsb", articles, annotations)
+    assert asked == [CLAIM_MAX_TOKENS]
+    enemy = _group_with(again, "refers to China as “the enemy” in an eight-page")
+    assert len(enemy.articles) == 5

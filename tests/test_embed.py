@@ -1,13 +1,26 @@
-"""MiniLM sentence embeddings: shape, normalisation, meaning, offline loading."""
+"""MiniLM sentence embeddings: shape, normalisation, meaning, offline loading, and
+the ONNX backends (agreement with torch, conversion, fallback)."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import re
 
 import numpy as np
 import pytest
 
-from stemma.embed import DIMENSIONS, embed, load_encoder
+from stemma import embed as E
+from stemma.embed import (
+    DIMENSIONS,
+    OnnxEncoder,
+    embed,
+    load_encoder,
+    model_folder,
+    onnx_model_file,
+)
+from tests.conftest import shared_data
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +65,96 @@ def test_embed_encoder_loads_once_and_offline() -> None:
     assert load_encoder() is load_encoder()
     vectors = embed([REHAB], encoder=load_encoder(), batch_size=1)
     assert vectors.shape == (1, DIMENSIONS)
+
+
+# --- backends ----------------------------------------------------------------
+
+
+def _ecbplus_sentences(limit: int) -> list[str]:
+    path = shared_data("ecbplus-event-clusters") / "ecbplus_docs.jsonl"
+    found: list[str] = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            found += [s for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 5]
+            if len(found) >= limit:
+                break
+    return found[:limit]
+
+
+def test_embed_onnx_backends_agree_with_torch_on_ecbplus_sentences() -> None:
+    texts = _ecbplus_sentences(120)
+    torch_rows = embed(texts, encoder=load_encoder("torch"))
+    fp32 = embed(texts, encoder=load_encoder("onnx"))
+    int8 = embed(texts, encoder=load_encoder("onnx-int8"))
+    assert load_encoder("onnx-int8").backend == "onnx-int8"  # not the torch fallback
+    assert ((fp32 * torch_rows).sum(axis=1) > 0.9999).all()
+    # Per-batch activation scales move a row slightly; 0.985 leaves room for that.
+    assert ((int8 * torch_rows).sum(axis=1) >= 0.985).all()
+    assert float((int8 * torch_rows).sum(axis=1).mean()) >= 0.99
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-5)
+
+
+def test_embed_default_backend_is_float_onnx() -> None:
+    assert os.environ.get("STEMMA_EMBED_BACKEND") in (None, "onnx")
+    assert load_encoder().backend == "onnx"
+
+
+def test_embed_repeated_texts_are_embedded_once() -> None:
+    seen: list[str] = []
+    inner = load_encoder()
+
+    class Recording:
+        backend = "recording"
+
+        def vectors(self, texts, batch_size, max_tokens):
+            seen.extend(texts)
+            return inner.vectors(texts, batch_size, max_tokens)
+
+    vectors = embed([ENEMY_NYT, REHAB, ENEMY_NYT], encoder=Recording())
+    assert seen == [ENEMY_NYT, REHAB]
+    assert vectors.shape == (3, DIMENSIONS)
+    assert np.array_equal(vectors[0], vectors[2])
+
+
+def test_embed_max_tokens_cuts_what_the_model_reads() -> None:
+    longer = ENEMY_NYT + " " + ENEMY_OTHER
+    cut = embed([ENEMY_NYT, longer], max_tokens=16)
+    assert np.allclose(cut[0], cut[1], atol=1e-5)  # both cut inside ENEMY_NYT
+    whole = embed([ENEMY_NYT, longer])
+    assert float(whole[0] @ whole[1]) < 0.99
+
+
+def test_embed_conversion_writes_whole_files_once(tmp_path) -> None:
+    path = onnx_model_file(quantised=True, directory=tmp_path)
+    assert path.exists() and path.name.endswith("-int8.onnx")
+    assert not list(tmp_path.glob("*.tmp.onnx"))  # temporary files renamed or removed
+    stamp = path.stat().st_mtime_ns
+    assert onnx_model_file(quantised=True, directory=tmp_path) == path
+    assert path.stat().st_mtime_ns == stamp  # not converted again
+    encoder = OnnxEncoder(path, model_folder(), "onnx-int8")
+    assert float(embed([REHAB], encoder=encoder)[0] @ embed([REHAB])[0]) > 0.99
+
+
+def test_embed_failed_conversion_falls_back_to_torch_with_one_warning(monkeypatch, caplog) -> None:
+    def broken(quantised: bool):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(E, "_onnx_encoder", broken)
+    with caplog.at_level(logging.WARNING, logger="stemma.embed"):
+        encoder = load_encoder("onnx-int8")
+    assert encoder.backend == "torch"
+    assert [r.getMessage() for r in caplog.records] == [
+        "ONNX MiniLM unavailable (OSError: read-only file system); using torch"
+    ]
+
+
+def test_embed_unknown_backend_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown embedding backend"):
+        load_encoder("gpu")
+
+
+def test_embed_loading_prints_no_progress_bar(capfd) -> None:
+    E._torch_encoder.cache_clear()
+    E._torch_encoder()
+    assert "Loading weights" not in capfd.readouterr().err
