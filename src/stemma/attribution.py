@@ -391,8 +391,11 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
 
     # Groups first: "Ares Leaks" is tagged PERSON by the small model.
     groups = "|".join(sorted(GROUP_NOUNS))
-    m = re.search(rf"\b(?:{groups})\s+((?:[A-Z][\w’'-]*\s?)+)", core) or re.search(
-        rf"^((?:[A-Z][\w’'-]*\s?)+),\s+an?\s+[\w\s-]*\b(?:{groups})\b", text
+    # Capitalised words separated by single spaces: a pattern with one way to
+    # match each word, so a failed search cannot backtrack exponentially.
+    name = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
+    m = re.search(rf"\b(?:{groups})\s+({name})", core) or re.search(
+        rf"^({name}),\s+an?\s+(?:[\w-]+\s+){{0,6}}(?:{groups})\b", text
     )
     if m:
         return m.group(1).strip(), "group"
