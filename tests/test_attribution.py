@@ -222,3 +222,16 @@ def test_attribution_polnear_sentence(nlp):
     # Gold: Source 1526-1553 "Federal and state officials", Cue 1554-1558 "said".
     assert text[1526:1553] == "Federal and state officials"
     assert any(a.start < 1553 and a.end > 1526 and a.cue == "said" for a in attrs)
+
+
+def test_attribution_long_capitalised_mention_does_not_hang() -> None:
+    """Regression: a nested-quantifier name pattern backtracked exponentially on a
+    long run of capitalised words (found by the 1,000-article benchmark)."""
+    import threading
+
+    mention = "NATIONAL BASKETBALL ASSOCIATION DRAFT LOTTERY " * 3 + "said"
+    done: list[tuple[str, str]] = []
+    worker = threading.Thread(target=lambda: done.append(canonical_source(mention)), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    assert done, "canonical_source did not return within 5 s"
