@@ -47,9 +47,14 @@ eval: venv
 	$(BIN)/python eval/quotes.py
 	$(BIN)/python eval/attribution.py
 	$(BIN)/python eval/dates.py
+	$(BIN)/python eval/extraction.py
+	$(BIN)/python eval/stories.py
+	$(BIN)/python eval/claims.py
+	$(BIN)/python eval/reuse.py
 
 bench: venv
 	$(BIN)/python bench/bench_analyze.py
+	$(BIN)/python bench/bench_web.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
