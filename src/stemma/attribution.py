@@ -393,9 +393,9 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
     groups = "|".join(sorted(GROUP_NOUNS))
     # Capitalised words separated by single spaces: a pattern with one way to
     # match each word, so a failed search cannot backtrack exponentially.
-    name = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
-    m = re.search(rf"\b(?:{groups})\s+({name})", core) or re.search(
-        rf"^({name}),\s+an?\s+(?:[\w-]+\s+){{0,6}}(?:{groups})\b", text
+    caps = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
+    m = re.search(rf"\b(?:{groups})\s+({caps})", core) or re.search(
+        rf"^({caps}),\s+an?\s+(?:[\w-]+\s+){{0,6}}(?:{groups})\b", text
     )
     if m:
         return m.group(1).strip(), "group"
