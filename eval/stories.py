@@ -47,6 +47,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -225,6 +226,18 @@ def best(results: dict, *, where=lambda key: True):  # type: ignore[no-untyped-d
     return max(keys, key=lambda k: (results[k].f1, results[k].ari))
 
 
+def _baseline_row(grid: dict[str, Any], tuned: str, tested: str) -> dict[str, Any]:
+    """The TF-IDF baseline with its threshold chosen on ``tuned``, scored on ``tested``."""
+    threshold = best(grid[tuned])
+    return {
+        "system": "tf-idf baseline",
+        "tuned_on": tuned,
+        "tested_on": tested,
+        "params": {"threshold": threshold, "linkage": "average"},
+        **asdict(grid[tested][threshold]),
+    }
+
+
 def run(limit: int | None) -> dict:
     for path in (ECB, UCI):
         if not path.exists():
@@ -273,16 +286,7 @@ def run(limit: int | None) -> dict:
                     **asdict(score(data.gold, groups)),
                 }
             )
-        threshold = best(tfidf_grid[tuned])
-        rows.append(
-            {
-                "system": "tf-idf baseline",
-                "tuned_on": tuned,
-                "tested_on": tested,
-                "params": {"threshold": threshold, "linkage": "average"},
-                **asdict(tfidf_grid[tested][threshold]),
-            }
-        )
+        rows.append(_baseline_row(tfidf_grid, tuned, tested))
     timings["cluster_stories runs"] = time.perf_counter() - clock
 
     optimistic = []
@@ -298,16 +302,7 @@ def run(limit: int | None) -> dict:
                     **asdict(stemma_grid[name][key]),
                 }
             )
-        threshold = best(tfidf_grid[name])
-        optimistic.append(
-            {
-                "system": "tf-idf baseline",
-                "tuned_on": name,
-                "tested_on": name,
-                "params": {"threshold": threshold, "linkage": "average"},
-                **asdict(tfidf_grid[name][threshold]),
-            }
-        )
+        optimistic.append(_baseline_row(tfidf_grid, name, name))
     defaults = ClusterParams()
     timings["total"] = time.perf_counter() - started
     return {

@@ -215,7 +215,7 @@ def test_attribution_polnear_sentence(nlp):
     root = shared_data("polnear")
     text_path = root / "dev" / "text" / "nyt_2016-09-12_visa-program-up-for-renewal-amid.txt"
     if not text_path.exists():
-        pytest.skip(f"{text_path} is absent")
+        pytest.skip(f"PolNeAR file {text_path} is absent (see ../shared/data/README.md)")
     text = text_path.read_text(encoding="utf-8")
     doc = nlp(text)
     attrs = extract_attributions(doc)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from stemma import claims, grade, provenance, reuse
 from stemma.model import Annotation, Article, ClaimGroup, ReuseEdge, Story
@@ -33,18 +32,6 @@ class StoryResult:
     sources: Mapping[tuple[str, int], tuple[str | None, str]]
 
 
-def article_label(article: Article) -> str:
-    """What an article is called in matrices: its outlet, else its file name.
-
-    Articles of unknown outlet each count as their own outlet: stemma never
-    assumes two unknown sites are one.
-    """
-    if article.outlet:
-        return article.outlet
-    name = Path(article.path.split(":")[0].split("#")[0]).name or article.id
-    return name
-
-
 def analyse_story(
     story: Story,
     articles: Sequence[Article],
@@ -55,7 +42,9 @@ def analyse_story(
     """Claims, reuse, graph, roots and grades of one story (pure)."""
     members = [a for a in articles if a.id in set(story.articles)]
     analysed = [a for a in members if a.id in annotations and annotations[a.id].sentences]
-    labels = {a.id: article_label(a) for a in members}
+    # Only this story's annotations go further: the caller may hold a corpus.
+    annotations = {a.id: annotations[a.id] for a in analysed}
+    labels = {a.id: a.label for a in members}
     edges = reuse.reuse_edges(
         {a.id: a.text for a in analysed},
         published={a.id: a.published for a in analysed},
@@ -64,11 +53,11 @@ def analyse_story(
     )
     graph = provenance.build_graph(analysed, annotations, edges, labels=labels)
     groups = claims.align_claims(story.id, analysed, [annotations[a.id] for a in analysed])
-    groups = provenance.claim_roots(groups, analysed, annotations, graph)
+    sources = provenance.mention_sources(groups, analysed, annotations)
+    groups = provenance.claim_roots(groups, analysed, annotations, graph, sources=sources)
     graded = tuple(
         grade.grade(g, outlets=[labels[a] for a in g.articles], ratings=ratings) for g in groups
     )
-    sources = provenance.mention_sources(graded, analysed, annotations)
     return StoryResult(story, graded, tuple(edges), graph, labels, sources)
 
 

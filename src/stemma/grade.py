@@ -90,9 +90,7 @@ def reliability(
 ) -> tuple[str, str]:
     """Best rating among the claim's roots, else its outlets, else the default."""
     for names, what in ((group.roots, "root"), (tuple(outlets), "outlet")):
-        rated = sorted(
-            (ratings[n.casefold()], n) for n in names if n and n.casefold() in ratings
-        )
+        rated = sorted((ratings[n.casefold()], n) for n in names if n and n.casefold() in ratings)
         if rated:
             letter, name = rated[0]
             return letter, f"{letter}: rating of {what} {name!r} from the ratings file"

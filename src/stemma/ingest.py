@@ -100,11 +100,42 @@ SNIPPET_CHARS = 60
 # meet on a story (the major world news languages). Fewer candidates make
 # detection faster and more accurate than lingua's full set of 75.
 LANGUAGES = (
-    "ENGLISH", "RUSSIAN", "UKRAINIAN", "BELARUSIAN", "GERMAN", "FRENCH", "SPANISH",
-    "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH", "CZECH", "ROMANIAN", "HUNGARIAN",
-    "SWEDISH", "DANISH", "BOKMAL", "FINNISH", "GREEK", "TURKISH", "ARABIC", "PERSIAN",
-    "HEBREW", "HINDI", "URDU", "CHINESE", "JAPANESE", "KOREAN", "INDONESIAN",
-    "VIETNAMESE", "KAZAKH", "GEORGIAN", "ARMENIAN", "SERBIAN", "CROATIAN", "BULGARIAN",
+    "ENGLISH",
+    "RUSSIAN",
+    "UKRAINIAN",
+    "BELARUSIAN",
+    "GERMAN",
+    "FRENCH",
+    "SPANISH",
+    "ITALIAN",
+    "PORTUGUESE",
+    "DUTCH",
+    "POLISH",
+    "CZECH",
+    "ROMANIAN",
+    "HUNGARIAN",
+    "SWEDISH",
+    "DANISH",
+    "BOKMAL",
+    "FINNISH",
+    "GREEK",
+    "TURKISH",
+    "ARABIC",
+    "PERSIAN",
+    "HEBREW",
+    "HINDI",
+    "URDU",
+    "CHINESE",
+    "JAPANESE",
+    "KOREAN",
+    "INDONESIAN",
+    "VIETNAMESE",
+    "KAZAKH",
+    "GEORGIAN",
+    "ARMENIAN",
+    "SERBIAN",
+    "CROATIAN",
+    "BULGARIAN",
 )
 
 HEADLINE_REASON = "headline (moved to title)"
@@ -349,8 +380,14 @@ def _read_text(name: str, text: str, *, source_format: str) -> Item:
     return _make_article(name, text, source_format=source_format, find_headline=True)
 
 
-def _read_html(name: str, data: bytes, *, url: str | None = None, charset: str | None = None,
-               source_format: str = "html") -> Item:
+def _read_html(
+    name: str,
+    data: bytes,
+    *,
+    url: str | None = None,
+    charset: str | None = None,
+    source_format: str = "html",
+) -> Item:
     try:
         page = _decode(data, charset or _declared_charset(data))
     except _Bad as bad:
@@ -358,8 +395,14 @@ def _read_html(name: str, data: bytes, *, url: str | None = None, charset: str |
     return _article_from_html(name, page, url=url, source_format=source_format)
 
 
-def _article_from_html(name: str, page: str, *, url: str | None = None,
-                       source_format: str = "html", meta: Meta | None = None) -> Item:
+def _article_from_html(
+    name: str,
+    page: str,
+    *,
+    url: str | None = None,
+    source_format: str = "html",
+    meta: Meta | None = None,
+) -> Item:
     """Extract the article of an HTML page with trafilatura (comments excluded)."""
     import trafilatura
 
@@ -369,8 +412,10 @@ def _article_from_html(name: str, page: str, *, url: str | None = None,
         )
     except Exception as err:  # trafilatura raises many kinds on broken pages
         return Problem(name, f"HTML could not be parsed: {type(err).__name__}: {err}")
-    doc: dict[str, Any] = {} if extracted is None else dict(
-        extracted if isinstance(extracted, dict) else extracted.as_dict()
+    doc: dict[str, Any] = (
+        {}
+        if extracted is None
+        else dict(extracted if isinstance(extracted, dict) else extracted.as_dict())
     )
     text = doc.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -496,8 +541,13 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                     yield Problem(name, f"record {number} ({uri}) too large (limit {max_bytes})")
                     continue
                 charset = _HTTP_CHARSET.search(ctype)
-                item = _read_html(where, data, url=uri, source_format="warc",
-                                  charset=charset.group(1) if charset else None)
+                item = _read_html(
+                    where,
+                    data,
+                    url=uri,
+                    source_format="warc",
+                    charset=charset.group(1) if charset else None,
+                )
                 if isinstance(item, Problem):
                     item = Problem(name, f"record {number} ({uri}): {item.reason}")
                 yield item
@@ -662,8 +712,26 @@ class _TextOfHtml(HTMLParser):
     """Text of an HTML fragment, one line per block element (feed entries)."""
 
     BLOCKS = frozenset(
-        {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-         "tr", "section", "article", "pre", "figcaption", "ul", "ol"}
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "tr",
+            "section",
+            "article",
+            "pre",
+            "figcaption",
+            "ul",
+            "ol",
+        }
     )
     SKIP = frozenset({"script", "style", "noscript"})
 

@@ -13,6 +13,7 @@ Stages convert spaCy objects into these at their boundary; nothing outside
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Literal
 
 #: What a sentence does in its article.
@@ -76,6 +77,18 @@ class Article:
     @property
     def is_english(self) -> bool:
         return self.language == "en"
+
+    @property
+    def label(self) -> str:
+        """What the article is called in matrices and roots: its outlet, else its
+        file name (a record's "file.jsonl:3" or "feed.xml#2" counts as the file).
+
+        Articles of unknown outlet each count as their own outlet: stemma never
+        assumes two unknown sites are one.
+        """
+        if self.outlet:
+            return self.outlet
+        return PurePath(self.path.split(":")[0].split("#")[0]).name or self.id
 
 
 @dataclass(frozen=True, slots=True)

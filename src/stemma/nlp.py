@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from stemma import attribution, dates, hedges, quotes
 from stemma.model import Annotation, Article, Attribution, Entity, Quote, Sentence
+from stemma.provenance import sentence_upstream
 from stemma.sents import sentences
 from stemma.settings import DEFAULT, SPACY_MODEL, Settings
 
@@ -34,10 +35,6 @@ if TYPE_CHECKING:
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
-
-#: Cues that say where a document came from rather than who asserts the
-#: sentence ("obtained by Ares Leaks"): a sentence's source prefers any other cue.
-PROVENANCE_CUES = frozenset({"obtained by", "leaked by", "obtained", "first obtained by"})
 
 
 class ModelNotInstalled(RuntimeError):
@@ -181,15 +178,12 @@ def _quoted_chars(found: Sequence[Quote], start: int, end: int) -> int:
 def _sentence_source(
     attrs: Sequence[Attribution], found: Sequence[Quote], start: int, end: int
 ) -> str | None:
-    """The one source a sentence is attributed to, for the brief's sentence table.
-
-    An explicit attribution wins; a provenance cue ("obtained by X") only when
-    nothing else is named; inside a quote, the quote's speaker.
-    """
-    asserting = [a for a in attrs if a.cue.lower() not in PROVENANCE_CUES]
-    if asserting:
-        return asserting[0].source
+    """The one source a sentence is attributed to, for the brief's sentence table:
+    the rule claims use (``provenance.sentence_upstream``); inside a quote with
+    no attribution, the quote's speaker."""
+    if attrs:
+        return sentence_upstream(attrs)
     for q in found:
         if q.start < end and q.end > start and q.speaker:
             return attribution.canonical_source(q.speaker)[0]
-    return attrs[0].source if attrs else None
+    return None

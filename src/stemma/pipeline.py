@@ -23,7 +23,7 @@ import pandas as pd
 from stemma import cluster, ingest, report
 from stemma.analysis import analyse_story
 from stemma.embed import embed
-from stemma.model import Article, Problem, Story
+from stemma.model import Annotation, Article, Problem, Story
 from stemma.nlp import annotate, is_analysable, load_pipeline
 from stemma.settings import DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
@@ -205,10 +205,15 @@ def _story_stage(
     member = {a for s in existing for a in s.articles}
     new = [a for a in run if a.id not in member]
     stories = existing
+    # Articles and annotations read from the store, kept for the story loop
+    # below instead of being read a second time.
+    loaded: dict[str, Article] = {}
+    annotations: dict[str, Annotation] = {}
     if new:
         # New articles are compared with every stored story's members.
         ids = [a for s in existing for a in s.articles] + [a.id for a in new]
         found, annotations = store.load(ids)
+        loaded = {a.id: a for a in found}
         items = [cluster.from_article(a, annotations.get(a.id)) for a in found]
         vectors = store.vectors(ids)
         missing = [it for it in items if it.id not in vectors]
@@ -226,8 +231,13 @@ def _story_stage(
     for story in touched:
         key = _story_key(story, ratings)
         if store.story_key(story.id) != key:
-            found, annotations = store.load(list(story.articles))
-            result = analyse_story(story, found, annotations, ratings=ratings)
+            absent = [a for a in story.articles if a not in loaded]
+            if absent:
+                more, more_annotations = store.load(absent)
+                loaded.update((a.id, a) for a in more)
+                annotations.update(more_annotations)
+            members = [loaded[a] for a in story.articles if a in loaded]
+            result = analyse_story(story, members, annotations, ratings=ratings)
             store.save_story(story.id, key, report.story_entry(result))
         bars.advance(task)
     return store.story_entries([s.id for s in touched])

@@ -31,7 +31,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
 from typing import Any
 
 from stemma.attribution import canonical_source
@@ -381,18 +380,18 @@ def mention_sources(
     outlet matrix shows in each cell.
     """
     levels = {a.id: _levels(a, annotations[a.id]) for a in articles if a.id in annotations}
-    kinds = {
-        (s.article, s.index): s.kind for ann in annotations.values() for s in ann.sentences
-    }
+    kinds = _kinds(annotations)
     out: dict[tuple[str, int], tuple[str | None, str]] = {}
     for g in groups:
         for m in g.mentions:
             lv = levels.get(m.article)
             kind = kinds.get((m.article, m.sentence), m.kind)
-            out[(m.article, m.start)] = (
-                mention_upstream(m, lv, kind) if lv else (None, "none")
-            )
+            out[(m.article, m.start)] = mention_upstream(m, lv, kind) if lv else (None, "none")
     return out
+
+
+def _kinds(annotations: Mapping[str, Annotation]) -> dict[tuple[str, int], str]:
+    return {(s.article, s.index): s.kind for ann in annotations.values() for s in ann.sentences}
 
 
 def claim_roots(
@@ -400,18 +399,22 @@ def claim_roots(
     articles: Sequence[Article],
     annotations: Mapping[str, Annotation],
     graph: Graph,
+    *,
+    sources: Mapping[tuple[str, int], tuple[str | None, str]] | None = None,
 ) -> list[ClaimGroup]:
     """Fill ``roots`` and ``attributed`` of every claim group.
 
     Opinion and speculation mentions are never followed: they corroborate
     nothing. A mention with no source anywhere is its own article's root;
     articles that share text without a known direction count as one root.
+    ``sources`` is :func:`mention_sources` of the same groups, when the
+    caller has it already.
     """
     by_id = {a.id: a for a in articles}
-    levels = {a.id: _levels(a, annotations[a.id]) for a in articles if a.id in annotations}
-    kinds = {
-        (s.article, s.index): s.kind for ann in annotations.values() for s in ann.sentences
-    }
+    if sources is None:
+        sources = mention_sources(groups, articles, annotations)
+    kinds = _kinds(annotations)
+    declared_source = {a: article_upstream(ann) for a, ann in annotations.items()}
     up = graph.upstream()
     same_text = _reuse_components(graph)
     out = []
@@ -425,8 +428,7 @@ def claim_roots(
             if kind == "opinion" or m.article not in by_id:
                 continue
             counted += 1
-            lv = levels.get(m.article)
-            source, _ = mention_upstream(m, lv, kind) if lv else (None, "none")
+            source, _ = sources.get((m.article, m.start), (None, "none"))
             if source is None:
                 attributed = False
                 pending.append(m.article)
@@ -440,7 +442,7 @@ def claim_roots(
             # (its article-level source), when that source leads to a root
             # the claim's attributed mentions already have: the article is
             # re-telling its declared source, not adding a root of its own.
-            top = levels[aid].article if aid in levels else None
+            top = declared_source.get(aid)
             declared = [r for r in _follow(source_node(top), up) if r in others] if top else []
             if declared:
                 per_article[aid].extend(r for r in declared if r not in per_article[aid])
@@ -520,8 +522,7 @@ def _root_label(node: str, by_id: Mapping[str, Article]) -> str:
     art = by_id.get(aid)
     if art is None:
         return f"article {aid}"
-    name = art.outlet or PurePath(art.path.split(":")[0].split("#")[0]).name or aid
-    return f"{name} (own reporting)"
+    return f"{art.label} (own reporting)"
 
 
 def roots_summary(groups: Iterable[ClaimGroup]) -> Counter[int]:

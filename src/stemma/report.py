@@ -10,7 +10,6 @@ autoescaping escapes every piece of article text.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from importlib import resources
@@ -30,7 +29,7 @@ from stemma.settings import (
     RELIABILITY_NAMES,
     REPORT_SCHEMA_VERSION,
 )
-from stemma.store import Tables
+from stemma.store import Tables, records
 
 #: Words of context shown around a removed span or a sentence in the briefs.
 SNIPPET_CHARS = 240
@@ -45,8 +44,17 @@ def build(
 
     ``stories`` are story entries made by :func:`story_entry` (stored per story).
     """
-    analysed = set(tables.sentences["article"]) if len(tables.sentences) else set()
-    articles = [_article(row, tables.removed, analysed) for row in _records(tables.articles)]
+    sentence_rows = records(tables.sentences)  # read once: the largest table
+    analysed = {r["article"] for r in sentence_rows}
+    removed: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in records(tables.removed):
+        removed[r["article"]].append(
+            {"start": r["start"], "end": r["end"], "text": r["text"], "reason": r["reason"]}
+        )
+    articles = [
+        _article(row, removed.get(row["id"], []), analysed) for row in records(tables.articles)
+    ]
+    sentence_text = {(r["article"], r["idx"]): r["text"] for r in sentence_rows}
     sentences = [
         {
             "article": r["article"],
@@ -59,7 +67,7 @@ def build(
             "hedges": [h["text"] for h in r["hedges"]],
             "source": r["source"],
         }
-        for r in _records(tables.sentences)
+        for r in sentence_rows
     ]
     quotes = [
         {
@@ -71,7 +79,7 @@ def build(
             "start": int(r["start"]),
             "end": int(r["end"]),
         }
-        for r in _records(tables.quotes)
+        for r in records(tables.quotes)
     ]
     result: dict[str, Any] = {
         "schema_version": REPORT_SCHEMA_VERSION,
@@ -84,10 +92,10 @@ def build(
         },
         "articles": articles,
         "stories": stories or [],
-        "sources": _sources(tables),
+        "sources": _sources(tables.attributions, sentence_text),
         "quotes": quotes,
         "entities": _entities(tables.entities),
-        "timeline": _timeline(tables),
+        "timeline": _timeline(tables.timerefs, sentence_text),
         "sentences": sentences,
     }
     result["summary"]["sources"] = len(result["sources"])
@@ -236,8 +244,9 @@ def schema() -> dict[str, Any]:
 # -- parts --------------------------------------------------------------------
 
 
-def _article(row: dict[str, Any], removed: pd.DataFrame, analysed: set[str]) -> dict[str, Any]:
-    mine = removed[removed["article"] == row["id"]] if len(removed) else removed
+def _article(
+    row: dict[str, Any], removed: list[dict[str, Any]], analysed: set[str]
+) -> dict[str, Any]:
     return {
         "id": row["id"],
         "path": row["path"],
@@ -251,26 +260,17 @@ def _article(row: dict[str, Any], removed: pd.DataFrame, analysed: set[str]) -> 
         "format": row["source_format"],
         "analysed": row["id"] in analysed,
         "words": len(str(row["text"]).split()),
-        "removed": [
-            {
-                "start": int(r["start"]),
-                "end": int(r["end"]),
-                "text": r["text"],
-                "reason": r["reason"],
-            }
-            for r in _records(mine)
-        ],
+        "removed": removed,
     }
 
 
-def _sources(tables: Tables) -> list[dict[str, Any]]:
+SentenceText = dict[tuple[str, int], str]
+
+
+def _sources(attrs: pd.DataFrame, sentence_text: SentenceText) -> list[dict[str, Any]]:
     """Every source articles attribute to, with who cites it and where."""
-    attrs = tables.attributions
-    if not len(attrs):
-        return []
-    sentence_text = {(r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)}
     groups: dict[str, dict[str, Any]] = {}
-    for r in _records(attrs):
+    for r in records(attrs):
         entry = groups.setdefault(
             r["source"],
             {"name": r["source"], "kind": r["source_kind"], "cited_by": [], "mentions": []},
@@ -295,7 +295,7 @@ def _entities(entities: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     spellings: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for r in _records(entities):
+    for r in records(entities):
         text = " ".join(str(r["text"]).split())
         key = (r["label"], text.casefold().removeprefix("the "))
         spellings[key][text] += 1
@@ -307,9 +307,8 @@ def _entities(entities: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(out, key=lambda e: (-len(e["articles"]), -e["count"], e["text"]))
 
 
-def _timeline(tables: Tables) -> list[dict[str, Any]]:
+def _timeline(timerefs: pd.DataFrame, sentence_text: SentenceText) -> list[dict[str, Any]]:
     """Dated statements, in date order; expressions that did not resolve come last."""
-    sentence_text = {(r["article"], int(r["idx"])): r["text"] for r in _records(tables.sentences)}
     rows = [
         {
             "date": r["value"],
@@ -320,7 +319,7 @@ def _timeline(tables: Tables) -> list[dict[str, Any]]:
             "sentence": int(r["sentence"]),
             "text": sentence_text.get((r["article"], int(r["sentence"])), ""),
         }
-        for r in _records(tables.timerefs)
+        for r in records(timerefs)
     ]
     return sorted(rows, key=lambda t: (t["date"] is None, t["date"] or "", t["article"]))
 
@@ -345,19 +344,6 @@ def _label(article: dict[str, Any] | None) -> str:
         return "?"
     name = Path(article["path"]).name if article["path"] else article["id"]
     return f"{article['outlet']} ({name})" if article["outlet"] else name
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with NaN/NA turned into None (JSON has no NaN)."""
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 def _env() -> Environment:

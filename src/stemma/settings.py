@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 #: Version of report.json; described by src/stemma/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.0"

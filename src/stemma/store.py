@@ -440,7 +440,7 @@ def _from_json(value: object) -> list[dict[str, Any]]:
 def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
     """Model objects back from tables: the inverse of ``Store.save``."""
     removed: dict[str, list[Removed]] = {}
-    for r in _records(t.removed):
+    for r in records(t.removed):
         removed.setdefault(r["article"], []).append(
             Removed(r["start"], r["end"], r["text"], r["reason"])
         )
@@ -449,12 +449,12 @@ def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
             **{k: r[k] for k in _COLUMNS["articles"]},
             removed=tuple(removed.get(r["id"], ())),
         )
-        for r in _records(t.articles)
+        for r in records(t.articles)
     ]
     parts: dict[str, dict[str, list[Any]]] = {
         a.id: {name: [] for name in ANNOTATION_TABLES} for a in articles
     }
-    for r in _records(t.sentences):
+    for r in records(t.sentences):
         hedges = tuple(Hedge(h["text"], h["start"], h["end"]) for h in r["hedges"])
         parts[r["article"]]["sentences"].append(
             Sentence(
@@ -475,7 +475,7 @@ def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
         ("attributions", Attribution),
     ):
         frame = getattr(t, name)
-        for r in _records(frame):
+        for r in records(frame):
             parts[r["article"]][name].append(cls(**r))
     annotations = {
         aid: Annotation(article=aid, **{k: tuple(v) for k, v in p.items()})
@@ -484,7 +484,7 @@ def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
     return articles, annotations
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts with pandas' missing values as None and numpy ints as int."""
     out = []
     for row in frame.to_dict(orient="records"):

@@ -203,13 +203,7 @@ def create_app(
     def page(
         request: Request, name: str, context: dict[str, Any], status: int = 200
     ) -> HTMLResponse:
-        html = env.get_template(name).render(
-            request=request,
-            read_only=read_only,
-            version=__version__,
-            url=lambda path, **params: _url(path, params),
-            **context,
-        )
+        html = _render(env, name, request, read_only=read_only, **context)
         return HTMLResponse(html, status_code=status)
 
     def not_found(what: str) -> HTTPException:
@@ -468,14 +462,18 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def _error(request: Request, env: Environment, status: int, message: str) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status)
-    html = env.get_template("error.html").render(
+    html = _render(env, "error.html", request, status=status, message=message)
+    return HTMLResponse(html, status_code=status)
+
+
+def _render(env: Environment, name: str, request: Request, **context: Any) -> str:
+    """A template with what every page needs: the request, version, url()."""
+    return env.get_template(name).render(
         request=request,
-        status=status,
-        message=message,
         version=__version__,
         url=lambda path, **params: _url(path, params),
+        **context,
     )
-    return HTMLResponse(html, status_code=status)
 
 
 def _cross_site(request: Request) -> bool:
