@@ -137,7 +137,7 @@ def test_embed_conversion_writes_whole_files_once(tmp_path) -> None:
 
 
 def test_embed_failed_conversion_falls_back_to_torch_with_one_warning(monkeypatch, caplog) -> None:
-    def broken(quantised: bool):
+    def broken(quantised: bool, threads: int):
         raise OSError("read-only file system")
 
     monkeypatch.setattr(E, "_onnx_encoder", broken)
@@ -158,3 +158,42 @@ def test_embed_loading_prints_no_progress_bar(capfd) -> None:
     E._torch_encoder.cache_clear()
     E._torch_encoder()
     assert "Loading weights" not in capfd.readouterr().err
+
+
+def test_prefetch_gives_the_vectors_embed_gives_wherever_they_are_made() -> None:
+    texts = [ENEMY_NYT, ENEMY_OTHER, REHAB, "Moscow sees Beijing as a rival in Central Asia."]
+    reference = embed(texts)
+    with E.Prefetch() as ahead:
+        ahead.submit(texts[:2])  # embedded on the background thread
+        ahead.submit(texts[2:3])  # maybe not started yet when asked: taken over
+        rows = ahead.vectors(texts)  # texts[3] was never submitted: made now
+        again = ahead.vectors([REHAB, ENEMY_NYT])
+    for i, t in enumerate(texts):
+        assert float(rows[t] @ reference[i]) > 0.9999, t
+    assert again[REHAB] is rows[REHAB]  # made once
+
+
+def test_prefetch_disabled_embeds_on_demand_only(monkeypatch) -> None:
+    calls: list[list[str]] = []
+    encode = E.Prefetch._encode
+
+    def spy(self: E.Prefetch, texts: list[str], max_tokens: int, threads: int):
+        calls.append(list(texts))
+        return encode(self, texts, max_tokens, threads)
+
+    monkeypatch.setattr(E.Prefetch, "_encode", spy)
+    with E.Prefetch(enabled=False) as ahead:
+        ahead.submit([REHAB, ENEMY_NYT])
+        assert calls == []
+        rows = ahead.vectors([REHAB])
+    assert calls == [[REHAB]]
+    assert rows[REHAB].shape == (DIMENSIONS,)
+
+
+def test_vector_key_depends_on_text_and_length_read() -> None:
+    assert E.vector_key(REHAB) == E.vector_key(REHAB)
+    assert E.vector_key(REHAB) != E.vector_key(REHAB + " ")
+    assert E.vector_key(REHAB, 128) != E.vector_key(REHAB, 256)
+    assert E.vector_key(REHAB, 300) == E.vector_key(REHAB, 256)  # MiniLM reads 256 at most
+    assert E.vector_key(REHAB, backend="torch") == E.vector_key(REHAB, backend="onnx")
+    assert E.vector_key(REHAB, backend="onnx-int8") != E.vector_key(REHAB, backend="onnx")

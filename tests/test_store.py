@@ -103,3 +103,19 @@ def test_store_refuses_a_foreign_layout(tmp_path: Path) -> None:
         store.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema'")
     with pytest.raises(StoreError, match="layout 999"):
         Store(db)
+
+
+def test_store_text_vectors_round_trip_and_first_write_wins(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    first = {f"k{i}": rng.random(384, dtype=np.float32) for i in range(50)}
+    with Store(tmp_path / "v.duckdb") as store:
+        store.save_text_vectors(first)
+        store.save_text_vectors({"k0": np.zeros(384, dtype=np.float32)})  # already cached
+    with Store(tmp_path / "v.duckdb") as store:
+        got = store.text_vectors(["k0", "k7", "absent", "k7"])
+        assert set(got) == {"k0", "k7"}
+        assert np.array_equal(got["k0"], first["k0"]) and got["k7"].dtype == np.float32
+        assert store.con.execute("SELECT count(*) FROM text_vectors").fetchall() == [(50,)]
+        assert store.text_vectors([]) == {}

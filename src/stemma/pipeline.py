@@ -20,13 +20,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stemma import cluster, ingest, report
+from stemma import claims, cluster, ingest, report
 from stemma.analysis import analyse_story
-from stemma.embed import embed
+from stemma.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 from stemma.model import Annotation, Article, Problem, Story
 from stemma.nlp import annotate, is_analysable, load_pipeline
 from stemma.settings import DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
+
+#: Articles whose claim units are looked up in the vector cache together
+#: before they are queued for the background embedder.
+PREFETCH_EVERY = 20
 
 
 @dataclass(slots=True)
@@ -179,11 +183,13 @@ def _run(
     done = store.done_ids(a.id for a in articles)
     todo = [a for a in articles if a.id not in done]
     summary.cached = len(articles) - len(todo)
-    if todo:
-        _annotate_into(store, todo, settings, bars)
-    summary.annotated = len(todo)
-    lap("annotate")
-    entries = _story_stage(store, articles, ratings or {}, bars)
+    # MiniLM runs on a second core while spaCy parses on the first (see Prefetch).
+    with Prefetch(enabled=settings.prefetch) as ahead:
+        if todo:
+            _annotate_into(store, todo, settings, bars, ahead)
+        summary.annotated = len(todo)
+        lap("annotate")
+        entries = _story_stage(store, articles, ratings or {}, bars, ahead)
     lap("stories")
     tables = store.tables([a.id for a in articles])
     story_tables = store.story_tables([e["id"] for e in entries])
@@ -196,7 +202,11 @@ def _run(
 
 
 def _story_stage(
-    store: Store, articles: Sequence[Article], ratings: Mapping[str, str], bars: _Bars
+    store: Store,
+    articles: Sequence[Article],
+    ratings: Mapping[str, str],
+    bars: _Bars,
+    ahead: Prefetch,
 ) -> list[dict[str, Any]]:
     """Assign stories (new articles join existing ones), analyse the stories
     this run touches unless stored results are current, return their entries."""
@@ -218,8 +228,8 @@ def _story_stage(
         vectors = store.vectors(ids)
         missing = [it for it in items if it.id not in vectors]
         if missing:
-            fresh = embed([it.headline for it in missing])
-            added = {it.id: row.tolist() for it, row in zip(missing, fresh, strict=True)}
+            fresh = ahead.vectors([it.headline for it in missing], MAX_TOKENS)
+            added = {it.id: fresh[it.headline].tolist() for it in missing}
             store.save_vectors(added)
             vectors.update(added)
         matrix = np.asarray([vectors[it.id] for it in items], dtype=np.float32)
@@ -227,6 +237,7 @@ def _story_stage(
         store.save_stories(stories)
     wanted = {a.id for a in run}
     touched = [s for s in stories if wanted & set(s.articles)]
+    encode = _claim_encoder(store, ahead)
     task = bars.add("Stories", total=len(touched))
     for story in touched:
         key = _story_key(story, ratings)
@@ -237,10 +248,43 @@ def _story_stage(
                 loaded.update((a.id, a) for a in more)
                 annotations.update(more_annotations)
             members = [loaded[a] for a in story.articles if a in loaded]
-            result = analyse_story(story, members, annotations, ratings=ratings)
+            result = analyse_story(story, members, annotations, ratings=ratings, encode=encode)
             store.save_story(story.id, key, report.story_entry(result))
         bars.advance(task)
     return store.story_entries([s.id for s in touched])
+
+
+def _claim_encoder(store: Store, ahead: Prefetch) -> Callable[[Sequence[str]], np.ndarray]:
+    """Claim-unit vectors: from the store's cache, else from ``ahead`` (which
+    may have them ready), saved to the cache as they are made."""
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        keys = {t: vector_key(t, claims.CLAIM_MAX_TOKENS) for t in dict.fromkeys(texts)}
+        found = store.text_vectors(keys.values())
+        missing = [t for t, k in keys.items() if k not in found]
+        fresh = ahead.vectors(missing, claims.CLAIM_MAX_TOKENS)
+        added = {keys[t]: row for t, row in fresh.items()}
+        store.save_text_vectors(added)
+        found.update(added)
+        return np.stack([found[keys[t]] for t in texts])
+
+    return encode
+
+
+def _prefetch(store: Store, ahead: Prefetch, pairs: Sequence[tuple[Article, Annotation]]) -> None:
+    """Queue the claim units of freshly annotated articles that the cache lacks,
+    one chunk per article: a story waiting for its vectors then waits for one
+    article's units at most, not for a batch's."""
+    units = {
+        article.id: [u.text for u in claims.claim_units(article, annotation)]
+        for article, annotation in pairs
+    }
+    keys = {t: vector_key(t, claims.CLAIM_MAX_TOKENS) for ts in units.values() for t in ts}
+    cached = store.text_vectors(keys.values())
+    for texts in units.values():
+        ahead.submit([t for t in texts if keys[t] not in cached], claims.CLAIM_MAX_TOKENS)
 
 
 def _story_key(story: Story, ratings: Mapping[str, str]) -> str:
@@ -271,21 +315,26 @@ def _read(
     return list(seen.values())
 
 
-def _annotate_into(store: Store, todo: list[Article], settings: Settings, bars: _Bars) -> None:
+def _annotate_into(
+    store: Store, todo: list[Article], settings: Settings, bars: _Bars, ahead: Prefetch
+) -> None:
     nlp = load_pipeline()
     task = bars.add("Annotating", total=len(todo))
+    # Headlines first: clustering needs them before any claim unit.
+    ahead.submit([cluster.from_article(a).headline for a in todo if is_analysable(a)], MAX_TOKENS)
     step = max(settings.commit_every, 1)
     for i in range(0, len(todo), step):
         chunk = todo[i : i + step]
-        pairs = list(
-            zip(
-                chunk,
-                annotate(
-                    chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)
-                ),
-                strict=True,
-            )
+        pairs: list[tuple[Article, Annotation]] = []
+        annotated = annotate(
+            chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)
         )
+        for pair in zip(chunk, annotated, strict=True):
+            pairs.append(pair)
+            if len(pairs) % PREFETCH_EVERY == 0:
+                _prefetch(store, ahead, pairs[-PREFETCH_EVERY:])
+        if len(pairs) % PREFETCH_EVERY:
+            _prefetch(store, ahead, pairs[-(len(pairs) % PREFETCH_EVERY) :])
         store.save(pairs)
 
 

@@ -57,6 +57,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from itertools import pairwise
 
 from datasketch import MinHash, MinHashLSH
@@ -412,10 +413,20 @@ def _minhashes(prepared: _Prepared, params: ReuseParams) -> list[tuple[int, MinH
     return [(i, h) for (i, _), h in zip(sets, hashes, strict=True)]
 
 
+@cache
+def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's (bands, rows) for a threshold: found by numerical
+    integration (~40 ms), so worked out once rather than per story."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
 def _candidate_pairs(
     prepared: Mapping[str, _Prepared], params: ReuseParams
 ) -> set[tuple[str, str]]:
-    lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm)
+    lsh = MinHashLSH(
+        num_perm=params.num_perm, params=_lsh_bands(params.lsh_threshold, params.num_perm)
+    )
     signatures: dict[str, list[tuple[int, MinHash]]] = {}
     for doc_id in sorted(prepared):
         signatures[doc_id] = _minhashes(prepared[doc_id], params)

@@ -7,6 +7,7 @@ reads them; numbers that change results or cost live here.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
@@ -39,6 +40,9 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     #: Show progress bars.
     progress: bool = True
+    #: Embed claim units on a background thread while spaCy parses (uses a
+    #: second core; the results are the same either way).
+    prefetch: bool = (os.cpu_count() or 1) > 1
 
     def but(self, **changes: object) -> Settings:
         """A copy with ``changes`` applied: ``settings.but(n_process=2)``."""

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from stemma.model import (
     Annotation,
@@ -67,6 +69,11 @@ _DDL = {
     # articles.
     "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR",
     "vectors": "article VARCHAR, vector FLOAT[]",
+    # MiniLM vectors of claim units, keyed by stemma.embed.vector_key (a hash
+    # of the text and how it was read): a story that gains one article embeds
+    # only that article's units, and a sentence copied verbatim by another
+    # outlet is embedded once.
+    "text_vectors": "key VARCHAR, vector FLOAT[]",
     # Per-story analysis: the brief's story entry as JSON, keyed by a hash of
     # the members and versions (unchanged stories are not recomputed) ...
     "story_results": "story VARCHAR, key VARCHAR, data VARCHAR",
@@ -248,6 +255,45 @@ class Store:
             [
                 "DELETE FROM vectors WHERE article IN (SELECT article FROM new_vectors)",
                 "INSERT INTO vectors SELECT article, vector FROM new_vectors",
+            ]
+        )
+
+    def text_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of ``keys`` (see ``stemma.embed.vector_key``) found."""
+        wanted = pd.DataFrame({"key": list(dict.fromkeys(keys))})
+        if wanted.empty:
+            return {}
+        self.con.register("wanted_keys", wanted)
+        # Through Arrow: a Python list per vector costs ~1 s per 20k rows.
+        table = self.con.sql(
+            "SELECT t.key, t.vector FROM text_vectors t SEMI JOIN wanted_keys w ON t.key = w.key"
+        ).to_arrow_table()
+        if table.num_rows == 0:
+            return {}
+        column = table.column("vector").combine_chunks()
+        flat = column.flatten().to_numpy(zero_copy_only=False).astype(np.float32)
+        rows = flat.reshape(table.num_rows, -1)
+        return dict(zip(table.column("key").to_pylist(), rows, strict=True))
+
+    def save_text_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Add vectors to the cache (keys already there are left as they are)."""
+        if not vectors:
+            return
+        matrix = np.asarray(list(vectors.values()), dtype=np.float32)
+        frame = pa.table(
+            {
+                "key": list(vectors),
+                "vector": pa.ListArray.from_arrays(
+                    np.arange(0, matrix.size + 1, matrix.shape[1], dtype=np.int32),
+                    pa.array(matrix.ravel()),
+                ),
+            }
+        )
+        self.con.register("new_text_vectors", frame)
+        self._transaction(
+            [
+                "INSERT INTO text_vectors SELECT n.key, n.vector FROM new_text_vectors n "
+                "WHERE n.key NOT IN (SELECT key FROM text_vectors)"
             ]
         )
 
