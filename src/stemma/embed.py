@@ -54,6 +54,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -465,7 +466,9 @@ class Prefetch:
     the claim units of the articles annotated so far can be embedded on the
     other core in the meantime (``submit``). ``vectors`` then takes what is
     finished, waits for what is under way, and embeds what has not started
-    itself, on every core. A text's float32 vector does not depend on what it
+    itself, on every core. ``embedded`` counts the texts embedded. (A thread,
+    not a process: a worker process measured no faster, as the two cores are
+    the limit, not the GIL.) A text's float32 vector does not depend on what it
     is batched with, so where it was computed does not change the results.
 
     Example::
@@ -483,6 +486,8 @@ class Prefetch:
         self.enabled = enabled  # False: submit does nothing, vectors embeds on demand
         self.threads = threads
         self.batch_size = batch_size
+        self.embedded = 0  # texts embedded, on either thread
+        self._count = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stemma-embed")
         self._pending: dict[tuple[str, int], Future[np.ndarray]] = {}
         self._chunks: dict[Future[np.ndarray], tuple[list[str], int]] = {}
@@ -554,4 +559,6 @@ class Prefetch:
 
     def _encode(self, texts: list[str], max_tokens: int, threads: int) -> np.ndarray:
         encoder = load_encoder(threads=threads)
+        with self._count:
+            self.embedded += len(texts)
         return embed(texts, encoder=encoder, batch_size=self.batch_size, max_tokens=max_tokens)

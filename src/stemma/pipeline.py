@@ -42,6 +42,7 @@ class Summary:
     cached: int = 0  # found already annotated in the store
     not_english: int = 0  # kept, not analysed
     duplicates: int = 0  # inputs whose text repeats an earlier input
+    embedded: int = 0  # texts MiniLM embedded (headlines, claim units not cached)
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
@@ -53,6 +54,7 @@ class Summary:
             "cached": self.cached,
             "not_english": self.not_english,
             "duplicates": self.duplicates,
+            "embedded": self.embedded,
             "problems": [
                 {"path": p.path, "line": p.line, "reason": p.reason} for p in self.problems
             ],
@@ -183,13 +185,16 @@ def _run(
     done = store.done_ids(a.id for a in articles)
     todo = [a for a in articles if a.id not in done]
     summary.cached = len(articles) - len(todo)
-    # MiniLM runs on a second core while spaCy parses on the first (see Prefetch).
-    with Prefetch(enabled=settings.prefetch) as ahead:
+    # MiniLM runs on a second core while spaCy parses on the first (see
+    # Prefetch); a few articles are not worth starting a worker process for.
+    background = settings.prefetch and len(todo) >= settings.prefetch_min_articles
+    with Prefetch(enabled=background) as ahead:
         if todo:
             _annotate_into(store, todo, settings, bars, ahead)
         summary.annotated = len(todo)
         lap("annotate")
         entries = _story_stage(store, articles, ratings or {}, bars, ahead)
+    summary.embedded = ahead.embedded
     lap("stories")
     tables = store.tables([a.id for a in articles])
     story_tables = store.story_tables([e["id"] for e in entries])

@@ -40,9 +40,12 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     #: Show progress bars.
     progress: bool = True
-    #: Embed claim units on a background thread while spaCy parses (uses a
-    #: second core; the results are the same either way).
+    #: Embed claim units in a worker process while spaCy parses (uses a
+    #: second core; the results are the same either way) ...
     prefetch: bool = (os.cpu_count() or 1) > 1
+    #: ... when at least this many articles are new: starting the worker
+    #: costs about a second of CPU, more than a handful of articles need.
+    prefetch_min_articles: int = 20
 
     def but(self, **changes: object) -> Settings:
         """A copy with ``changes`` applied: ``settings.but(n_process=2)``."""
