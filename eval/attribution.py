@@ -183,7 +183,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-
     from stemma.attribution import find_attribution_spans
 
     files = dev_files(args.limit)

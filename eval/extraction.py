@@ -46,7 +46,9 @@ class Score:
         shared = sum((got & want).values())
         n_got, n_want = sum(got.values()), sum(want.values())
         self.shared, self.extracted, self.gold = (
-            self.shared + shared, self.extracted + n_got, self.gold + n_want
+            self.shared + shared,
+            self.extracted + n_got,
+            self.gold + n_want,
         )
         p = shared / n_got if n_got else 0.0
         r = shared / n_want if n_want else 0.0

@@ -241,7 +241,6 @@ def main() -> int:
         )
         return 2
 
-
     started = time.time()
     ids, texts, golds, lost = load(args.limit)
     from stemma.nlp import load_pipeline

@@ -50,10 +50,7 @@ REPORT_3 = (
 
 def _reporting_lines(name: str, text: str) -> list[str]:
     lines = [ln.rstrip() for ln in text.split("\n") if ln.strip()]
-    return [
-        ln for ln in lines
-        if ln not in BOILERPLATE[name] and not ln.startswith(COMMENT_003)
-    ]
+    return [ln for ln in lines if ln not in BOILERPLATE[name] and not ln.startswith(COMMENT_003)]
 
 
 def test_clean_keeps_every_reporting_line_of_corpus_byte_identical(example_texts):
@@ -132,8 +129,17 @@ def test_clean_removed_offsets_point_into_the_input(example_texts):
 @pytest.mark.parametrize(
     "line",
     [
-        "Share", "Tweet", "Facebook", "WhatsApp", "Email", "Print", "Copy link",
-        "- Share on Facebook", "Share | Tweet | Email", "* Twitter", "• LinkedIn",
+        "Share",
+        "Tweet",
+        "Facebook",
+        "WhatsApp",
+        "Email",
+        "Print",
+        "Copy link",
+        "- Share on Facebook",
+        "Share | Tweet | Email",
+        "* Twitter",
+        "• LinkedIn",
     ],
 )
 def test_clean_removes_invented_share_lines(line):
@@ -143,8 +149,14 @@ def test_clean_removes_invented_share_lines(line):
 
 
 @pytest.mark.parametrize(
-    "line", ["Skip to main content", "Home > World > Europe", "Home | News | Politics",
-             "Related articles", "Back to top"]
+    "line",
+    [
+        "Skip to main content",
+        "Home > World > Europe",
+        "Home | News | Politics",
+        "Related articles",
+        "Back to top",
+    ],
 )
 def test_clean_removes_invented_navigation_lines(line):
     cleaned, removed = clean(f"{line}\n{REPORT_1}\n{REPORT_2}")

@@ -256,8 +256,7 @@ def test_ingest_html_declared_cp1251_charset(tmp_path):
 
 def test_ingest_html_without_article_text_is_a_problem(tmp_path):
     page = (
-        "<html><head><title>Menu</title></head>"
-        "<body><nav><a href='/'>Home</a></nav></body></html>"
+        "<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
     )
     (tmp_path / "empty.html").write_text(page, "utf-8")
     [problem] = list(load([tmp_path / "empty.html"]))
@@ -273,8 +272,13 @@ def test_ingest_jsonl_records_problems_name_their_line(tmp_path, example_texts):
     text_0 = example_texts["000_3c45b8d28d6be2d7.txt"]
     page = _html_page(_paragraphs(example_texts, "002_a0c40a7f595994d5.txt"))
     lines = [
-        json.dumps({"text": text_0, "url": "https://www.nytimes.com/2025/06/07/world/fsb.html",
-                    "published": "2025-06-07T12:00:00Z"}),
+        json.dumps(
+            {
+                "text": text_0,
+                "url": "https://www.nytimes.com/2025/06/07/world/fsb.html",
+                "published": "2025-06-07T12:00:00Z",
+            }
+        ),
         "{not json",
         json.dumps({"url": "https://example.org/x", "title": "No body"}),
         "",
@@ -303,7 +307,9 @@ def test_ingest_json_list_and_single_object(tmp_path, example_texts):
     (tmp_path / "one.json").write_text(json.dumps({"text": example_texts[NAMES[2]]}), "utf-8")
     items = list(load([tmp_path / "list.json", tmp_path / "one.json"]))
     assert [a.path for a in items] == [
-        f"{tmp_path / 'list.json'}#1", f"{tmp_path / 'list.json'}#2", str(tmp_path / "one.json")
+        f"{tmp_path / 'list.json'}#1",
+        f"{tmp_path / 'list.json'}#2",
+        str(tmp_path / "one.json"),
     ]
     assert all(isinstance(a, Article) for a in items)
     assert items[0].published == "2025-06-08"  # type: ignore[union-attr]
@@ -401,8 +407,11 @@ def test_ingest_warc_html_responses_become_articles(tmp_path, example_texts):
         tmp_path / "crawl.warc.gz",
         [
             ("https://www.kommersant.ru/doc/1", "image/png", b"\x89PNG\r\n\x1a\n"),
-            ("https://www.kommersant.ru/doc/2", "text/html; charset=windows-1251",
-             page.replace("©", "(c)").encode("cp1251")),
+            (
+                "https://www.kommersant.ru/doc/2",
+                "text/html; charset=windows-1251",
+                page.replace("©", "(c)").encode("cp1251"),
+            ),
         ],
     )
     article = _only(list(load([tmp_path / "crawl.warc.gz"])))
