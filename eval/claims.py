@@ -53,6 +53,7 @@ EXAMPLE = REPO / "examples" / "fsb-china-leak"
 sys.path.insert(0, str(REPO / "src"))
 
 from stemma.claims import ClaimParams, Unit, make_unit, pair_score  # noqa: E402
+from stemma.settings import CONFIRM_AGREEMENT  # noqa: E402
 
 #: Default pairs per MSRP half and tweets per CLEF split: sized so that the
 #: ~4,000 sentences to embed fit the time budget.
@@ -338,6 +339,12 @@ def main() -> None:
             if name.startswith("clef"):
                 row[label].update(ranking(pairs, s))
         result["report"][name] = row
+    # The bar a two-root group must clear to be graded "confirmed" (C1).
+    result["confirm_agreement"] = {
+        name: {"threshold": CONFIRM_AGREEMENT,
+               **prf(scores(data[name], default) >= CONFIRM_AGREEMENT, data[name].gold)}
+        for name in data
+    }  # fmt: skip
     if not args.no_example:
         result["example"] = example_counts()
     result["seconds"] = {"total": round(time.time() - started, 1), "embed": round(embed_s, 1),
@@ -363,6 +370,9 @@ def main() -> None:
             extra = f"  MAP {r['map']:.3f}  R@1 {r['recall_at_1']:.3f}" if "map" in r else ""
             print(f"  {label:12} t={r['threshold']:.2f}  P {r['precision']:.3f}  "
                   f"R {r['recall']:.3f}  F1 {r['f1']:.3f}{extra}")  # fmt: skip
+    print(f"At the confirmation bar (CONFIRM_AGREEMENT = {CONFIRM_AGREEMENT}, default weights):")
+    for name, r in result["confirm_agreement"].items():
+        print(f"  {name:12} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}")
     if "example" in result:
         e = result["example"]
         print(f"Example corpus (default params): {e['groups']} groups, {e['multi_article']} "

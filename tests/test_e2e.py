@@ -229,6 +229,23 @@ def test_e2e_speculation_corroborates_nothing(story: dict) -> None:
         assert c["grade"].endswith("6")
 
 
+def test_e2e_loosely_aligned_commentary_is_not_confirmed(story: dict) -> None:
+    # Khordokovsky's "not a real alliance" quote and another article's line
+    # on Putin's "unshakable friendship" share a topic, not a claim: two
+    # roots, but no article independently confirms the other.
+    [claim] = [
+        c for c in story["claims"] if any("not a real alliance" in m["text"] for m in c["mentions"])
+    ]
+    assert not claim["grade"].endswith("1"), claim["grade_rule"]
+    if len(claim["outlets"]) > 1:
+        assert claim["agreement"] < 0.75
+        assert claim["grade_rule"].startswith("C3-loose:"), claim["grade_rule"]
+    # Whatever is graded confirmed rests on two roots whose mentions closely agree.
+    for c in story["claims"]:
+        if c["grade"].endswith("1"):
+            assert c["independent_roots"] >= 2 and c["agreement"] >= 0.75, c["text"]
+
+
 def test_e2e_graph_exported_as_json_and_graphml(
     run: tuple[stemma.Analysis, Path], story: dict
 ) -> None:

@@ -13,14 +13,27 @@ TEXT = "The memo, The New York Times reports, brands China as “the enemy”."
 
 
 def group(
-    kinds: list[str], roots: tuple[str, ...], *, attributed: bool = True, disc=()
+    kinds: list[str],
+    roots: tuple[str, ...],
+    *,
+    attributed: bool = True,
+    disc=(),
+    agreement: float | None = 0.9,
 ) -> ClaimGroup:
     mentions = tuple(
         Mention(f"a{i}", 0, 0, len(TEXT), TEXT, kind)  # type: ignore[arg-type]
         for i, kind in enumerate(kinds)
     )
     return ClaimGroup(
-        "c1", "s1", TEXT, "reported", mentions, tuple(disc), roots, attributed=attributed
+        "c1",
+        "s1",
+        TEXT,
+        "reported",
+        mentions,
+        tuple(disc),
+        roots,
+        attributed=attributed,
+        agreement=agreement,
     )
 
 
@@ -33,6 +46,10 @@ NEGATION = Discrepancy("negation", "calls vs does not call", ("a0", "a1"), ("cal
     [
         (group(["reported"] * 5, ("FSB document",)), 2, "C2"),
         (group(["reported"] * 2, ("FSB document", "Paul Kolbe")), 1, "C1"),
+        # Two roots, but the two mentions only loosely match: not "confirmed".
+        (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.66), 3, "C3-loose"),
+        (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.75), 1, "C1"),
+        (group(["reported"] * 2, ("FSB document",), agreement=0.61), 2, "C2"),
         (group(["reported"] * 2, ("FSB document", "Kolbe"), disc=[NUMBER]), 3, "C3"),
         (group(["reported"] * 2, ("FSB document",), disc=[NUMBER]), 4, "C4"),
         (group(["reported"] * 2, ("a", "b"), disc=[NEGATION]), 5, "C5"),

@@ -171,6 +171,33 @@ def test_story_independent_report_is_a_second_root(story: dict) -> None:
     assert max(c["independent_roots"] for c in shared) >= 2
 
 
+def _claim_with(story: dict, words: str) -> dict:
+    [claim] = [
+        c for c in story["story"]["claims"] if any(words in m["text"] for m in c["mentions"])
+    ]
+    return claim
+
+
+def test_story_close_independent_reports_confirm_a_claim(story: dict) -> None:
+    # The wire (and its copies) and the independent report both say Jackman
+    # will host, in other words: two roots that closely agree.
+    claim = _claim_with(story, "Hugh Jackman will be the host of the 81st annual Oscars")
+    assert story["ids"]["Independent Herald"] in {m["article"] for m in claim["mentions"]}
+    assert claim["independent_roots"] == 2
+    assert claim["agreement"] >= 0.75
+    assert claim["grade_rule"].startswith("C1:"), claim["grade_rule"]
+
+
+def test_story_loose_match_of_two_reports_is_not_confirmed(story: dict) -> None:
+    # "The most-watched Academy Awards ... Titanic" and the Herald's "Oscar
+    # nominations for the best movies" are aligned (same topic), but they do
+    # not state one thing: two roots, yet only "possibly true".
+    claim = _claim_with(story, "The most-watched Academy Awards in recent years")
+    assert claim["independent_roots"] == 2
+    assert claim["agreement"] < 0.75
+    assert claim["grade_rule"].startswith("C3-loose:"), claim["grade_rule"]
+
+
 def _claims(report: dict) -> list[tuple[str, tuple]]:
     return [
         (c["text"], tuple((m["article"], m["start"]) for m in c["mentions"]))

@@ -180,6 +180,9 @@ def test_web_claim_page_shows_every_mention_in_context(
     rule = data["grade_rule"].replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
     assert rule in html
     assert 'class="path"' in html
+    # A claim several articles carry shows how closely they agree.
+    assert 0 < data["agreement"] <= 1.5
+    assert f'id="agreement">{data["agreement"]:.2f}' in html
 
 
 def test_web_article_page_strikes_removed_spans(client: TestClient, story: dict[str, Any]) -> None:

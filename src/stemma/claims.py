@@ -855,7 +855,26 @@ def _group(
         kind=kind,
         mentions=mentions,
         discrepancies=_discrepancies(members, by_article, texts),
+        agreement=_agreement(members, index, scores),
     )
+
+
+def _agreement(members: Sequence[Unit], index: Sequence[int], scores: np.ndarray) -> float | None:
+    """The weakest best match: each reported mention's highest score with a
+    reported mention of another article, and the lowest of those.
+
+    Average linkage lets a group hold with a member that only loosely matches
+    (a story's sentences all share its topic, so unrelated ones reach cosines
+    of 0.6-0.7); this number says whether every article's mention clearly has
+    a counterpart. None when fewer than two articles carry a reported mention.
+    """
+    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "opinion"]
+    best: list[float] = []
+    for u, i in reported:
+        partners = [float(scores[i, j]) for v, j in reported if v.article != u.article]
+        if partners:
+            best.append(max(partners))
+    return round(min(best), 4) if best else None
 
 
 # --------------------------------------------------------------------------

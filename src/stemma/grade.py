@@ -21,7 +21,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from stemma.model import ClaimGroup, Grade
-from stemma.settings import CREDIBILITY_RULES, DEFAULT_RELIABILITY, GradeRule
+from stemma.settings import (
+    CONFIRM_AGREEMENT,
+    CREDIBILITY_RULES,
+    DEFAULT_RELIABILITY,
+    GradeRule,
+)
 
 VALID_RELIABILITY = frozenset("ABCDEF")
 
@@ -70,11 +75,14 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
     negated = any(d.kind == "negation" for d in group.discrepancies)
     differs = bool(group.discrepancies)
     roots = group.independent_roots
+    # A group built before agreement was measured counts as close (the old rule).
+    close = group.agreement is None or group.agreement >= CONFIRM_AGREEMENT
     checks = {
         "C5": negated,
         "C6-opinion": kinds <= {"opinion"},
-        "C1": roots >= 2 and not differs,
+        "C1": roots >= 2 and not differs and close,
         "C3": roots >= 2 and differs,
+        "C3-loose": roots >= 2 and not close,
         "C2": roots == 1 and group.attributed and not differs,
         "C4": roots == 1 and group.attributed and differs,
         "C6": True,

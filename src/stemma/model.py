@@ -285,6 +285,10 @@ class ClaimGroup:
     roots: tuple[str, ...] = ()  # independent roots (source names or article ids)
     attributed: bool = False  # every carrying article names a source for it
     grade: Grade | None = None
+    # How closely its articles agree: every reported mention has a mention of
+    # another article at least this similar (alignment score); None when one
+    # article carries it. "Confirmed" needs close agreement (see grading).
+    agreement: float | None = None
 
     @property
     def articles(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from stemma.analysis import analyse_story
 from stemma.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 from stemma.model import Annotation, Article, Problem, Story
 from stemma.nlp import annotate, is_analysable, load_pipeline
-from stemma.settings import DEFAULT, PIPELINE_VERSION, Settings
+from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
 
 #: Articles whose claim units are looked up in the vector cache together
@@ -293,8 +293,10 @@ def _prefetch(store: Store, ahead: Prefetch, pairs: Sequence[tuple[Article, Anno
 
 
 def _story_key(story: Story, ratings: Mapping[str, str]) -> str:
-    """Changes when the members, the pipeline or the ratings change."""
-    payload = json.dumps([PIPELINE_VERSION, sorted(story.articles), sorted(ratings.items())])
+    """Changes when the members, the pipeline, the analysis or the ratings change."""
+    payload = json.dumps(
+        [PIPELINE_VERSION, ANALYSIS_VERSION, sorted(story.articles), sorted(ratings.items())]
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

@@ -136,6 +136,7 @@ def story_entry(result: StoryResult) -> dict[str, Any]:
                 "outlets": list(dict.fromkeys(labels.get(a, a) for a in g.articles)),
                 "independent_roots": g.independent_roots,
                 "roots": list(g.roots),
+                "agreement": g.agreement,
                 "discrepancies": [
                     {
                         "kind": d.kind,

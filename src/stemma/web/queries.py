@@ -257,6 +257,8 @@ def _claim_ref(c: Mapping[str, Any]) -> dict[str, Any]:
         "grade_rule": c["grade_rule"],
         "independent_roots": c["independent_roots"],
         "roots": c["roots"],
+        # Absent from story entries stored before agreement was measured.
+        "agreement": c.get("agreement"),
         "attributed": c["attributed"],
         "single_article": c["single_article"],
         "outlets": c["outlets"],
