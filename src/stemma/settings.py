@@ -76,12 +76,12 @@ class GradeRule:
 CREDIBILITY_RULES: tuple[GradeRule, ...] = (
     GradeRule("C5", 5, "one mention negates another: the claim is contradicted"),
     GradeRule("C6-opinion", 6, "only opinion or speculation carries it: nothing to judge"),
-    GradeRule("C1", 1, "confirmed by >= 2 independent roots that closely agree, no discrepancy"),
-    GradeRule("C3", 3, ">= 2 independent roots, but their accounts differ (numbers, dates, names)"),
+    GradeRule("C1", 1, "confirmed by ≥ 2 independent roots that closely agree, no discrepancy"),
+    GradeRule("C3", 3, "≥ 2 independent roots, but their accounts differ (numbers, dates, names)"),
     GradeRule(
         "C3-loose",
         3,
-        ">= 2 independent roots, but their wording agrees only loosely: maybe not one claim",
+        "≥ 2 independent roots, but their wording agrees only loosely: maybe not one claim",
     ),
     GradeRule("C2", 2, "one root, attributed to a named source, accounts consistent"),
     GradeRule("C4", 4, "one root and the accounts differ: doubtful"),
