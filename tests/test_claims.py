@@ -125,6 +125,17 @@ def test_claims_split_clauses_separates_coordinated_verb_phrases(example_texts):
         "in Moscow.",
         "With Russia weakened by the war and sanctions, there's a fear that China is subtly "
         "reviving 19th-century territorial claims in the Russian Far East.",
+        # "indeed" ends in -ed but is no verb.
+        "It underscores that while public displays project an unbreakable bond, the shadows of "
+        "espionage and geopolitical rivalry persist, making the Russia-China partnership one of "
+        "the most consequential and indeed opaque relationships in modern history.",
+        # Two plural nouns joined by "and" are a noun phrase, not a new verb phrase.
+        "This inherent vulnerability is amplified by the internal conflicts and uncertainties "
+        "within Russia, such as disagreements between various factions and internal concerns "
+        "over Russia’s actual capabilities and strength.",
+        # "not only ... but also ..." is one claim.
+        "The ongoing war in Ukraine is not only draining Russia’s resources but also revealing "
+        "internal fault lines and weaknesses.",
     ],
 )
 def test_claims_split_clauses_keeps_lists_and_noun_phrases_whole(sentence):

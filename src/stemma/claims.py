@@ -173,7 +173,9 @@ NOT_VERBS: frozenset[str] = frozenset(
     {"its", "this", "his", "hers", "ours", "yours", "theirs", "us", "as", "thus",
      "plus", "less", "unless", "whereas", "besides", "perhaps", "always", "sometimes",
      "afterwards", "news", "series", "species", "politics", "economics", "analysis",
-     "crisis", "basis", "status", "census", "campus", "versus", "various", "numerous"}
+     "crisis", "basis", "status", "census", "campus", "versus", "various", "numerous",
+     # ... and words that end in -ed without being verbs
+     "indeed", "hundred", "speed", "greed", "creed", "seed", "bed", "red", "shed"}
 )  # fmt: skip
 
 #: Auxiliaries and verbs that start a coordinated verb phrase without an -s/-ed
@@ -239,6 +241,8 @@ _WORD_RE = re.compile(r"[\w’'-]+")
 _LEADING_SUBORDINATE = re.compile(
     r"(?:while|although|though|whereas|even as)\b[^,;]*?(?P<comma>,\s+)", re.IGNORECASE
 )
+#: "not only" before a "but": the pair is one correlative claim.
+_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
 _QUOTE_CHARS = "\"“”‘’'«»"
 
 
@@ -309,11 +313,16 @@ def split_clauses(text: str, *, min_words: int = MIN_UNIT_WORDS) -> list[tuple[i
         rest = text[m.end() :]
         first = (_words(rest[:40]) or [""])[0]
         low = first.lower()
+        before = text[: m.start()]
+        if "but" in sep and _NOT_ONLY.search(before[-80:]):
+            continue  # "not only X but also Y": one claim
         if ";" in sep or "but" in sep or low in SUBJECT_PRONOUNS:
             pass  # a new clause begins
         elif _verb_like(low, rest[len(first) : len(first) + 2]):
-            if sep.startswith(",") and _is_list(text[: m.start()]):
+            if sep.startswith(",") and _is_list(before):
                 continue
+            if low.endswith("s") and not low.endswith("ss") and _plural_noun_end(before):
+                continue  # "conflicts and uncertainties": two nouns, not a verb phrase
         else:
             continue
         cuts.append((m.start(), m.end()))
@@ -345,6 +354,22 @@ def _verb_like(word: str, after: str) -> bool:
     if word.endswith(("ss", "us", "is", "ous", "ics")):
         return False
     return word.endswith(("es", "s", "ed"))
+
+
+def _plural_noun_end(left: str) -> bool:
+    """Whether ``left`` ends in a lower-case plural-looking word ("the internal
+    conflicts"): then an -s word after "and" pairs with it as a noun."""
+    words = _words(left[-40:])
+    if not words:
+        return False
+    last = words[-1]
+    return (
+        last.islower()
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ous"))
+        and last not in VERB_STARTS
+        and last not in NOT_VERBS
+    )
 
 
 def _is_list(left: str) -> bool:

@@ -179,11 +179,18 @@ def search(store: Store, query: str) -> list[dict[str, Any]]:
         [pattern, SEARCH_LIMIT],
     ).fetchall():
         found.append({"kind": "article", "story": story, "article": aid, "text": title})
-    for story, cid, text in con.execute(
-        "SELECT story, id, text FROM claims WHERE text ILIKE ? ESCAPE '\\' LIMIT ?",
+    # A claim matches when any of its mentions does (its representative
+    # wording may be another outlet's); the matching wording is shown.
+    for story, cid, text, claim_text in con.execute(
+        "SELECT m.story, m.claim, any_value(m.text), any_value(c.text) FROM mentions m "
+        "JOIN claims c ON c.story = m.story AND c.id = m.claim "
+        "WHERE m.text ILIKE ? ESCAPE '\\' GROUP BY m.story, m.claim "
+        "ORDER BY m.story, m.claim LIMIT ?",
         [pattern, SEARCH_LIMIT],
     ).fetchall():
-        found.append({"kind": "claim", "story": story, "claim": cid, "text": text})
+        found.append(
+            {"kind": "claim", "story": story, "claim": cid, "text": text, "claim_text": claim_text}
+        )
     for story, aid, speaker, text in con.execute(
         "SELECT s.story, q.article, q.speaker, q.text FROM quotes q "
         "JOIN stories s ON s.article = q.article "
