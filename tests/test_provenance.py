@@ -120,3 +120,17 @@ def test_provenance_graphml_export_reads_back(corpus) -> None:
     g = nx.read_graphml(io.BytesIO(graph.to_graphml().encode()))
     assert g.number_of_nodes() == len(graph.nodes)
     assert g.nodes["source:Ares Leaks"]["kind"] == "group"
+
+
+def test_provenance_hearsay_belief_is_not_a_root(corpus) -> None:
+    # "Russian intelligence reportedly fears that Chinese academics are laying
+    # the groundwork …": the report says what the service fears; the article's
+    # source (the NYT, based on the FSB document) is where it comes from.
+    group = claim(
+        corpus,
+        ("002", "Russian intelligence reportedly fears"),
+        ("003", "laying the groundwork to claim parts of Russian"),
+    )
+    out = roots_of(corpus, group)
+    assert "Russian intelligence" not in out.roots
+    assert out.roots == ("FSB document",)

@@ -54,6 +54,21 @@ HOLDING_CUES = frozenset(
     {"obtained by", "first obtained by", "cited by", "as cited by", "based on", "citing"}
 )
 
+#: Verbs of thinking or feeling (lemmas and forms) ...
+BELIEF_CUES = frozenset(
+    {"believe", "believes", "believed", "think", "thinks", "thought", "feel", "feels", "felt",
+     "fear", "fears", "feared", "expect", "expects", "expected", "hope", "hopes", "hoped",
+     "suspect", "suspects", "suspected", "worry", "worries", "worried"}
+)  # fmt: skip
+
+#: ... that a hearsay adverb puts second-hand: in "Russian intelligence
+#: reportedly fears that …" somebody reports what the service fears; the
+#: service holds the belief, the report is the source of the information.
+HEARSAY = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|(?:is|are|was|were) said to)\b",
+    re.IGNORECASE,
+)
+
 #: Cues that name who first obtained a document (a leak group before an outlet).
 FIRST_CUES = re.compile(r"\bfirst\b|\bleaked\b", re.IGNORECASE)
 
@@ -347,9 +362,21 @@ def _levels(article: Article, ann: Annotation) -> _Levels:
     )
 
 
+def _second_hand(a: Attribution, m: Mention) -> bool:
+    """A belief reported as hearsay ("X reportedly fears …"): X is not the source."""
+    if a.cue.lower() not in BELIEF_CUES or a.cue_start is None:
+        return False
+    between = m.text[max(a.end - m.start, 0) : max(a.cue_start - m.start, 0)]
+    return bool(HEARSAY.search(between))
+
+
 def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[str | None, str]:
     """Where a mention comes from, and at which level: sentence | paragraph | article | none."""
-    attrs = [a for a in levels.by_sentence.get(m.sentence, []) if _applies(a, m.start, m.end)]
+    attrs = [
+        a
+        for a in levels.by_sentence.get(m.sentence, [])
+        if _applies(a, m.start, m.end) and not _second_hand(a, m)
+    ]
     if attrs:
         return sentence_upstream(attrs), "sentence"
     for start, end, speaker in levels.quotes:
