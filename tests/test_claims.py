@@ -118,6 +118,36 @@ def test_claims_split_clauses_separates_coordinated_verb_phrases(example_texts):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "second"),
+    [
+        # A plural noun before "and" does not hide the verb after it.
+        (
+            "Furthermore, China is expanding its soft power in traditionally Russian-dominated "
+            "Central Asian countries and is eyeing Russia's vast Arctic territory, hoping to "
+            "leverage Western sanctions to increase Russian reliance on Chinese infrastructure.",
+            "is eyeing Russia's vast Arctic territory",
+        ),
+        (
+            "The FSB notes that Chinese nationalists continue to reject the legitimacy of those "
+            "treaties and accuses Beijing of stoking historical resentment to build public "
+            "support for potential future claims.",
+            "accuses Beijing of stoking",
+        ),
+        # "not only ... but" followed by a new subject is two claims.
+        (
+            "The war is not only draining Russia's resources, officials say, but the FSB also "
+            "fears that China will exploit the moment.",
+            "the FSB also fears",
+        ),
+    ],
+)
+def test_claims_split_clauses_after_plural_nouns_and_not_only(sentence, second):
+    parts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert len(parts) == 2, parts
+    assert parts[1].startswith(second)
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "According to the document, Chinese intelligence has indeed intensified efforts to "

@@ -240,10 +240,6 @@ def test_e2e_loosely_aligned_commentary_is_not_confirmed(story: dict) -> None:
     if len(claim["outlets"]) > 1:
         assert claim["agreement"] < 0.75
         assert claim["grade_rule"].startswith("C3-loose:"), claim["grade_rule"]
-    # Whatever is graded confirmed rests on two roots whose mentions closely agree.
-    for c in story["claims"]:
-        if c["grade"].endswith("1"):
-            assert c["independent_roots"] >= 2 and c["agreement"] >= 0.75, c["text"]
 
 
 def test_e2e_graph_exported_as_json_and_graphml(

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import threading
 
 import numpy as np
 import pytest
@@ -160,17 +161,46 @@ def test_embed_loading_prints_no_progress_bar(capfd) -> None:
     assert "Loading weights" not in capfd.readouterr().err
 
 
-def test_prefetch_gives_the_vectors_embed_gives_wherever_they_are_made() -> None:
+def test_prefetch_gives_the_vectors_embed_gives_wherever_they_are_made(monkeypatch) -> None:
     texts = [ENEMY_NYT, ENEMY_OTHER, REHAB, "Moscow sees Beijing as a rival in Central Asia."]
     reference = embed(texts)
+    # The first chunk blocks the background thread until released, so the
+    # second is still queued when asked for: the caller must take it over.
+    release = threading.Event()
+    encode = E.Prefetch._encode
+    where: list[tuple[str, tuple[str, ...]]] = []
+
+    def gated(self: E.Prefetch, chunk: list[str], max_tokens: int, threads: int):
+        name = threading.current_thread().name
+        where.append((name, tuple(chunk)))
+        if name.startswith("stemma-embed") and chunk == texts[:2]:
+            assert release.wait(30)
+        return encode(self, chunk, max_tokens, threads)
+
+    monkeypatch.setattr(E.Prefetch, "_encode", gated)
     with E.Prefetch() as ahead:
-        ahead.submit(texts[:2])  # embedded on the background thread
-        ahead.submit(texts[2:3])  # maybe not started yet when asked: taken over
-        rows = ahead.vectors(texts)  # texts[3] was never submitted: made now
-        again = ahead.vectors([REHAB, ENEMY_NYT])
+        ahead.submit(texts[:2])  # runs on the background thread, held
+        ahead.submit(texts[2:3])  # queued behind it
+        taken = ahead.vectors(texts[2:])  # REHAB taken over; texts[3] never submitted
+        release.set()
+        first = ahead.vectors(texts[:2])  # waits for the held chunk
+        rows = {**taken, **first}
+        assert ahead.leftovers() == {}
+        again = ahead.vectors([REHAB])  # handed over before, so embedded again
     for i, t in enumerate(texts):
         assert float(rows[t] @ reference[i]) > 0.9999, t
-    assert again[REHAB] is rows[REHAB]  # made once
+    assert float(again[REHAB] @ rows[REHAB]) > 0.9999
+    background = [c for n, c in where if n.startswith("stemma-embed")]
+    assert background == [tuple(texts[:2])]  # the queued chunk never ran there
+    assert ahead.embedded == 5  # 4 texts once, REHAB a second time
+
+
+def test_prefetch_keeps_what_was_made_ahead_and_never_asked_for() -> None:
+    with E.Prefetch() as ahead:
+        ahead.submit([REHAB, ENEMY_NYT])
+    left = ahead.leftovers()
+    assert set(left) == {(REHAB, E.MAX_TOKENS), (ENEMY_NYT, E.MAX_TOKENS)}
+    assert left[(REHAB, E.MAX_TOKENS)].shape == (DIMENSIONS,)
 
 
 def test_prefetch_disabled_embeds_on_demand_only(monkeypatch) -> None:

@@ -22,7 +22,7 @@ from stemma.embed import vector_key
 from stemma.settings import DEFAULT
 from stemma.store import Store
 
-from .conftest import shared_data
+from .conftest import EXAMPLES, shared_data
 
 pytestmark = pytest.mark.slow
 
@@ -215,11 +215,15 @@ def test_story_background_embedding_changes_nothing(story: dict) -> None:
     assert len(_claims(alone.report)) > 20
 
 
-def test_story_new_copy_embeds_only_its_new_sentences(story: dict, tmp_path) -> None:
+@pytest.mark.parametrize("ahead", [False, True], ids=["on-demand", "background"])
+def test_story_new_copy_embeds_only_its_new_sentences(story: dict, tmp_path, ahead) -> None:
     db = tmp_path / "s.duckdb"
-    first = stemma.analyze([story["corpus"]], db=db, progress=False)
+    settings = DEFAULT.but(prefetch=ahead, prefetch_min_articles=1)
+    first = stemma.analyze([story["corpus"]], db=db, progress=False, settings=settings)
     assert first.summary.embedded > 20  # every headline and claim unit, once
-    result = stemma.analyze([story["corpus"], story["late"]], db=db, progress=False)
+    result = stemma.analyze(
+        [story["corpus"], story["late"]], db=db, progress=False, settings=settings
+    )
     # Daily Four prints the wire verbatim under a line of its own: the wire's
     # claim units are in the cache, so only that line and its headline (title +
     # lead) are embedded, though the whole story is analysed again.
@@ -235,3 +239,25 @@ def test_story_new_copy_embeds_only_its_new_sentences(story: dict, tmp_path) -> 
     ]
     assert ids["Daily Four"] in {m["article"] for m in tonys["mentions"]}
     assert tonys["independent_roots"] == 1 and len(tonys["outlets"]) == 5
+
+
+def test_story_copies_do_not_make_a_loose_match_confirmed(tmp_path) -> None:
+    # Each example article plus a verbatim copy of it, published later. The
+    # copies reuse their originals (same roots); their near-identical wording
+    # must not count as two roots agreeing: the loose two-root matches of the
+    # example stay "possibly true", none becomes "confirmed".
+    records = []
+    for i, path in enumerate(sorted(EXAMPLES.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        day = f"2025-06-0{i + 1}"
+        records.append({"outlet": f"Outlet {i}", "published": f"{day}T10:00:00", "text": text})
+        copy = "This story was syndicated to us by a partner newsroom today.\n" + text
+        records.append({"outlet": f"Copy {i}", "published": f"{day}T12:00:00", "text": copy})
+    corpus = tmp_path / "copies.jsonl"
+    corpus.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    report = stemma.analyze([corpus], progress=False).report
+    claims = [c for s in report["stories"] for c in s["claims"]]
+    two_roots = [c for c in claims if c["independent_roots"] >= 2]
+    assert two_roots, "no claim with two roots: nothing was tested"
+    assert [c["text"] for c in claims if c["grade"].endswith("1")] == []
+    assert all(c["agreement"] is None or c["agreement"] < 0.75 for c in two_roots)

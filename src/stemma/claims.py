@@ -136,6 +136,11 @@ NAME_VARIANT_RATIO = 80
 #: in some other part of a loosely paraphrased sentence.
 NEGATION_SIMILARITY = 70
 
+#: Two mentions this alike (rapidfuzz ratio) are copies, not two accounts, for
+#: ``ClaimGroup.agreement``: a wire copy with one number changed scores ~97,
+#: a paraphrase of the same fact ~50-70.
+COPY_RATIO = 90
+
 #: Two units of the same article are never one claim: this similarity keeps
 #: them apart in the clustering.
 CANNOT_LINK = -np.inf
@@ -175,7 +180,7 @@ NOT_VERBS: frozenset[str] = frozenset(
      "afterwards", "news", "series", "species", "politics", "economics", "analysis",
      "crisis", "basis", "status", "census", "campus", "versus", "various", "numerous",
      # ... and words that end in -ed without being verbs
-     "indeed", "hundred", "speed", "greed", "creed", "seed", "bed", "red", "shed"}
+     "indeed", "hundred", "speed", "greed", "creed", "seed", "bed", "red"}
 )  # fmt: skip
 
 #: Auxiliaries and verbs that start a coordinated verb phrase without an -s/-ed
@@ -183,6 +188,14 @@ NOT_VERBS: frozenset[str] = frozenset(
 VERB_STARTS: frozenset[str] = frozenset(
     {"is", "was", "are", "were", "has", "had", "have", "does", "did", "do", "will",
      "would", "can", "could", "may", "might", "must", "should", "said", "says", "told"}
+)  # fmt: skip
+
+#: Words that open a verb's object (or a that-clause): after "and" + an -s
+#: word they show the -s word is a verb ("... and accuses the FSB").
+OBJECT_STARTS: frozenset[str] = frozenset(
+    {"the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this", "that",
+     "these", "those", "some", "any", "no", "every", "each", "all", "more", "much", "many",
+     "him", "them", "it", "us", "me", "you", "to", "how", "what", "why", "whether", "if"}
 )  # fmt: skip
 
 #: Subject pronouns that start an independent clause after "and".
@@ -314,15 +327,19 @@ def split_clauses(text: str, *, min_words: int = MIN_UNIT_WORDS) -> list[tuple[i
         first = (_words(rest[:40]) or [""])[0]
         low = first.lower()
         before = text[: m.start()]
-        if "but" in sep and _NOT_ONLY.search(before[-80:]):
-            continue  # "not only X but also Y": one claim
+        if "but" in sep and _NOT_ONLY.search(before[-80:]) and not _starts_clause(rest):
+            continue  # "not only X but also Y": one claim ("... but the FSB also" is two)
         if ";" in sep or "but" in sep or low in SUBJECT_PRONOUNS:
             pass  # a new clause begins
         elif _verb_like(low, rest[len(first) : len(first) + 2]):
             if sep.startswith(",") and _is_list(before):
                 continue
-            if low.endswith("s") and not low.endswith("ss") and _plural_noun_end(before):
-                continue  # "conflicts and uncertainties": two nouns, not a verb phrase
+            if (
+                low not in VERB_STARTS
+                and not _takes_object(rest[len(first) :])
+                and _plural_noun_end(before)
+            ):
+                continue  # "conflicts and uncertainties within": two nouns, not a verb phrase
         else:
             continue
         cuts.append((m.start(), m.end()))
@@ -354,6 +371,19 @@ def _verb_like(word: str, after: str) -> bool:
     if word.endswith(("ss", "us", "is", "ous", "ics")):
         return False
     return word.endswith(("es", "s", "ed"))
+
+
+def _starts_clause(rest: str) -> bool:
+    """Whether ``rest`` opens with a subject: a pronoun, a determiner or a name."""
+    first = (_words(rest[:40]) or [""])[0]
+    return first.lower() in SUBJECT_PRONOUNS | OBJECT_STARTS or first[:1].isupper()
+
+
+def _takes_object(after: str) -> bool:
+    """Whether the words after an -s word read as its object ("accuses
+    Beijing", "tracks the academics", "says that"): then it is a verb."""
+    nxt = (_words(after[:40]) or [""])[0]
+    return nxt.lower() in OBJECT_STARTS or nxt[:1].isupper()
 
 
 def _plural_noun_end(left: str) -> bool:
@@ -891,15 +921,28 @@ def _agreement(members: Sequence[Unit], index: Sequence[int], scores: np.ndarray
     Average linkage lets a group hold with a member that only loosely matches
     (a story's sentences all share its topic, so unrelated ones reach cosines
     of 0.6-0.7); this number says whether every article's mention clearly has
-    a counterpart. None when fewer than two articles carry a reported mention.
+    a counterpart. Copies (:func:`_copies`) are not counterparts: two roots
+    that each have a verbatim copy would otherwise agree at 1.0. None when no
+    reported mention has a counterpart that is not a copy.
     """
     reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "opinion"]
     best: list[float] = []
     for u, i in reported:
-        partners = [float(scores[i, j]) for v, j in reported if v.article != u.article]
+        partners = [
+            float(scores[i, j])
+            for v, j in reported
+            if v.article != u.article and not _copies(u.text, v.text)
+        ]
         if partners:
             best.append(max(partners))
-    return round(min(best), 4) if best else None
+    # Bonuses for shared numbers or dates can lift a score past 1.
+    return round(min(1.0, min(best)), 4) if best else None
+
+
+def _copies(a: str, b: str) -> bool:
+    """Near-verbatim copies (one number changed, a word added) are one account:
+    their similarity says nothing about whether two roots agree."""
+    return fuzz.ratio(a, b) >= COPY_RATIO
 
 
 # --------------------------------------------------------------------------

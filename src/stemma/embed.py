@@ -126,8 +126,14 @@ class TorchEncoder:
 
     def __init__(self, model: SentenceTransformer) -> None:
         self.model = model
+        # max_seq_length is the model's state, shared by every thread using it.
+        self._running = threading.Lock()
 
     def vectors(self, texts: Sequence[str], batch_size: int, max_tokens: int) -> np.ndarray:
+        with self._running:
+            return self._vectors(texts, batch_size, max_tokens)
+
+    def _vectors(self, texts: Sequence[str], batch_size: int, max_tokens: int) -> np.ndarray:
         previous = self.model.max_seq_length
         self.model.max_seq_length = min(max_tokens, MAX_TOKENS)
         try:
@@ -165,11 +171,15 @@ class OnnxEncoder:
         )
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
+        # The truncation length is the tokenizer's state: two threads asking
+        # for different lengths at once must not see each other's.
+        self._tokenizing = threading.Lock()
         self.inputs = {i.name for i in self.session.get_inputs()}
 
     def vectors(self, texts: Sequence[str], batch_size: int, max_tokens: int) -> np.ndarray:
-        self.tokenizer.enable_truncation(min(max_tokens, MAX_TOKENS))
-        encodings = self.tokenizer.encode_batch(list(texts))
+        with self._tokenizing:
+            self.tokenizer.enable_truncation(min(max_tokens, MAX_TOKENS))
+            encodings = self.tokenizer.encode_batch(list(texts))
         ids = [e.ids for e in encodings]
         # Shortest first, so each batch pads to a similar length.
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
@@ -466,7 +476,8 @@ class Prefetch:
     the claim units of the articles annotated so far can be embedded on the
     other core in the meantime (``submit``). ``vectors`` then takes what is
     finished, waits for what is under way, and embeds what has not started
-    itself, on every core. ``embedded`` counts the texts embedded. (A thread,
+    itself, on every core, and hands them over (it keeps no copy: the caller
+    stores them). ``embedded`` counts the texts embedded. (A thread,
     not a process: a worker process measured no faster, as the two cores are
     the limit, not the GIL.) A text's float32 vector does not depend on what it
     is batched with, so where it was computed does not change the results.
@@ -496,12 +507,22 @@ class Prefetch:
     def __enter__(self) -> Prefetch:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        # Unwinding an error: do not wait for the chunk under way.
+        self.close(wait=kind is None)
 
-    def close(self) -> None:
-        """Drop work not started; wait for the chunk under way."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, wait: bool = True) -> None:
+        """Drop work not started; wait for the chunk under way (``wait``)."""
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    def leftovers(self) -> dict[tuple[str, int], np.ndarray]:
+        """Vectors made ahead and never asked for, by (text, max_tokens): after
+        ``close``, what the caller may keep (a story of one article asks for
+        none of its units, but will when it grows)."""
+        for future in [f for f in self._chunks if f.done() and not f.cancelled()]:
+            if future.exception() is None:
+                self._harvest(future)
+        return dict(self._done)
 
     def submit(self, texts: Iterable[str], max_tokens: int = MAX_TOKENS) -> None:
         """Queue ``texts`` (one chunk, embedded together) for the background thread."""
@@ -520,7 +541,7 @@ class Prefetch:
             self._pending[(t, max_tokens)] = future
 
     def vectors(self, texts: Iterable[str], max_tokens: int = MAX_TOKENS) -> dict[str, np.ndarray]:
-        """Each of ``texts`` → its L2-normalised vector (computed once per text)."""
+        """Each of ``texts`` → its L2-normalised vector, handed over (not kept here)."""
         wanted = list(dict.fromkeys(texts))
         now: list[str] = []
         running: set[Future[np.ndarray]] = set()
@@ -546,7 +567,9 @@ class Prefetch:
             self._done.update(((t, max_tokens), row) for t, row in zip(now, rows, strict=True))
         for future in running:
             self._harvest(future)
-        return {t: self._done[(t, max_tokens)] for t in wanted}
+        # Handed over, and forgotten here: the caller stores what it keeps, so
+        # memory does not grow with the archive.
+        return {t: self._done.pop((t, max_tokens)) for t in wanted}
 
     def _harvest(self, future: Future[np.ndarray]) -> None:
         if future not in self._chunks:

@@ -75,8 +75,8 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
     negated = any(d.kind == "negation" for d in group.discrepancies)
     differs = bool(group.discrepancies)
     roots = group.independent_roots
-    # A group built before agreement was measured counts as close (the old rule).
-    close = group.agreement is None or group.agreement >= CONFIRM_AGREEMENT
+    # No measured agreement (no two accounts to compare) is not close agreement.
+    close = group.agreement is not None and group.agreement >= CONFIRM_AGREEMENT
     checks = {
         "C5": negated,
         "C6-opinion": kinds <= {"opinion"},

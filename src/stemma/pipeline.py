@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -186,14 +187,28 @@ def _run(
     todo = [a for a in articles if a.id not in done]
     summary.cached = len(articles) - len(todo)
     # MiniLM runs on a second core while spaCy parses on the first (see
-    # Prefetch); a few articles are not worth starting a worker process for.
-    background = settings.prefetch and len(todo) >= settings.prefetch_min_articles
+    # Prefetch): not for a few articles, nor when spaCy's processes take
+    # every core.
+    background = (
+        settings.prefetch
+        and len(todo) >= settings.prefetch_min_articles
+        and settings.n_process < (os.cpu_count() or 1)
+    )
     with Prefetch(enabled=background) as ahead:
         if todo:
             _annotate_into(store, todo, settings, bars, ahead)
         summary.annotated = len(todo)
         lap("annotate")
         entries = _story_stage(store, articles, ratings or {}, bars, ahead)
+    # Units made ahead but not asked for (their story has one article so
+    # far) are kept: when the story grows they need not be embedded again.
+    store.save_text_vectors(
+        {
+            vector_key(t, max_tokens): row
+            for (t, max_tokens), row in ahead.leftovers().items()
+            if max_tokens == claims.CLAIM_MAX_TOKENS
+        }
+    )
     summary.embedded = ahead.embedded
     lap("stories")
     tables = store.tables([a.id for a in articles])
@@ -282,6 +297,8 @@ def _prefetch(store: Store, ahead: Prefetch, pairs: Sequence[tuple[Article, Anno
     """Queue the claim units of freshly annotated articles that the cache lacks,
     one chunk per article: a story waiting for its vectors then waits for one
     article's units at most, not for a batch's."""
+    if not ahead.enabled:
+        return
     units = {
         article.id: [u.text for u in claims.claim_units(article, annotation)]
         for article, annotation in pairs

@@ -18,7 +18,7 @@ PIPELINE_VERSION = "4"
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 #: Version of report.json; described by src/stemma/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.0"
@@ -45,11 +45,12 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     #: Show progress bars.
     progress: bool = True
-    #: Embed claim units in a worker process while spaCy parses (uses a
+    #: Embed claim units on a background thread while spaCy parses (uses a
     #: second core; the results are the same either way) ...
     prefetch: bool = (os.cpu_count() or 1) > 1
-    #: ... when at least this many articles are new: starting the worker
-    #: costs about a second of CPU, more than a handful of articles need.
+    #: ... when at least this many articles are new: a second ONNX session
+    #: costs about a second of CPU to load, more than a handful of articles
+    #: need (and not when spaCy's processes take every core).
     prefetch_min_articles: int = 20
 
     def but(self, **changes: object) -> Settings:
@@ -81,7 +82,8 @@ CREDIBILITY_RULES: tuple[GradeRule, ...] = (
     GradeRule(
         "C3-loose",
         3,
-        "≥ 2 independent roots, but their wording agrees only loosely: maybe not one claim",
+        "≥ 2 independent roots, but their wording agrees only loosely (or cannot be"
+        " compared): maybe not one claim",
     ),
     GradeRule("C2", 2, "one root, attributed to a named source, accounts consistent"),
     GradeRule("C4", 4, "one root and the accounts differ: doubtful"),

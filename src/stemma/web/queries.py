@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store import Store
 
 #: Article and story ids are 16 hex digits, claim ids 12; anything else is
@@ -182,7 +183,7 @@ def search(store: Store, query: str) -> list[dict[str, Any]]:
     # A claim matches when any of its mentions does (its representative
     # wording may be another outlet's); the matching wording is shown.
     for story, cid, text, claim_text in con.execute(
-        "SELECT m.story, m.claim, any_value(m.text), any_value(c.text) FROM mentions m "
+        "SELECT m.story, m.claim, min(m.text), any_value(c.text) FROM mentions m "
         "JOIN claims c ON c.story = m.story AND c.id = m.claim "
         "WHERE m.text ILIKE ? ESCAPE '\\' GROUP BY m.story, m.claim "
         "ORDER BY m.story, m.claim LIMIT ?",
@@ -399,6 +400,7 @@ def claim(store: Store, story_id: str, claim_id: str) -> dict[str, Any] | None:
         "story": {"id": entry["id"], "title": entry["title"]},
         **{k: v for k, v in found.items() if k != "mentions"},
         "mentions": mentions,
+        "confirm_agreement": CONFIRM_AGREEMENT,  # the bar for "confirmed", shown beside it
     }
 
 
