@@ -24,6 +24,7 @@ from stemma import __version__, svg
 from stemma.analysis import StoryResult
 from stemma.provenance import Graph
 from stemma.settings import (
+    ANALYSIS_VERSION,
     CREDIBILITY_NAMES,
     PIPELINE_VERSION,
     RELIABILITY_NAMES,
@@ -83,7 +84,12 @@ def build(
     ]
     result: dict[str, Any] = {
         "schema_version": REPORT_SCHEMA_VERSION,
-        "generator": {"name": "stemma", "version": __version__, "pipeline": PIPELINE_VERSION},
+        "generator": {
+            "name": "stemma",
+            "version": __version__,
+            "pipeline": PIPELINE_VERSION,
+            "analysis": ANALYSIS_VERSION,
+        },
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "summary": {
             **(summary or {}),
