@@ -324,7 +324,7 @@ def split_clauses(text: str, *, min_words: int = MIN_UNIT_WORDS) -> list[tuple[i
             continue
         sep = m.group(0)
         rest = text[m.end() :]
-        first = (_words(rest[:40]) or [""])[0]
+        first = _first_word(rest)
         low = first.lower()
         before = text[: m.start()]
         if "but" in sep and _NOT_ONLY.search(before[-80:]) and not _starts_clause(rest):
@@ -373,16 +373,20 @@ def _verb_like(word: str, after: str) -> bool:
     return word.endswith(("es", "s", "ed"))
 
 
+def _first_word(text: str) -> str:
+    return (_words(text[:40]) or [""])[0]
+
+
 def _starts_clause(rest: str) -> bool:
     """Whether ``rest`` opens with a subject: a pronoun, a determiner or a name."""
-    first = (_words(rest[:40]) or [""])[0]
+    first = _first_word(rest)
     return first.lower() in SUBJECT_PRONOUNS | OBJECT_STARTS or first[:1].isupper()
 
 
 def _takes_object(after: str) -> bool:
     """Whether the words after an -s word read as its object ("accuses
     Beijing", "tracks the academics", "says that"): then it is a verb."""
-    nxt = (_words(after[:40]) or [""])[0]
+    nxt = _first_word(after)
     return nxt.lower() in OBJECT_STARTS or nxt[:1].isupper()
 
 

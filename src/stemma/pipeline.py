@@ -249,7 +249,7 @@ def _story_stage(
         missing = [it for it in items if it.id not in vectors]
         if missing:
             fresh = ahead.vectors([it.headline for it in missing], MAX_TOKENS)
-            added = {it.id: fresh[it.headline].tolist() for it in missing}
+            added = {it.id: fresh[it.headline] for it in missing}
             store.save_vectors(added)
             vectors.update(added)
         matrix = np.asarray([vectors[it.id] for it in items], dtype=np.float32)

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from stemma.attribution import canonical_source
+from stemma.attribution import COGNITION_VERBS, canonical_source
 from stemma.model import (
     Annotation,
     Article,
@@ -54,12 +54,18 @@ HOLDING_CUES = frozenset(
     {"obtained by", "first obtained by", "cited by", "as cited by", "based on", "citing"}
 )
 
-#: Verbs of thinking or feeling (lemmas and forms) ...
+#: The attribution stage's verbs of thinking, in the forms a cue is written in
+#: (``Attribution.cue`` is the text, not the lemma) ...
+_IRREGULAR_PAST = {"think": "thought", "feel": "felt", "find": "found"}
 BELIEF_CUES = frozenset(
-    {"believe", "believes", "believed", "think", "thinks", "thought", "feel", "feels", "felt",
-     "fear", "fears", "feared", "expect", "expects", "expected", "hope", "hopes", "hoped",
-     "suspect", "suspects", "suspected", "worry", "worries", "worried"}
-)  # fmt: skip
+    form
+    for verb in COGNITION_VERBS
+    for form in (
+        verb,
+        verb + "s",
+        _IRREGULAR_PAST.get(verb, verb + "d" if verb.endswith("e") else verb + "ed"),
+    )
+)
 
 #: ... that a hearsay adverb puts second-hand: in "Russian intelligence
 #: reportedly fears that …" somebody reports what the service fears; the

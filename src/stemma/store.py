@@ -237,65 +237,65 @@ class Store:
             ["DELETE FROM stories", "INSERT INTO stories BY NAME SELECT * FROM new_stories"]
         )
 
-    def vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
-        self.con.register("wanted", pd.DataFrame({"id": list(ids)}))
-        rows = self.con.execute(
-            "SELECT v.article, v.vector FROM vectors v JOIN wanted w ON v.article = w.id"
-        ).fetchall()
-        return {r[0]: r[1] for r in rows}
+    def vectors(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored title + lead vectors of the articles ``ids`` found."""
+        return self._read_vectors("vectors", "article", ids)
 
-    def save_vectors(self, vectors: Mapping[str, Sequence[float]]) -> None:
-        if not vectors:
-            return
-        frame = pd.DataFrame(
-            {"article": list(vectors), "vector": [list(map(float, v)) for v in vectors.values()]}
-        )
-        self.con.register("new_vectors", frame)
-        self._transaction(
-            [
-                "DELETE FROM vectors WHERE article IN (SELECT article FROM new_vectors)",
-                "INSERT INTO vectors SELECT article, vector FROM new_vectors",
-            ]
-        )
+    def save_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store title + lead vectors by article id (replacing older ones)."""
+        self._write_vectors("vectors", "article", vectors, replace=True)
 
     def text_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """The cached vectors of ``keys`` (see ``stemma.embed.vector_key``) found."""
+        return self._read_vectors("text_vectors", "key", keys)
+
+    def save_text_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Add vectors to the cache (keys already there are left as they are)."""
+        self._write_vectors("text_vectors", "key", vectors, replace=False)
+
+    # Both vector tables go through Arrow: a Python list per vector costs
+    # about a second per 20k rows each way.
+
+    def _read_vectors(self, table: str, column: str, keys: Iterable[str]) -> dict[str, np.ndarray]:
         wanted = pd.DataFrame({"key": list(dict.fromkeys(keys))})
         if wanted.empty:
             return {}
         self.con.register("wanted_keys", wanted)
-        # Through Arrow: a Python list per vector costs ~1 s per 20k rows.
-        table = self.con.sql(
-            "SELECT t.key, t.vector FROM text_vectors t SEMI JOIN wanted_keys w ON t.key = w.key"
+        found = self.con.sql(
+            f"SELECT t.{column}, t.vector FROM {table} t "
+            f"SEMI JOIN wanted_keys w ON t.{column} = w.key"
         ).to_arrow_table()
-        if table.num_rows == 0:
+        if found.num_rows == 0:
             return {}
-        column = table.column("vector").combine_chunks()
-        flat = column.flatten().to_numpy(zero_copy_only=False).astype(np.float32)
-        rows = flat.reshape(table.num_rows, -1)
-        return dict(zip(table.column("key").to_pylist(), rows, strict=True))
+        flat = found.column("vector").combine_chunks().flatten()
+        rows = flat.to_numpy(zero_copy_only=False).astype(np.float32).reshape(found.num_rows, -1)
+        return dict(zip(found.column(column).to_pylist(), rows, strict=True))
 
-    def save_text_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
-        """Add vectors to the cache (keys already there are left as they are)."""
+    def _write_vectors(
+        self, table: str, column: str, vectors: Mapping[str, np.ndarray], *, replace: bool
+    ) -> None:
         if not vectors:
             return
         matrix = np.asarray(list(vectors.values()), dtype=np.float32)
         frame = pa.table(
             {
-                "key": list(vectors),
+                column: list(vectors),
                 "vector": pa.ListArray.from_arrays(
                     np.arange(0, matrix.size + 1, matrix.shape[1], dtype=np.int32),
                     pa.array(matrix.ravel()),
                 ),
             }
         )
-        self.con.register("new_text_vectors", frame)
-        self._transaction(
-            [
-                "INSERT INTO text_vectors SELECT n.key, n.vector FROM new_text_vectors n "
-                "WHERE n.key NOT IN (SELECT key FROM text_vectors)"
+        self.con.register("new_vectors", frame)
+        insert = f"INSERT INTO {table} SELECT n.{column}, n.vector FROM new_vectors n"
+        if replace:
+            statements = [
+                f"DELETE FROM {table} WHERE {column} IN (SELECT {column} FROM new_vectors)",
+                insert,
             ]
-        )
+        else:
+            statements = [f"{insert} WHERE n.{column} NOT IN (SELECT {column} FROM {table})"]
+        self._transaction(statements)
 
     def story_key(self, story: str) -> str | None:
         rows = self.con.execute("SELECT key FROM story_results WHERE story = ?", [story]).fetchall()
