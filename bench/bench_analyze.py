@@ -69,9 +69,9 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
     """One measurement, in this (child) process."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import stemma
-    from stemma import ingest
+    from stemma.annotate.nlp import is_analysable, load_pipeline
+    from stemma.ingest import readers as ingest
     from stemma.model import Article
-    from stemma.nlp import is_analysable, load_pipeline
     from stemma.settings import DEFAULT
 
     t0 = time.perf_counter()
@@ -125,8 +125,9 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
 def embedded_texts(db: Path) -> tuple[list[str], list[str]]:
     """What a fresh run embeds: headlines, and the claim units of stories
     with two or more articles (a one-article story needs no vectors)."""
-    from stemma import claims, cluster
-    from stemma.store import Store
+    from stemma.analysis import claims
+    from stemma.store.db import Store
+    from stemma.stories import cluster
 
     with Store(db) as store:
         stories = store.stories()
@@ -146,8 +147,8 @@ def embedded_texts(db: Path) -> tuple[list[str], list[str]]:
 
 def bare_embedding_seconds(headlines: list[str], units: list[str]) -> float:
     """MiniLM alone (loaded, warmed up) over those texts, each embedded once."""
-    from stemma import claims
-    from stemma.embed import MAX_TOKENS, embed
+    from stemma.analysis import claims
+    from stemma.stories.embed import MAX_TOKENS, embed
 
     embed(units[:32], max_tokens=claims.CLAIM_MAX_TOKENS)
     t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """Speed and agreement of the MiniLM backends on real news sentences.
 
 Embeds the same ECB+ sentences (../shared/data/ecbplus-event-clusters) with
-each backend of :mod:`stemma.embed` — torch, ONNX float32, ONNX int8 — and
+each backend of :mod:`stemma.stories.embed` — torch, ONNX float32, ONNX int8 — and
 prints sentences per second (best of ``--repeat`` runs, the model already
 loaded) and the cosine of each backend's rows with torch's (min, 1st
 percentile, mean). The machine's load average is printed too: on shared
@@ -55,7 +55,7 @@ def main() -> None:
 
     import numpy as np
 
-    from stemma import embed as E
+    from stemma.stories import embed as E
 
     texts = sentences(args.sentences)
     encoders: dict[str, E.Encoder] = {b: E.load_encoder(b) for b in E.BACKENDS}

@@ -53,10 +53,10 @@ def corpus(n: int) -> list[dict[str, str]]:
 def build(db: Path, n: int) -> str:
     """Analyse ``n`` articles into ``db`` and make them one story; return its id."""
     import stemma
-    from stemma import report
-    from stemma.analysis import analyse_story
+    from stemma.analysis.story import analyse_story
     from stemma.model import Story
-    from stemma.store import Store
+    from stemma.report import brief as report
+    from stemma.store.db import Store
 
     folder = db.parent / "bench-corpus"
     folder.mkdir(parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
-    from stemma.store import Store
+    from stemma.store.db import Store
     from stemma.web import queries
     from stemma.web.app import create_app
 

@@ -183,10 +183,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    from stemma.attribution import find_attribution_spans
+    from stemma.annotate.attribution import find_attribution_spans
 
     files = dev_files(args.limit)
-    from stemma.nlp import load_pipeline
+    from stemma.annotate.nlp import load_pipeline
 
     nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     # newline="" keeps the offsets brat counted (no newline translation).

@@ -18,7 +18,7 @@ Data (../shared/data):
   ``train`` is used to choose, ``dev`` to report. Also reported: MAP and
   Recall@1 when the aligner re-ranks each tweet's candidates.
 
-Every pair is scored with :func:`stemma.claims.pair_score` (MiniLM cosine
+Every pair is scored with :func:`stemma.analysis.claims.pair_score` (MiniLM cosine
 plus entity / number agreement; entities from spaCy NER; dates are not
 scored here: the sets give no document dates to resolve them against). The
 weights and the join threshold are chosen together by F1 on the union of
@@ -52,7 +52,7 @@ CLEF = DATA / "clef2020-checkthat-task2-claim-retrieval"
 EXAMPLE = REPO / "examples" / "fsb-china-leak"
 sys.path.insert(0, str(REPO / "src"))
 
-from stemma.claims import ClaimParams, Unit, make_unit, pair_score  # noqa: E402
+from stemma.analysis.claims import ClaimParams, Unit, make_unit, pair_score  # noqa: E402
 from stemma.settings import CONFIRM_AGREEMENT  # noqa: E402
 
 #: Default pairs per MSRP half and tweets per CLEF split: sized so that the
@@ -223,10 +223,10 @@ def choose(pairs: Pairs, grid: list[ClaimParams]) -> tuple[ClaimParams, list[dic
 
 
 def example_counts() -> dict[str, Any]:
-    from stemma.claims import align_claims
-    from stemma.ingest import load
+    from stemma.analysis.claims import align_claims
+    from stemma.annotate.nlp import annotate
+    from stemma.ingest.readers import load
     from stemma.model import Article
-    from stemma.nlp import annotate
 
     arts = [a for a in load([EXAMPLE]) if isinstance(a, Article)]
     groups = align_claims("example", arts, list(annotate(arts)))
@@ -261,7 +261,7 @@ def main() -> None:
         "--backend",
         choices=["onnx-int8", "onnx", "torch"],
         default=None,
-        help="MiniLM backend (default: stemma.embed's default)",
+        help="MiniLM backend (default: stemma.stories.embed's default)",
     )
     args = ap.parse_args()  # fmt: skip
     for path in (MSRP, CLEF / "verified_claims.docs.tsv"):
@@ -273,9 +273,9 @@ def main() -> None:
 
     import os
 
-    from stemma.claims import CLAIM_MAX_TOKENS
-    from stemma.embed import embed, load_encoder
-    from stemma.nlp import load_pipeline
+    from stemma.analysis.claims import CLAIM_MAX_TOKENS
+    from stemma.annotate.nlp import load_pipeline
+    from stemma.stories.embed import embed, load_encoder
 
     if args.backend:  # the example corpus below embeds through align_claims
         os.environ["STEMMA_EMBED_BACKEND"] = args.backend

@@ -1,4 +1,4 @@
-"""Evaluate stemma.dates on TempEval-3 (TBAQ-cleaned TimeML news).
+"""Evaluate stemma.annotate.dates on TempEval-3 (TBAQ-cleaned TimeML news).
 
 Two figures:
 
@@ -142,7 +142,7 @@ class Tally:
 
 def evaluate(docs: list[Document], show_errors: int) -> dict[str, object]:
 
-    from stemma.dates import extract_timerefs, normalise_date
+    from stemma.annotate.dates import extract_timerefs, normalise_date
 
     # (a) normalisation of gold DATE timexes
     calendar, non_calendar = Tally(), Tally()
@@ -161,7 +161,7 @@ def evaluate(docs: list[Document], show_errors: int) -> dict[str, object]:
                 errors[(timex.text, canonical_gold(timex.value), str(pred))] += 1
 
     # (b) extraction + normalisation
-    from stemma.nlp import load_pipeline
+    from stemma.annotate.nlp import load_pipeline
 
     nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     tp = fp = fn = fp_any = fn_calendar = n_calendar = 0

@@ -1,9 +1,9 @@
-"""Score article extraction (trafilatura + stemma.clean) on the article-extraction benchmark.
+"""Score article extraction (trafilatura + stemma.ingest.clean) on the article-extraction benchmark.
 
 Data: ../shared/data/article-extraction-benchmark (scrapinghub, MIT): 181 news
 pages as ``html/<id>.html.gz`` and ``ground-truth.json`` = ``{id: {articleBody, url}}``.
 
-Each page is read exactly as ``stemma.ingest`` reads HTML (``ingest.read_html``)
+Each page is read exactly as ``stemma.ingest.readers`` reads HTML (``ingest.read_html``)
 and its cleaned ``text`` compared with ``articleBody`` as bags of words
 (lower-cased ``\\w+`` tokens, counted with multiplicity): precision = shared
 tokens / extracted tokens, recall = shared / gold tokens. The figures are the
@@ -81,7 +81,7 @@ def main() -> int:
     if not truth_file.exists():
         sys.exit(f"missing {truth_file}: see ../shared/data/README.md")
 
-    from stemma.ingest import read_html
+    from stemma.ingest.readers import read_html
     from stemma.model import Problem
 
     truth = json.loads(truth_file.read_text(encoding="utf-8"))

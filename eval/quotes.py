@@ -51,8 +51,8 @@ from typing import Any
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "gender-gap-tracker-quotes"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from stemma.annotate.quotes import extract_quotes  # noqa: E402
 from stemma.model import Quote  # noqa: E402
-from stemma.quotes import extract_quotes  # noqa: E402
 
 #: GGT's quote match threshold: share of the gold quote the prediction covers.
 MATCH_THRESHOLD = 0.3
@@ -243,7 +243,7 @@ def main() -> int:
 
     started = time.time()
     ids, texts, golds, lost = load(args.limit)
-    from stemma.nlp import load_pipeline
+    from stemma.annotate.nlp import load_pipeline
 
     nlp = load_pipeline()  # the pipeline stemma runs, paragraph breaks included
     preds = [

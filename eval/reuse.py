@@ -1,4 +1,4 @@
-"""Evaluate stemma.reuse: near-verbatim sentence matching and article-level reuse.
+"""Evaluate stemma.analysis.reuse: near-verbatim sentence matching and article-level reuse.
 
 No public labelled set of text reuse between news articles exists (see
 ../shared/data/README.md), so the evaluation has three parts:
@@ -61,8 +61,7 @@ MSRP = DATA / "msrp" / "msr_paraphrase_train.txt"
 ECB = DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from stemma.model import ReuseEdge  # noqa: E402
-from stemma.reuse import (  # noqa: E402
+from stemma.analysis.reuse import (  # noqa: E402
     DEFAULT_PARAMS,
     ReuseParams,
     reuse_edges,
@@ -70,6 +69,7 @@ from stemma.reuse import (  # noqa: E402
     shared_passages,
     split_sentences,
 )
+from stemma.model import ReuseEdge  # noqa: E402
 
 SEED = 13
 #: Thresholds of the MSRP table.
@@ -426,7 +426,7 @@ def quartiles(xs: list[float]) -> list[float]:
 
 
 def print_report(r: dict[str, Any]) -> None:
-    print(f"stemma.reuse evaluation (seed {SEED})")
+    print(f"stemma.analysis.reuse evaluation (seed {SEED})")
     print("parameters:", ", ".join(f"{k}={v}" for k, v in r["params"].items()))
     m = r["msrp"]
     print(

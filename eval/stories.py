@@ -1,4 +1,4 @@
-"""Evaluate story clustering (stemma.cluster) on ECB+ and UCI News Aggregator.
+"""Evaluate story clustering (stemma.stories.cluster) on ECB+ and UCI News Aggregator.
 
 Two gold sets, two kinds of difficulty:
 
@@ -53,7 +53,7 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the encoder is packaged; never reach a hub
 
-from stemma.cluster import (
+from stemma.stories.cluster import (
     DEFAULT_PARAMS,
     ClusterParams,
     StoryInput,
@@ -64,7 +64,7 @@ from stemma.cluster import (
     similarity_matrix,
     story_input,
 )
-from stemma.embed import embed
+from stemma.stories.embed import embed
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ECB = DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl"

@@ -21,7 +21,7 @@ SHARED_DATA = SHARED / "data"
 @pytest.fixture(scope="session")
 def nlp():
     """The English pipeline exactly as stemma runs it, loaded once (about 1 s)."""
-    from stemma.nlp import load_pipeline
+    from stemma.annotate.nlp import load_pipeline
 
     return load_pipeline()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stemma.attribution import (
+from stemma.annotate.attribution import (
     canonical_source,
     document_name,
     extract_attributions,

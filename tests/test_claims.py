@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stemma.claims import (
+from stemma.analysis.claims import (
     CLAIM_MAX_TOKENS,
     ClaimParams,
     align_claims,
@@ -20,9 +20,9 @@ from stemma.claims import (
     split_clauses,
     story_units,
 )
-from stemma.embed import embed
+from stemma.annotate.nlp import annotate
 from stemma.model import Annotation, Article, ClaimGroup, Entity, Mention, TimeRef
-from stemma.nlp import annotate
+from stemma.stories.embed import embed
 from tests.conftest import EXAMPLES, shared_data
 
 
@@ -39,7 +39,7 @@ def _group_with(groups: list[ClaimGroup], fragment: str) -> ClaimGroup:
 
 @pytest.fixture(scope="module")
 def example(nlp):
-    from stemma.ingest import load
+    from stemma.ingest.readers import load
 
     articles = [a for a in load([EXAMPLES]) if isinstance(a, Article)]
     annotations = list(annotate(articles, nlp=nlp))
@@ -385,17 +385,17 @@ def test_claims_single_article_story_embeds_nothing(example):
 
 
 def test_claims_default_encoder_reads_claim_max_tokens(example, monkeypatch):
-    import stemma.embed
+    import stemma.stories.embed
 
     articles, annotations, _, _, _ = example
     asked: list[int] = []
-    real = stemma.embed.embed
+    real = stemma.stories.embed.embed
 
     def spy(texts, **kw):
-        asked.append(kw.get("max_tokens", stemma.embed.MAX_TOKENS))
+        asked.append(kw.get("max_tokens", stemma.stories.embed.MAX_TOKENS))
         return real(texts, **kw)
 
-    monkeypatch.setattr(stemma.embed, "embed", spy)
+    monkeypatch.setattr(stemma.stories.embed, "embed", spy)
     again = align_claims("fsb", articles, annotations)
     assert asked == [CLAIM_MAX_TOKENS]
     enemy = _group_with(again, "refers to China as “the enemy” in an eight-page")

@@ -1,10 +1,10 @@
-"""Tests for stemma.clean: page furniture goes, every sentence of reporting stays."""
+"""Tests for stemma.ingest.clean: page furniture goes, every sentence of reporting stays."""
 
 from __future__ import annotations
 
 import pytest
 
-from stemma.clean import (
+from stemma.ingest.clean import (
     ADVERTISEMENT,
     COMMENTS,
     NAVIGATION,

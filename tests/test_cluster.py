@@ -9,7 +9,9 @@ from functools import cache
 import numpy as np
 import pytest
 
-from stemma.cluster import (
+from stemma.ingest.readers import load
+from stemma.model import Article, Story
+from stemma.stories.cluster import (
     ClusterParams,
     StoryInput,
     cluster_stories,
@@ -21,9 +23,7 @@ from stemma.cluster import (
     similarity_matrix,
     story_input,
 )
-from stemma.embed import embed
-from stemma.ingest import load
-from stemma.model import Article, Story
+from stemma.stories.embed import embed
 from tests.conftest import EXAMPLES, shared_data
 
 

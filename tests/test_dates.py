@@ -1,4 +1,4 @@
-"""Tests for stemma.dates on expressions from the example corpus and TempEval-3."""
+"""Tests for stemma.annotate.dates on expressions from the example corpus and TempEval-3."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from stemma import dates
-from stemma.dates import extract_timerefs, normalise_date, parse_anchor
+from stemma.annotate import dates
+from stemma.annotate.dates import extract_timerefs, normalise_date, parse_anchor
 from tests.conftest import shared_data
 
 # The FSB-leak articles appeared in early July 2025.

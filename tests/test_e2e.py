@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import stemma
-from stemma.report import schema
+from stemma.report.brief import schema
 
 from .conftest import EXAMPLES
 

@@ -12,8 +12,8 @@ import threading
 import numpy as np
 import pytest
 
-from stemma import embed as E
-from stemma.embed import (
+from stemma.stories import embed as E
+from stemma.stories.embed import (
     DIMENSIONS,
     OnnxEncoder,
     embed,
@@ -142,7 +142,7 @@ def test_embed_failed_conversion_falls_back_to_torch_with_one_warning(monkeypatc
         raise OSError("read-only file system")
 
     monkeypatch.setattr(E, "_onnx_encoder", broken)
-    with caplog.at_level(logging.WARNING, logger="stemma.embed"):
+    with caplog.at_level(logging.WARNING, logger="stemma.stories.embed"):
         encoder = load_encoder("onnx-int8")
     assert encoder.backend == "torch"
     assert [r.getMessage() for r in caplog.records] == [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stemma.grade import RatingsError, credibility, grade, load_ratings
+from stemma.analysis.grade import RatingsError, credibility, grade, load_ratings
 from stemma.model import ClaimGroup, Discrepancy, Mention
 
 TEXT = "The memo, The New York Times reports, brands China as “the enemy”."

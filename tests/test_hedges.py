@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stemma.hedges import find_hedges, quoted_fraction, sentence_kind
+from stemma.annotate.hedges import find_hedges, quoted_fraction, sentence_kind
 
 
 def _sentence(nlp, text: str, phrase: str):

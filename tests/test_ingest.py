@@ -1,4 +1,4 @@
-"""Tests for stemma.ingest: every format, every bad input, metadata never invented."""
+"""Tests for stemma.ingest.readers: every format, every bad input, metadata never invented."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stemma.ingest import (
+from stemma.ingest.readers import (
     HEADLINE_REASON,
     detect_language,
     load,

@@ -12,10 +12,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from stemma import ingest
+from stemma.analysis.graph import build_graph
+from stemma.analysis.roots import claim_roots, mention_sources
+from stemma.annotate.nlp import annotate
+from stemma.ingest import readers as ingest
 from stemma.model import Annotation, Article, ClaimGroup, Mention
-from stemma.nlp import annotate
-from stemma.provenance import build_graph, claim_roots, mention_sources
 
 from .conftest import EXAMPLES
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from stemma.annotate.quotes import extract_quotes, find_quoted_spans
 from stemma.model import Quote
-from stemma.quotes import extract_quotes, find_quoted_spans
 from tests.conftest import shared_data
 
 

@@ -15,8 +15,7 @@ from itertools import combinations
 
 import pytest
 
-from stemma.model import Passage, ReuseEdge
-from stemma.reuse import (
+from stemma.analysis.reuse import (
     ReuseParams,
     candidate_pairs,
     reuse_edges,
@@ -24,6 +23,7 @@ from stemma.reuse import (
     shared_passages,
     split_sentences,
 )
+from stemma.model import Passage, ReuseEdge
 from tests.conftest import shared_data
 
 WORD = re.compile(r"\w+(?:[.,'’]\w+)*")

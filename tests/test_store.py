@@ -15,7 +15,7 @@ from stemma.model import (
     Removed,
     Sentence,
 )
-from stemma.store import Store, StoreError
+from stemma.store.db import Store, StoreError
 
 TEXT = (
     "The memo, The New York Times reports, brands China as “the enemy”. "

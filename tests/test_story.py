@@ -17,10 +17,10 @@ import re
 import pytest
 
 import stemma
-from stemma.claims import CLAIM_MAX_TOKENS
-from stemma.embed import vector_key
+from stemma.analysis.claims import CLAIM_MAX_TOKENS
 from stemma.settings import DEFAULT
-from stemma.store import Store
+from stemma.store.db import Store
+from stemma.stories.embed import vector_key
 
 from .conftest import EXAMPLES, shared_data
 

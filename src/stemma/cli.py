@@ -69,10 +69,10 @@ def analyze_cli(
     as_json: AsJson = False,
 ) -> None:
     """Analyse articles and write a brief (report.json, report.md, report.html)."""
-    from stemma.grade import RatingsError, load_ratings
-    from stemma.nlp import ModelNotInstalled
-    from stemma.pipeline import analyze
-    from stemma.store import StoreError
+    from stemma.analysis.grade import RatingsError, load_ratings
+    from stemma.annotate.nlp import ModelNotInstalled
+    from stemma.engine.local import analyze
+    from stemma.store.db import StoreError
 
     err = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
@@ -136,7 +136,7 @@ def serve_cli(
     ] = False,
 ) -> None:
     """Serve the web page and JSON API (/api) over a store."""
-    from stemma.store import StoreError
+    from stemma.store.db import StoreError
     from stemma.web.app import ServeError, serve
 
     err = Console(stderr=True, soft_wrap=True)
@@ -159,7 +159,7 @@ def serve_cli(
 @app.command("schema")
 def schema_cli() -> None:
     """Print the JSON Schema of report.json."""
-    from stemma.report import schema
+    from stemma.report.brief import schema
 
     sys.stdout.write(json.dumps(schema(), indent=2) + "\n")
 

@@ -7,7 +7,7 @@ text as it was read (``Article.raw_text``), because the removed text is no
 longer part of the cleaned one.
 
 Stages convert spaCy objects into these at their boundary; nothing outside
-``stemma.nlp`` and its helpers needs to know about spaCy.
+``stemma.annotate.nlp`` and its helpers needs to know about spaCy.
 """
 
 from __future__ import annotations

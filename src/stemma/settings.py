@@ -20,7 +20,7 @@ PIPELINE_VERSION = "4"
 #: are kept (re-annotating an archive costs far more than re-analysing it).
 ANALYSIS_VERSION = "3"
 
-#: Version of report.json; described by src/stemma/schema/report.schema.json.
+#: Version of report.json; described by src/stemma/report/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.0"
 
 #: The English pipeline. It is the real en_core_web_sm 3.8.0, shipped on PyPI

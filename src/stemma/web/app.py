@@ -40,9 +40,11 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from stemma import __version__, svg
-from stemma.provenance import Graph
-from stemma.store import Store
+from stemma import __version__
+from stemma.analysis.graph import Graph
+from stemma.errors import ServeError
+from stemma.report import svg
+from stemma.store.db import Store
 from stemma.web import queries
 from stemma.web.jobs import (
     ALLOWED_SUFFIXES,
@@ -97,10 +99,6 @@ def _reader(request: Request) -> Iterator[Store]:
 Reader = Annotated[Store, Depends(_reader)]
 
 
-class ServeError(RuntimeError):
-    """``serve`` was asked for something unsafe (a public address nobody chose)."""
-
-
 def is_loopback(host: str) -> bool:
     if host.strip("[]") == "localhost":
         return True
@@ -125,7 +123,7 @@ def serve(
 
     Raises:
         ServeError: ``host`` is not a loopback address and ``host_given`` is False.
-        stemma.store.StoreError: the store cannot be opened (missing in
+        stemma.store.db.StoreError: the store cannot be opened (missing in
             read-only mode, locked by another process, another layout).
     """
     import uvicorn

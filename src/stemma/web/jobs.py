@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-from stemma.store import Store
+from stemma.store.db import Store
 
 #: Per-file upload limit: a long article is ~100 KB of HTML; 5 MB leaves room
 #: for a feed or a JSONL batch while keeping a stray upload from filling the disk.
@@ -176,7 +176,7 @@ class Ingester:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job: Job, where: Path) -> None:
-        from stemma import pipeline
+        from stemma.engine import local as pipeline
 
         with self.lock:
             job.state = "running"

@@ -1,6 +1,6 @@
 """Read functions behind every page and every ``/api`` route.
 
-Each function takes an open :class:`~stemma.store.Store` and returns a plain,
+Each function takes an open :class:`~stemma.store.db.Store` and returns a plain,
 JSON-ready dict (or ``None`` when the thing asked for does not exist). The
 HTML pages render exactly these dicts, and the JSON API returns them as they
 are, so the two can never disagree.
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from stemma.settings import CONFIRM_AGREEMENT
-from stemma.store import Store
+from stemma.store.db import Store
 
 #: Article and story ids are 16 hex digits, claim ids 12; anything else is
 #: refused before it reaches SQL.
@@ -423,7 +423,7 @@ def root_paths(
 
     A mention with a source starts at that source and follows sources to
     sources; one without follows text reuse from article to article (the
-    same walk the root counting does, see ``provenance.claim_roots``).
+    same walk the root counting does, see ``stemma.analysis.roots.claim_roots``).
     """
     nodes = {n["id"]: n for n in graph["nodes"]}
     up: dict[str, list[tuple[str, str]]] = defaultdict(list)

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from stemma.errors import RatingsError
 from stemma.model import ClaimGroup, Grade
 from stemma.settings import (
     CONFIRM_AGREEMENT,
@@ -29,10 +30,6 @@ from stemma.settings import (
 )
 
 VALID_RELIABILITY = frozenset("ABCDEF")
-
-
-class RatingsError(ValueError):
-    """The ratings file cannot be read; the message names the file and line."""
 
 
 def load_ratings(path: str | Path) -> dict[str, str]:

@@ -38,8 +38,8 @@ How it works, step by step:
 
 Example::
 
-    >>> from stemma.ingest import load
-    >>> from stemma.nlp import annotate
+    >>> from stemma.ingest.readers import load
+    >>> from stemma.annotate.nlp import annotate
     >>> articles = [a for a in load(["examples/fsb-china-leak"]) if isinstance(a, Article)]
     >>> groups = align_claims("story", articles, list(annotate(articles)))
     >>> max(len(g.articles) for g in groups)  # "the FSB calls China the enemy"
@@ -806,7 +806,7 @@ def align_claims(
     ``annotations`` are matched to articles by id. ``embeddings``, when given,
     are the L2-normalised rows of the units' texts in the order of
     :func:`story_units` (articles in input order, units in text order); else
-    they are computed with ``encode`` (default :func:`stemma.embed.embed`,
+    they are computed with ``encode`` (default :func:`stemma.stories.embed.embed`,
     reading :data:`CLAIM_MAX_TOKENS` word pieces), except for a one-article
     story, where nothing can align and nothing is embedded.
     Groups come back ordered by their first mention; every unit is in exactly
@@ -854,7 +854,7 @@ def align_claims(
 
 
 def _embed(texts: Sequence[str]) -> np.ndarray:
-    from stemma.embed import embed  # imported late: loading the model costs seconds
+    from stemma.stories.embed import embed  # imported late: loading the model costs seconds
 
     return embed(texts, max_tokens=CLAIM_MAX_TOKENS)
 

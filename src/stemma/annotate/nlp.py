@@ -3,10 +3,10 @@
 ``annotate`` runs ``nlp.pipe`` over the English articles and, per document,
 calls the pure extractors that each own one concept:
 
-- ``stemma.quotes``: direct quotes, speakers, cue verbs;
-- ``stemma.attribution``: who a sentence attributes its content to;
-- ``stemma.hedges``: hedging cues and each sentence's kind;
-- ``stemma.dates``: date expressions normalised against the article's date.
+- ``stemma.annotate.quotes``: direct quotes, speakers, cue verbs;
+- ``stemma.annotate.attribution``: who a sentence attributes its content to;
+- ``stemma.annotate.hedges``: hedging cues and each sentence's kind;
+- ``stemma.annotate.dates``: date expressions normalised against the article's date.
 
 Articles that are not English are kept (the brief lists them with their
 language) but get no annotation: running an English parser on Russian text
@@ -20,10 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from stemma import attribution, dates, hedges, quotes
+from stemma.annotate import attribution, dates, hedges, quotes
+from stemma.annotate.sents import sentences
+from stemma.annotate.sources import canonical_source, sentence_upstream
+from stemma.errors import ModelNotInstalled
 from stemma.model import Annotation, Article, Attribution, Entity, Quote, Sentence
-from stemma.provenance import sentence_upstream
-from stemma.sents import sentences
 from stemma.settings import DEFAULT, SPACY_MODEL, Settings
 
 if TYPE_CHECKING:
@@ -35,10 +36,6 @@ if TYPE_CHECKING:
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
-
-
-class ModelNotInstalled(RuntimeError):
-    """The spaCy model package is missing from this environment."""
 
 
 def paragraph_sentences(doc: Doc) -> Doc:
@@ -101,7 +98,7 @@ def annotate(
     articles finish (for progress bars).
 
     Example:
-        >>> from stemma.ingest import load
+        >>> from stemma.ingest.readers import load
         >>> [art] = [a for a in load(["examples/fsb-china-leak/000_3c45b8d28d6be2d7.txt"])]
         >>> ann = next(annotate([art]))
         >>> ann.quotes[0].speaker
@@ -179,11 +176,11 @@ def _sentence_source(
     attrs: Sequence[Attribution], found: Sequence[Quote], start: int, end: int
 ) -> str | None:
     """The one source a sentence is attributed to, for the brief's sentence table:
-    the rule claims use (``provenance.sentence_upstream``); inside a quote with
+    the rule claims use (``sources.sentence_upstream``); inside a quote with
     no attribution, the quote's speaker."""
     if attrs:
         return sentence_upstream(attrs)
     for q in found:
         if q.start < end and q.end > start and q.speaker:
-            return attribution.canonical_source(q.speaker)[0]
+            return canonical_source(q.speaker)[0]
     return None

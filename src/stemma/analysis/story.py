@@ -3,11 +3,11 @@
 ``analyse_story`` is a pure function of one story's articles and their
 annotations — the unit a Ray ``groupby(story).map_groups`` runs at scale:
 
-1. text reuse between every pair of articles (``stemma.reuse``);
-2. the provenance graph (``stemma.provenance.build_graph``);
-3. claim groups with their discrepancies (``stemma.claims``);
-4. each group's independent roots and attribution (``provenance.claim_roots``);
-5. an Admiralty grade per group (``stemma.grade``).
+1. text reuse between every pair of articles (``stemma.analysis.reuse``);
+2. the provenance graph (``stemma.analysis.graph.build_graph``);
+3. claim groups with their discrepancies (``stemma.analysis.claims``);
+4. each group's independent roots and attribution (``stemma.analysis.roots.claim_roots``);
+5. an Admiralty grade per group (``stemma.analysis.grade``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stemma import claims, grade, provenance, reuse
+from stemma.analysis import claims, grade, reuse, roots
+from stemma.analysis.graph import Graph, build_graph
 from stemma.model import Annotation, Article, ClaimGroup, ReuseEdge, Story
 
 
@@ -28,7 +29,7 @@ class StoryResult:
     story: Story
     claims: tuple[ClaimGroup, ...]
     reuse: tuple[ReuseEdge, ...]
-    graph: provenance.Graph
+    graph: Graph
     labels: Mapping[str, str]  # article id → outlet (or file name when unknown)
     #: (article, mention start) → (source the mention is attributed to, level)
     sources: Mapping[tuple[str, int], tuple[str | None, str]]
@@ -58,12 +59,13 @@ def analyse_story(
         cites=_cites(analysed, annotations),
         sentences={a.id: [(s.start, s.end) for s in annotations[a.id].sentences] for a in analysed},
     )
-    graph = provenance.build_graph(analysed, annotations, edges, labels=labels)
+    graph = build_graph(analysed, annotations, edges, labels=labels)
     groups = claims.align_claims(
         story.id, analysed, [annotations[a.id] for a in analysed], encode=encode
     )
-    sources = provenance.mention_sources(groups, analysed, annotations)
-    groups = provenance.claim_roots(groups, analysed, annotations, graph, sources=sources)
+    levels = roots.levels_of(analysed, annotations)
+    sources = roots.mention_sources(groups, analysed, annotations, levels=levels)
+    groups = roots.claim_roots(groups, analysed, annotations, graph, sources=sources, levels=levels)
     graded = tuple(
         grade.grade(g, outlets=[labels[a] for a in g.articles], ratings=ratings) for g in groups
     )

@@ -102,8 +102,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from stemma.annotate.sents import sentences
 from stemma.model import Quote
-from stemma.sents import sentences
 
 #: Lemmas of verbs that introduce reported speech or writing. Broad on
 #: purpose: a verb here only counts when it sits right next to a quoted span

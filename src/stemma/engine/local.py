@@ -21,13 +21,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stemma import claims, cluster, ingest, report
-from stemma.analysis import analyse_story
-from stemma.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
+from stemma.analysis import claims
+from stemma.analysis.story import analyse_story
+from stemma.annotate.nlp import annotate, is_analysable, load_pipeline
+from stemma.ingest import readers as ingest
 from stemma.model import Annotation, Article, Problem, Story
-from stemma.nlp import annotate, is_analysable, load_pipeline
+from stemma.report import brief as report
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
-from stemma.store import Store, Tables
+from stemma.store.db import Store, Tables
+from stemma.stories import cluster
+from stemma.stories.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 
 #: Articles whose claim units are looked up in the vector cache together
 #: before they are queued for the background embedder.
@@ -140,7 +143,7 @@ def analyze(
         settings: options (see ``stemma.settings.Settings``).
         progress: show progress bars (default: ``settings.progress``).
         on_problem: called with each ``Problem`` as it is found (the CLI prints it).
-        ratings: source reliability ratings, name → A–F (see ``stemma.grade``).
+        ratings: source reliability ratings, name → A–F (see ``stemma.analysis.grade``).
         on_progress: called as ``on_progress(stage, done, total)`` while work
             goes on (``total`` is None while unknown): the web app's progress.
 

@@ -1,28 +1,14 @@
-"""Who got it from whom: the provenance graph of a story and each claim's roots.
+"""Where each mention comes from, and each claim's independent roots.
 
-Nodes are the story's articles and the sources they attribute to (outlets,
-documents, people, organisations, groups). Edges point *upstream*, from
-whoever repeats information to where it came from:
-
-- ``attributes_to``: article → source ("The New York Times reports", "according
-  to the document"), with the sentences that say so;
-- ``reuses``: article → article whose text it reuses (from ``stemma.reuse``;
-  undirected reuse, when neither date nor attribution tells who copied whom,
-  is kept with ``directed=False``);
-- ``based_on``: outlet/group → document, when the text says the outlet or group
-  obtained, cited or based its report on the document ("an eight-page planning
-  document obtained by The New York Times", "A New York Times report, based on
-  internal documents"); an organisation → its own document ("the FSB" → "FSB
-  document"): what the FSB "says" in this story is known through its document;
-- ``obtained_from``: outlet → group, when a document was obtained first by a
-  group and then by an outlet ("The document, cited by the NYT, was first
-  obtained by Ares Leaks").
-
-The independent roots of a claim (``claim_roots``): every non-opinion mention
-is followed upstream — its sentence's source, else its paragraph's, else its
-article's, else the article it reuses — until nothing is upstream. Distinct
-end points are the roots. Five outlets re-telling one newspaper that re-tells
-one leaked document: five outlets, one root.
+A mention's source is found at the closest level that names one (sentence,
+then paragraph, then article: :func:`mention_upstream`). The independent
+roots of a claim (:func:`claim_roots`): every non-opinion mention is followed
+upstream through the provenance graph (:mod:`stemma.analysis.graph`) — its
+source to the sources that source relies on, else its article to the article
+it reuses — until nothing is upstream. Distinct end points are the roots.
+Five outlets re-telling one newspaper that re-tells one leaked document: five
+outlets, one root. :func:`root_paths` lists the same walk step by step, for
+the claim page.
 """
 
 from __future__ import annotations
@@ -30,29 +16,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
-from stemma.attribution import COGNITION_VERBS, canonical_source
-from stemma.model import (
-    Annotation,
-    Article,
-    Attribution,
-    ClaimGroup,
-    Mention,
-    ReuseEdge,
-)
-
-#: Order in which a sentence's sources are preferred as its upstream, most
-#: primary first: in "Citing intelligence officers, the NYT reported …" the
-#: officers are where the NYT got it from.
-PRIMACY = {"person": 0, "document": 1, "group": 2, "organisation": 3, "other": 4, "outlet": 5}
-
-#: Cues that say a party holds or relays a document rather than asserting the
-#: sentence; with a document in the same sentence they make a ``based_on`` edge.
-HOLDING_CUES = frozenset(
-    {"obtained by", "first obtained by", "cited by", "as cited by", "based on", "citing"}
-)
+from stemma.analysis.graph import Graph, article_node, source_node
+from stemma.annotate.attribution import COGNITION_VERBS
+from stemma.annotate.sources import canonical_source, sentence_upstream
+from stemma.model import Annotation, Article, Attribution, ClaimGroup, Mention
 
 #: The attribution stage's verbs of thinking, in the forms a cue is written in
 #: (``Attribution.cue`` is the text, not the lemma) ...
@@ -74,223 +43,6 @@ HEARSAY = re.compile(
     r"\b(?:reportedly|allegedly|apparently|purportedly|(?:is|are|was|were) said to)\b",
     re.IGNORECASE,
 )
-
-#: Cues that name who first obtained a document (a leak group before an outlet).
-FIRST_CUES = re.compile(r"\bfirst\b|\bleaked\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    id: str  # "article:<id>" or "source:<canonical name>"
-    kind: str  # article | outlet | document | person | organisation | group | other
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    source: str  # node id (downstream: who repeats)
-    target: str  # node id (upstream: where it came from)
-    kind: str  # attributes_to | reuses | based_on | obtained_from
-    weight: int = 1
-    directed: bool = True
-    evidence: tuple[str, ...] = ()  # sentences that say so (a few)
-
-
-@dataclass(frozen=True, slots=True)
-class Graph:
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-
-    def upstream(self) -> dict[str, list[str]]:
-        """node id → upstream node ids, over the directed edges."""
-        up: dict[str, list[str]] = defaultdict(list)
-        for e in self.edges:
-            if e.directed and e.target not in up[e.source]:
-                up[e.source].append(e.target)
-        return up
-
-    def as_dict(self) -> dict[str, list[dict[str, object]]]:
-        return {
-            "nodes": [{"id": n.id, "kind": n.kind, "label": n.label} for n in self.nodes],
-            "edges": [
-                {
-                    "source": e.source,
-                    "target": e.target,
-                    "kind": e.kind,
-                    "weight": e.weight,
-                    "directed": e.directed,
-                    "evidence": list(e.evidence),
-                }
-                for e in self.edges
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Graph:
-        """The inverse of ``as_dict``."""
-        return cls(
-            tuple(Node(n["id"], n["kind"], n["label"]) for n in data["nodes"]),
-            tuple(
-                Edge(
-                    e["source"],
-                    e["target"],
-                    e["kind"],
-                    e["weight"],
-                    e["directed"],
-                    tuple(e["evidence"]),
-                )
-                for e in data["edges"]
-            ),
-        )
-
-    def to_graphml(self) -> str:
-        """GraphML text (networkx), for Gephi, yEd or Cytoscape."""
-        import networkx as nx
-
-        g = nx.MultiDiGraph()
-        for n in self.nodes:
-            g.add_node(n.id, kind=n.kind, label=n.label)
-        for e in self.edges:
-            g.add_edge(
-                e.source,
-                e.target,
-                kind=e.kind,
-                weight=e.weight,
-                directed=e.directed,
-                evidence=" | ".join(e.evidence),
-            )
-        return "\n".join(nx.generate_graphml(g))
-
-
-def article_node(article_id: str) -> str:
-    return f"article:{article_id}"
-
-
-def source_node(name: str) -> str:
-    return f"source:{name}"
-
-
-@dataclass(slots=True)
-class _Builder:
-    nodes: dict[str, Node] = field(default_factory=dict)
-    edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
-
-    def node(self, node_id: str, kind: str, label: str) -> str:
-        self.nodes.setdefault(node_id, Node(node_id, kind, label))
-        return node_id
-
-    def edge(self, a: str, b: str, kind: str, evidence: str = "", *, directed: bool = True) -> None:
-        if a == b:
-            return
-        key = (a, b, kind)
-        old = self.edges.get(key)
-        if old is None:
-            self.edges[key] = Edge(a, b, kind, 1, directed, (evidence,) if evidence else ())
-            return
-        ev = old.evidence
-        if evidence and evidence not in ev and len(ev) < 3:
-            ev = (*ev, evidence)
-        self.edges[key] = replace(old, weight=old.weight + 1, evidence=ev)
-
-    def graph(self) -> Graph:
-        return Graph(tuple(self.nodes.values()), tuple(self.edges.values()))
-
-
-def build_graph(
-    articles: Sequence[Article],
-    annotations: Mapping[str, Annotation],
-    reuse: Sequence[ReuseEdge] = (),
-    *,
-    labels: Mapping[str, str] | None = None,
-) -> Graph:
-    """The provenance graph of one story (see the module docstring)."""
-    b = _Builder()
-    labels = labels or {}
-    kinds: dict[str, str] = {}
-    for art in articles:
-        b.node(article_node(art.id), "article", labels.get(art.id, art.outlet or art.id))
-        ann = annotations.get(art.id)
-        if ann is None:
-            continue
-        text = {s.index: s.text for s in ann.sentences}
-        for a in ann.attributions:
-            kinds.setdefault(a.source, a.source_kind)
-            src = b.node(source_node(a.source), a.source_kind, a.source)
-            b.edge(article_node(art.id), src, "attributes_to", text.get(a.sentence, ""))
-        _link_sources(b, ann, text)
-    _link_organisations(b, kinds)
-    _link_leaks(b, kinds)
-    for r in reuse:
-        if r.direction is None:
-            b.edge(article_node(r.a), article_node(r.b), "reuses", directed=False)
-        else:
-            b.edge(article_node(r.b), article_node(r.a), "reuses", r.direction)
-    return b.graph()
-
-
-def _link_sources(b: _Builder, ann: Annotation, text: Mapping[int, str]) -> None:
-    """``based_on`` and ``obtained_from`` edges from sentences naming several sources."""
-    by_sentence: dict[int, list[Attribution]] = defaultdict(list)
-    for a in ann.attributions:
-        by_sentence[a.sentence].append(a)
-    for i, attrs in by_sentence.items():
-        documents = [a for a in attrs if a.source_kind == "document"]
-        if not documents:
-            continue
-        doc = source_node(documents[0].source)
-        holders = [
-            a
-            for a in attrs
-            if a.source_kind in ("outlet", "group", "organisation")
-            and a.cue.lower() in HOLDING_CUES
-        ]
-        for h in holders:
-            b.edge(source_node(h.source), doc, "based_on", text.get(i, ""))
-        first = [h for h in holders if h.source_kind == "group" or FIRST_CUES.search(h.cue)]
-        later = [h for h in holders if h.source_kind == "outlet" and h not in first]
-        for lt in later:
-            for f in first:
-                evidence = text.get(i, "")
-                b.edge(source_node(lt.source), source_node(f.source), "obtained_from", evidence)
-
-
-def _link_organisations(b: _Builder, kinds: Mapping[str, str]) -> None:
-    """An organisation speaks in this story through its document ("FSB" → "FSB document")."""
-    documents = [name for name, kind in kinds.items() if kind == "document"]
-    for name, kind in kinds.items():
-        if kind != "organisation":
-            continue
-        own = [d for d in documents if d.split()[0].casefold() == name.split()[-1].casefold()]
-        if len(own) == 1:
-            b.edge(source_node(name), source_node(own[0]), "based_on", "")
-
-
-#: Generic names that, in a story about one document, can only mean that
-#: document: "the leak", "the leaked information", "the document".
-LEAK_WORDS = re.compile(r"\bleak(ed|s)?\b|^the (document|memo|report|documents)$", re.IGNORECASE)
-
-
-def _link_leaks(b: _Builder, kinds: Mapping[str, str]) -> None:
-    """In a story with exactly one named document, "the leak" and a bare "the
-    document" are that document."""
-    named = [n for n, k in kinds.items() if k == "document" and not LEAK_WORDS.search(n)]
-    if len(named) != 1:
-        return
-    for name, kind in kinds.items():
-        if name != named[0] and kind in ("document", "other") and LEAK_WORDS.search(name):
-            b.edge(source_node(name), source_node(named[0]), "based_on", "")
-
-
-# -- attribution levels and roots ----------------------------------------------
-
-
-def sentence_upstream(attrs: Sequence[Attribution]) -> str | None:
-    """The source a sentence's content comes from, most primary first."""
-    if not attrs:
-        return None
-    asserting = [a for a in attrs if a.cue.lower() not in HOLDING_CUES] or list(attrs)
-    best = min(asserting, key=lambda a: (PRIMACY.get(a.source_kind, 9), a.start))
-    return best.source
 
 
 def article_upstream(ann: Annotation) -> str | None:
@@ -323,7 +75,7 @@ CARRIED_KINDS = frozenset({"document", "outlet", "organisation", "group"})
 
 
 @dataclass(frozen=True, slots=True)
-class _Levels:
+class Levels:
     """Per article: sentence attributions, paragraph carry-over, article source."""
 
     by_sentence: dict[int, list[Attribution]]
@@ -340,7 +92,7 @@ def _applies(a: Attribution, start: int, end: int) -> bool:
     return overlap >= CONTENT_COVER * (end - start)
 
 
-def _levels(article: Article, ann: Annotation) -> _Levels:
+def article_levels(article: Article, ann: Annotation) -> Levels:
     by_sentence: dict[int, list[Attribution]] = defaultdict(list)
     for a in ann.attributions:
         by_sentence[a.sentence].append(a)
@@ -363,7 +115,7 @@ def _levels(article: Article, ann: Annotation) -> _Levels:
     quotes = tuple(
         (q.start, q.end, canonical_source(q.speaker)[0]) for q in ann.quotes if q.speaker
     )
-    return _Levels(
+    return Levels(
         dict(by_sentence), quotes, carried, top, frozenset(subjects - {"the", "document"})
     )
 
@@ -376,7 +128,7 @@ def _second_hand(a: Attribution, m: Mention) -> bool:
     return bool(HEARSAY.search(between))
 
 
-def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[str | None, str]:
+def mention_upstream(m: Mention, levels: Levels, sentence_kind: str) -> tuple[str | None, str]:
     """Where a mention comes from, and at which level: sentence | paragraph | article | none."""
     attrs = [
         a
@@ -402,17 +154,28 @@ def mention_upstream(m: Mention, levels: _Levels, sentence_kind: str) -> tuple[s
     return None, "none"
 
 
+def levels_of(
+    articles: Sequence[Article], annotations: Mapping[str, Annotation]
+) -> dict[str, Levels]:
+    """Each annotated article's attribution levels (computed once per story)."""
+    return {a.id: article_levels(a, annotations[a.id]) for a in articles if a.id in annotations}
+
+
 def mention_sources(
     groups: Sequence[ClaimGroup],
     articles: Sequence[Article],
     annotations: Mapping[str, Annotation],
+    *,
+    levels: Mapping[str, Levels] | None = None,
 ) -> dict[tuple[str, int], tuple[str | None, str]]:
     """(article, mention start) → (source it is attributed to, level), for every mention.
 
     Level is "sentence", "paragraph", "article" or "none": what a claim ×
-    outlet matrix shows in each cell.
+    outlet matrix shows in each cell. ``levels`` is :func:`levels_of` the same
+    articles, when the caller has it already.
     """
-    levels = {a.id: _levels(a, annotations[a.id]) for a in articles if a.id in annotations}
+    if levels is None:
+        levels = levels_of(articles, annotations)
     kinds = _kinds(annotations)
     out: dict[tuple[str, int], tuple[str | None, str]] = {}
     for g in groups:
@@ -434,20 +197,24 @@ def claim_roots(
     graph: Graph,
     *,
     sources: Mapping[tuple[str, int], tuple[str | None, str]] | None = None,
+    levels: Mapping[str, Levels] | None = None,
 ) -> list[ClaimGroup]:
     """Fill ``roots`` and ``attributed`` of every claim group.
 
     Opinion and speculation mentions are never followed: they corroborate
     nothing. A mention with no source anywhere is its own article's root;
     articles that share text without a known direction count as one root.
-    ``sources`` is :func:`mention_sources` of the same groups, when the
-    caller has it already.
+    ``sources`` (:func:`mention_sources` of the same groups) and ``levels``
+    (:func:`levels_of` the same articles) are computed when not given.
     """
     by_id = {a.id: a for a in articles}
+    if levels is None:
+        levels = levels_of(articles, annotations)
     if sources is None:
-        sources = mention_sources(groups, articles, annotations)
+        sources = mention_sources(groups, articles, annotations, levels=levels)
     kinds = _kinds(annotations)
-    declared_source = {a: article_upstream(ann) for a, ann in annotations.items()}
+    # The source each article as a whole relies on (``article_upstream``).
+    declared_source = {a: lv.article for a, lv in levels.items()}
     up = graph.upstream()
     same_text = _reuse_components(graph)
     out = []

@@ -63,8 +63,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from stemma.annotate.sents import sentences
 from stemma.model import TimeRef
-from stemma.sents import sentences
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

@@ -27,7 +27,7 @@ declares (HTML ``<meta charset>``, XML ``encoding=``, the HTTP header in a
 WARC record), UTF-8, and finally charset-normalizer's guess (Russian sites
 still serve cp1251).
 
-Every article then goes through :func:`stemma.clean.clean`. ``raw_text`` is
+Every article then goes through :func:`stemma.ingest.clean.clean`. ``raw_text`` is
 the extracted text before cleaning and ``id`` hashes it (normalised), so a
 change of cleaning rules does not change ids.
 
@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 
-from stemma.clean import PROMO, clean
+from stemma.ingest.clean import PROMO, clean
 from stemma.model import Article, Problem, Removed
 
 if TYPE_CHECKING:

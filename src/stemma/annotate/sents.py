@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-_KEY = "stemma.sents"
+_KEY = "stemma.annotate.sents"
 
 
 def sentences(doc: Doc) -> list[Span]:

@@ -53,8 +53,20 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from stemma.annotate.sents import sentences
+from stemma.annotate.sources import (
+    DOCUMENT_NOUNS,
+    DOCUMENT_REPORT_MODIFIERS,
+    NAMED_KINDS,
+    OUTLET_PATTERNS,
+    QUOTE_CHARS,
+    canonical_source,
+    document_name,
+    document_org,
+    find_alias,
+    same_document,
+)
 from stemma.model import Attribution, SourceKind
-from stemma.sents import sentences
 
 __all__ = [
     "AttributionSpan",
@@ -108,110 +120,6 @@ COGNITION_VERBS: frozenset[str] = frozenset(
     {"believe", "think", "feel", "fear", "expect", "hope", "find", "agree"}
 )
 
-#: Source kinds that make a weak cue verb count.
-NAMED_KINDS: frozenset[str] = frozenset({"outlet", "document", "person", "organisation", "group"})
-
-#: Major outlets and news agencies, canonical name → spellings met in text.
-#: Aliasing only: it says who a mention is, never how trustworthy they are.
-OUTLET_ALIASES: dict[str, tuple[str, ...]] = {
-    "The New York Times": ("New York Times", "NYT", "NY Times", "nytimes.com"),
-    "Reuters": ("Reuters", "Thomson Reuters"),
-    "Associated Press": ("Associated Press", "AP"),
-    "Agence France-Presse": ("Agence France-Presse", "Agence France Presse", "AFP"),
-    "BBC": ("BBC", "BBC News", "British Broadcasting Corporation"),
-    "CNN": ("CNN",),
-    "The Washington Post": ("Washington Post", "WaPo", "WashPost"),
-    "The Wall Street Journal": ("Wall Street Journal", "WSJ"),
-    "Financial Times": ("Financial Times", "FT"),
-    "Bloomberg": ("Bloomberg", "Bloomberg News"),
-    "The Guardian": ("The Guardian", "Guardian"),
-    "TASS": ("TASS", "Tass"),
-    "RIA Novosti": ("RIA Novosti", "RIA"),
-    "Interfax": ("Interfax",),
-    "Al Jazeera": ("Al Jazeera",),
-    "The Economist": ("The Economist", "Economist"),
-    "Politico": ("Politico", "POLITICO"),
-    "Fox News": ("Fox News",),
-    "NBC News": ("NBC News", "NBC"),
-    "CBS News": ("CBS News", "CBS"),
-    "ABC News": ("ABC News",),
-    "NPR": ("NPR", "National Public Radio"),
-    "USA Today": ("USA Today",),
-    "Los Angeles Times": ("Los Angeles Times", "LA Times"),
-    "Breitbart": ("Breitbart", "Breitbart News"),
-    "Der Spiegel": ("Der Spiegel", "Spiegel"),
-    "Le Monde": ("Le Monde",),
-    "Xinhua": ("Xinhua",),
-    "Kommersant": ("Kommersant",),
-    "Meduza": ("Meduza",),
-    "The Times": ("The Times",),
-    "The Telegraph": ("The Telegraph", "Daily Telegraph"),
-}
-
-#: Organisations often named as sources under several names; the canonical
-#: name is the one readers know best.
-ORG_ALIASES: dict[str, tuple[str, ...]] = {
-    "FSB": ("Federal Security Service", "FSB"),
-    "Kremlin": ("Kremlin",),
-    "GRU": ("GRU",),
-    "SVR": ("SVR", "Foreign Intelligence Service"),
-    "CIA": ("Central Intelligence Agency", "CIA"),
-    "FBI": ("Federal Bureau of Investigation", "FBI"),
-    "NSA": ("National Security Agency", "NSA"),
-    "Pentagon": ("Pentagon",),
-    "White House": ("White House",),
-    "MI6": ("MI6", "Secret Intelligence Service"),
-    "United Nations": ("United Nations", "UN"),
-    "NATO": ("NATO", "Nato"),
-}
-
-#: Nouns that name a written document a sentence can cite.
-DOCUMENT_NOUNS: frozenset[str] = frozenset(
-    {
-        "document", "memo", "memorandum", "report", "directive", "dossier", "cable",
-        "letter", "paper", "assessment", "file", "filing", "complaint", "study",
-        "analysis", "transcript", "email", "order", "plan", "briefing",
-    }
-)  # fmt: skip
-
-#: Modifiers that make "report" name a document rather than an outlet's story
-#: ("the intelligence report", "a leaked report").
-DOCUMENT_REPORT_MODIFIERS: frozenset[str] = frozenset(
-    {"intelligence", "internal", "leaked", "secret", "classified", "confidential",
-     "planning", "counterintelligence", "eight-page", "page"}
-)  # fmt: skip
-
-#: Nouns that mark a named collective as a group ("the cybercrime group Ares Leaks").
-GROUP_NOUNS: frozenset[str] = frozenset(
-    {"group", "gang", "collective", "hackers", "network", "movement", "militia", "cell"}
-)
-
-#: Head nouns that make an unnamed source an organisation.
-ORG_NOUNS: frozenset[str] = frozenset(
-    {
-        "agency", "service", "ministry", "department", "government", "police",
-        "office", "campaign", "committee", "commission", "court", "council", "party",
-        "company", "university", "institute", "center", "centre", "bank", "army",
-        "military", "administration", "embassy", "foundation", "union", "board",
-        "bureau", "authority", "authorities", "parliament", "congress", "senate",
-    }
-)  # fmt: skip
-
-#: Titles and roles dropped from a person's name ("Former CIA officer Paul Kolbe").
-TITLE_WORDS: frozenset[str] = frozenset(
-    {
-        "mr", "mrs", "ms", "dr", "prof", "professor", "president", "senator", "sen",
-        "rep", "gov", "governor", "minister", "secretary", "general", "gen", "former",
-        "chairman", "chief", "director", "sir", "lord", "lady", "judge", "mayor",
-        "ambassador", "spokesman", "spokeswoman", "colonel", "col", "captain",
-        "candidate", "nominee", "vice", "prime", "deputy", "ceo", "officer",
-    }
-)  # fmt: skip
-
-DETERMINERS: frozenset[str] = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"}
-)
-
 #: Pronouns resolved to the most recent person named before them.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 #: Pronouns resolved to the most recent non-person source.
@@ -219,7 +127,6 @@ THING_PRONOUNS: frozenset[str] = frozenset({"it"})
 
 #: Dependents cut from a source mention: they describe the source's action, not it.
 _CUT_DEPS: frozenset[str] = frozenset({"acl", "relcl", "advcl", "parataxis"})
-_QUOTES = "\"“”‘’'«»"
 
 
 # --- data -------------------------------------------------------------------
@@ -254,206 +161,6 @@ class _Found:
     # Whether the cue verb has a that-clause: then even a weak cue with an
     # unnamed subject attributes ("Twelve percent indicated that ...").
     complement: bool = False
-
-
-# --- canonical names ------------------------------------------------------
-
-
-def _alias_regex(aliases: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[str], str]]:
-    pairs = [(alias, canon) for canon, names in aliases.items() for alias in names]
-    pairs.sort(key=lambda p: -len(p[0]))  # longest first: "BBC News" before "BBC"
-    out = []
-    for alias, canon in pairs:
-        # Short all-caps aliases ("AP", "FT") must match case-sensitively, or
-        # "ap" and "ft" inside ordinary words and abbreviations would match.
-        flags = 0 if (alias.isupper() and len(alias) <= 4) else re.IGNORECASE
-        out.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), canon))
-    return out
-
-
-_OUTLET_RES = _alias_regex(OUTLET_ALIASES)
-_ORG_RES = _alias_regex(ORG_ALIASES)
-_WORD = re.compile(r"[\w’'.-]+")
-
-
-def _find_alias(text: str, table: list[tuple[re.Pattern[str], str]]) -> tuple[str, int] | None:
-    best: tuple[str, int] | None = None
-    for rx, canon in table:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[1]):
-            best = (canon, m.start())
-    return best
-
-
-def _core(text: str) -> str:
-    """The mention before any appositive or trailing modifier."""
-    text = re.split(r",|\s\(|\s[–—-]\s", text, maxsplit=1)[0]
-    return text.strip(" " + _QUOTES)
-
-
-def _strip_determiners(text: str) -> str:
-    words = text.split()
-    while words and words[0].lower() in DETERMINERS:
-        words = words[1:]
-    return " ".join(words)
-
-
-def _person_name(core: str) -> str | None:
-    """The trailing run of capitalised words, titles dropped ("Former CIA officer Paul Kolbe")."""
-    core = re.split(r"\s(?:of|from|at|with|for)\s", core, maxsplit=1)[0]
-    words = _WORD.findall(core)
-    run: list[str] = []
-    for w in reversed(words):
-        if w[:1].isupper() and w.lower().rstrip(".") not in TITLE_WORDS:
-            run.insert(0, w)
-        else:
-            break
-    # An all-caps word before the name is a role acronym ("CIA officer"), not a name part.
-    while run and run[0].isupper() and len(run) > 1:
-        run = run[1:]
-    return " ".join(run) if run else None
-
-
-def _document_org(text: str) -> str | None:
-    """The organisation a document mention names as its author, if any."""
-    if _find_alias(text, _OUTLET_RES) is not None and not re.search(
-        r"\bfrom\b", text, flags=re.IGNORECASE
-    ):
-        return None
-    found = _find_alias(text, _ORG_RES)
-    if found:
-        return found[0]
-    for w in _WORD.findall(text):
-        bare = w.rstrip(".").removesuffix("’s").removesuffix("'s")
-        if bare.isupper() and 2 <= len(bare) <= 6 and bare.isalpha():
-            return bare
-    return None
-
-
-def document_name(mention: str) -> str:
-    """Canonical name of a document mention: "<ORG> document" or "the document".
-
-    Deterministic, so that documents named in different articles can be
-    compared by name (see :func:`same_document`).
-
-    >>> document_name("an eight-page internal FSB planning document")
-    'FSB document'
-    >>> document_name("A leaked memo believed to be from the FSB")
-    'FSB document'
-    >>> document_name("the memo")
-    'the document'
-    """
-    org = _document_org(mention)
-    return f"{org} document" if org else "the document"
-
-
-def same_document(a: str, b: str) -> bool:
-    """Whether two document mentions (or canonical names) name the same document.
-
-    Only documents with the same author organisation match; an unattributed
-    "the document" matches nothing across articles, because the text gives no
-    ground to merge it.
-
-    >>> same_document("the FSB memo", "FSB planning document")
-    True
-    >>> same_document("the memo", "the document")
-    False
-    """
-    na, nb = document_name(a), document_name(b)
-    return na == nb and na != "the document"
-
-
-def _head_word(core: str) -> str:
-    core = re.split(r"\s(?:of|from|by|about|on|in|at|believed|that|which)\s", core, maxsplit=1)[0]
-    words = _WORD.findall(core)
-    return words[-1].lower().rstrip(".") if words else ""
-
-
-def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[str, SourceKind]:
-    """Canonical name and kind of a source mention.
-
-    Args:
-        mention: the source as written, appositives included.
-        entity_label: spaCy's entity label for the mention's head, when known
-            (``"PERSON"`` makes a person of a name the heuristics would miss).
-
-    Usage:
-        "the NYT", "A recent New York Times report" → ("The New York Times", "outlet")
-        "Andrei Soldatov, an expert on ..."           → ("Andrei Soldatov", "person")
-        "the cybercrime group Ares Leaks"             → ("Ares Leaks", "group")
-        "the FSB", "the Kremlin"                      → ("FSB", "organisation"), ("Kremlin", ...)
-        "the eight-page FSB report"                   → ("FSB document", "document")
-    """
-    text = " ".join(mention.split()).strip(" ,;:" + _QUOTES)
-    core = _core(text)
-    head = _head_word(core)
-    lowered_words = [w.lower() for w in _WORD.findall(core)]
-
-    # Groups first: "Ares Leaks" is tagged PERSON by the small model.
-    groups = "|".join(sorted(GROUP_NOUNS))
-    # Capitalised words separated by single spaces: a pattern with one way to
-    # match each word, so a failed search cannot backtrack exponentially.
-    caps = r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)*"
-    m = re.search(rf"\b(?:{groups})\s+({caps})", core) or re.search(
-        rf"^({caps}),\s+an?\s+(?:[\w-]+\s+){{0,6}}(?:{groups})\b", text
-    )
-    if m:
-        return m.group(1).strip(), "group"
-
-    outlet = _find_alias(core, _OUTLET_RES)
-    if outlet is not None:
-        after = core[outlet[1] :].split(maxsplit=len(outlet[0].split()))
-        rest = after[len(outlet[0].split()) :] if len(after) > len(outlet[0].split()) else []
-        # "New York Times reporter Jane Doe": a name after the outlet is a person.
-        person_after = (
-            entity_label == "PERSON"
-            and rest
-            and any(w[:1].isupper() for w in " ".join(rest).split())
-        )
-        if not person_after:
-            return outlet[0], "outlet"
-
-    if head in DOCUMENT_NOUNS or (head.endswith("s") and head[:-1] in DOCUMENT_NOUNS):
-        return document_name(text), "document"
-
-    org = _find_alias(core, _ORG_RES)
-    name = _person_name(core)
-    if (
-        org is not None
-        and name
-        and _find_alias(name, _ORG_RES) is None
-        and _looks_like_name(core)
-        and head not in ORG_NOUNS
-    ):
-        return name, "person"  # "Former CIA officer Paul Kolbe": the org is a role
-    if org is not None and entity_label != "PERSON":
-        return org[0], "organisation"
-
-    if head in TITLE_WORDS:
-        return _strip_determiners(core), "person"  # "China’s President"
-    if entity_label == "PERSON" or (
-        entity_label is None and head not in ORG_NOUNS and _looks_like_name(core)
-    ):
-        name = _person_name(core)
-        if name:
-            return name, "person"
-
-    bare = _strip_determiners(core)
-    bare = re.sub(r"^[A-Z][\w]*[’']s\s+", "", bare) if " " in bare else bare
-    if (
-        entity_label in ("ORG", "NORP", "GPE")
-        or head in ORG_NOUNS
-        or (bare.isupper() and bare.isalpha())
-    ):
-        return bare, "organisation"
-    if not lowered_words:
-        return text, "other"
-    return bare, "other"
-
-
-def _looks_like_name(core: str) -> bool:
-    name = _person_name(core)
-    return bool(name) and len(name.split()) >= 2 and not name.isupper()  # type: ignore[union-attr]
 
 
 # --- extraction -------------------------------------------------------------
@@ -498,7 +205,7 @@ def _mention_span(head: Token) -> Span:
 
 
 def _bounds(tokens: Iterable[Token]) -> tuple[int, int] | None:
-    toks = [t for t in tokens if not (t.is_punct and t.text not in _QUOTES) and not t.is_space]
+    toks = [t for t in tokens if not (t.is_punct and t.text not in QUOTE_CHARS) and not t.is_space]
     if not toks:
         return None
     first = min(toks, key=lambda t: t.i)
@@ -701,7 +408,9 @@ def _from_token(tok: Token, sent: Span, si: int) -> list[_Found]:
     clausal = any(c.dep_ == "ccomp" for c in tok.children)
     if lemma in COGNITION_VERBS and not clausal:
         return out
-    clausal = clausal or tok.dep_ in ("appos", "parataxis") or any(t.text in _QUOTES for t in sent)
+    clausal = (
+        clausal or tok.dep_ in ("appos", "parataxis") or any(t.text in QUOTE_CHARS for t in sent)
+    )
     weak = lemma not in CUE_VERBS
     content = _verb_content(tok, sent, subj)
     mention = _mention_span(head)
@@ -764,10 +473,12 @@ def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
         prev = doc[start - 1]
         if "\n" in prev.text_with_ws or prev.is_space:
             break
-        if prev.text in _QUOTES:
+        if prev.text in QUOTE_CHARS:
             break
         start -= 1
-    line_start = start == 0 or "\n" in doc[start - 1].text_with_ws or doc[start - 1].text in _QUOTES
+    line_start = (
+        start == 0 or "\n" in doc[start - 1].text_with_ws or doc[start - 1].text in QUOTE_CHARS
+    )
     names = doc[start : colon.i]
     if (
         not line_start
@@ -929,9 +640,9 @@ def _document_mentions(doc: Doc) -> list[_DocMention]:
         ]
         words = [*left, tok, *right]
         text = " ".join(t.text for t in sorted(words, key=lambda t: t.i))
-        if _find_alias(" ".join(t.text for t in left), _OUTLET_RES) is not None:
+        if find_alias(" ".join(t.text for t in left), OUTLET_PATTERNS) is not None:
             continue  # "A recent New York Times report": the outlet's story
-        org = _document_org(text)
+        org = document_org(text)
         mods = {t.lower_ for t in left}
         calls_report = lemma == "report" and (
             org is not None or bool(mods & DOCUMENT_REPORT_MODIFIERS)
@@ -963,7 +674,7 @@ def resolve_documents(attributions: Sequence[Attribution], doc: Doc) -> list[Att
             continue
         span = doc.char_span(a.start, a.end, alignment_mode="expand")
         head_lemma = span.root.lemma_.lower() if span is not None else ""
-        own_org = _document_org(a.mention)
+        own_org = document_org(a.mention)
         if head_lemma == "report" and own_org is None and not calls_report:
             outlet = _reporting_outlet(attributions, i)
             if outlet is not None:

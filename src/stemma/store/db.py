@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from stemma.errors import StoreError
 from stemma.model import (
     Annotation,
     Article,
@@ -69,7 +70,7 @@ _DDL = {
     # articles.
     "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR",
     "vectors": "article VARCHAR, vector FLOAT[]",
-    # MiniLM vectors of claim units, keyed by stemma.embed.vector_key (a hash
+    # MiniLM vectors of claim units, keyed by stemma.stories.embed.vector_key (a hash
     # of the text and how it was read): a story that gains one article embeds
     # only that article's units, and a sentence copied verbatim by another
     # outlet is embedded once.
@@ -98,10 +99,6 @@ STORY_TABLES = ("story_results", "claims", "mentions", "reuse")
 
 #: Tables holding one article's annotation, cleared and rewritten together.
 ANNOTATION_TABLES = ("sentences", "entities", "timerefs", "quotes", "attributions")
-
-
-class StoreError(RuntimeError):
-    """The store file cannot be used (locked, or written by another layout)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +243,7 @@ class Store:
         self._write_vectors("vectors", "article", vectors, replace=True)
 
     def text_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
-        """The cached vectors of ``keys`` (see ``stemma.embed.vector_key``) found."""
+        """The cached vectors of ``keys`` (see ``stemma.stories.embed.vector_key``) found."""
         return self._read_vectors("text_vectors", "key", keys)
 
     def save_text_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:

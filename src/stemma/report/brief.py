@@ -20,9 +20,10 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from stemma import __version__, svg
-from stemma.analysis import StoryResult
-from stemma.provenance import Graph
+from stemma import __version__
+from stemma.analysis.graph import Graph
+from stemma.analysis.story import StoryResult
+from stemma.report import svg
 from stemma.settings import (
     ANALYSIS_VERSION,
     CREDIBILITY_NAMES,
@@ -30,7 +31,7 @@ from stemma.settings import (
     RELIABILITY_NAMES,
     REPORT_SCHEMA_VERSION,
 )
-from stemma.store import Tables, records
+from stemma.store.db import Tables, records
 
 #: Words of context shown around a removed span or a sentence in the briefs.
 SNIPPET_CHARS = 240
@@ -244,7 +245,7 @@ def render(brief: dict[str, Any], fmt: str) -> str:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of report.json."""
-    text = resources.files("stemma").joinpath("schema/report.schema.json").read_text("utf-8")
+    text = resources.files("stemma.report").joinpath("schema/report.schema.json").read_text("utf-8")
     return dict(json.loads(text))
 
 
@@ -355,7 +356,7 @@ def _label(article: dict[str, Any] | None) -> str:
 
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("stemma", "templates"),
+        loader=PackageLoader("stemma.report", "templates"),
         autoescape=select_autoescape(["html.j2"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

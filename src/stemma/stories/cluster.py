@@ -9,7 +9,7 @@ Pure functions: article features in, story ids out; the caller stores them.
    the estimated Jaccard similarity. A wire story and its reprints are the
    same story whatever else says, even weeks apart.
 2. *meaning*: cosine similarity of MiniLM embeddings of title + lead (see
-   :mod:`stemma.embed`). The lead says what happened; the rest of an article
+   :mod:`stemma.stories.embed`). The lead says what happened; the rest of an article
    drifts into background that other events share.
 3. *who and where*: the overlap of the named entities (people, organisations,
    places, groups, named events) the articles mention. Two earthquakes in the
@@ -365,7 +365,7 @@ def similarity_matrix(
 ) -> np.ndarray:
     """The pair scores of all items, ``(n, n)`` ``float32``, 1 on the diagonal.
 
-    ``embeddings`` are the rows of :func:`stemma.embed.embed` for the items'
+    ``embeddings`` are the rows of :func:`stemma.stories.embed.embed` for the items'
     :attr:`StoryInput.headline`. ``duplicates`` (from :func:`near_duplicates`)
     is computed when not given; pass it to re-score with other parameters.
     """
@@ -442,7 +442,7 @@ def cluster_stories(
             unique[item.id] = item
             keep.append(index)
     if embeddings is None:
-        from stemma.embed import embed
+        from stemma.stories.embed import embed
 
         embeddings = embed([it.headline for it in unique.values()])
     else:
