@@ -51,6 +51,29 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+def record_name(path: str | None, article_id: str) -> str:
+    """The file an article came from, with its record: "file.jsonl:3", "feed.xml#2"."""
+    return PurePath(path.replace("\\", "/")).name if path else article_id
+
+
+def outlet_label(outlet: str | None, path: str | None, article_id: str) -> str:
+    """Who carries an article, as matrices and roots count outlets: its outlet,
+    else its file's name (every record of "file.jsonl" counts as that file).
+
+    Articles of unknown outlet from different files each count as their own
+    outlet: stemma never assumes two unknown sites are one.
+    """
+    if outlet:
+        return outlet
+    return record_name(path, article_id).split(":")[0].split("#")[0] or article_id
+
+
+def article_name(outlet: str | None, path: str | None, article_id: str) -> str:
+    """One article, named for a reader: "Outlet (file.txt)", or "file.jsonl:3"."""
+    name = record_name(path, article_id)
+    return f"{outlet} ({name})" if outlet else name
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article after ingest and cleaning.
@@ -80,15 +103,8 @@ class Article:
 
     @property
     def label(self) -> str:
-        """What the article is called in matrices and roots: its outlet, else its
-        file name (a record's "file.jsonl:3" or "feed.xml#2" counts as the file).
-
-        Articles of unknown outlet each count as their own outlet: stemma never
-        assumes two unknown sites are one.
-        """
-        if self.outlet:
-            return self.outlet
-        return PurePath(self.path.split(":")[0].split("#")[0]).name or self.id
+        """What the article is called in matrices and roots (see :func:`outlet_label`)."""
+        return outlet_label(self.outlet, self.path, self.id)
 
 
 @dataclass(frozen=True, slots=True)

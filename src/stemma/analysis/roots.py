@@ -291,6 +291,49 @@ def _follow(start: str, up: Mapping[str, list[str]]) -> list[str]:
     return ends or [start]
 
 
+#: The claim page lists at most this many paths to a mention's roots ...
+MAX_PATHS = 12
+#: ... each at most this many steps long.
+MAX_PATH_LENGTH = 10
+
+
+def root_paths(
+    graph: Graph,
+    article: str,
+    source: str | None,
+    *,
+    max_paths: int = MAX_PATHS,
+    max_length: int = MAX_PATH_LENGTH,
+) -> list[list[tuple[str, str | None]]]:
+    """Paths from a mention's article to the ends upstream of it, as
+    ``(node id, kind of the edge that led there)`` steps.
+
+    A mention with a source starts at that source and follows sources to
+    sources; one without follows text reuse from article to article: the
+    edges :func:`claim_roots` follows (``_is_upstream_edge``), step by step.
+    """
+    up: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for e in graph.edges:
+        if e.directed:
+            up[e.source].append((e.target, e.kind))
+    begin: list[tuple[str, str | None]] = [(article_node(article), None)]
+    if source:
+        begin.append((source_node(source), "attributes_to"))
+    paths: list[list[tuple[str, str | None]]] = []
+    stack = [begin]
+    while stack and len(paths) < max_paths:
+        path = stack.pop()
+        here = path[-1][0]
+        seen = {node for node, _ in path}
+        nxt = [(t, k) for t, k in up.get(here, []) if _is_upstream_edge(here, t) and t not in seen]
+        if not nxt or len(path) >= max_length:
+            paths.append(path)
+            continue
+        for t, k in reversed(nxt):
+            stack.append([*path, (t, k)])
+    return paths
+
+
 def _is_upstream_edge(node: str, target: str) -> bool:
     # Sources lead to sources, articles (by reuse) to articles: an article's
     # attributions are used once, when a mention is mapped to its source.

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from stemma import __version__
 from stemma.analysis.graph import Graph
 from stemma.analysis.story import StoryResult
+from stemma.model import article_name
 from stemma.report import svg
 from stemma.settings import (
     ANALYSIS_VERSION,
@@ -350,8 +351,7 @@ def _matrix(story: dict[str, Any]) -> dict[str, Any]:
 def _label(article: dict[str, Any] | None) -> str:
     if article is None:
         return "?"
-    name = Path(article["path"]).name if article["path"] else article["id"]
-    return f"{article['outlet']} ({name})" if article["outlet"] else name
+    return article_name(article["outlet"], article["path"], article["id"])
 
 
 def _env() -> Environment:

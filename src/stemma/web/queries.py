@@ -26,6 +26,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from stemma.analysis import roots
+from stemma.analysis.graph import Graph
+from stemma.model import outlet_label
 from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store.db import Store
 
@@ -47,11 +50,6 @@ CONTEXT_CHARS = 400
 
 #: Search results kept per kind (titles, claims, quotes): a page, not a dump.
 SEARCH_LIMIT = 50
-
-#: Paths to roots shown per mention; provenance graphs of big stories can
-#: branch a lot and the first few paths say what matters.
-MAX_PATHS = 12
-MAX_PATH_LENGTH = 10
 
 
 def valid_id(value: str) -> bool:
@@ -294,11 +292,8 @@ def _articles_meta(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def label(article: Mapping[str, Any]) -> str:
-    """How an article is named on the page: its outlet, else its file name."""
-    if article.get("outlet"):
-        return str(article["outlet"])
-    path = str(article.get("path") or article["id"])
-    return path.replace("\\", "/").rsplit("/", 1)[-1]
+    """How an article is named on the page: as the brief's matrix names it."""
+    return outlet_label(article.get("outlet"), article.get("path"), str(article["id"]))
 
 
 def _node_sentences(
@@ -419,44 +414,21 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
 def root_paths(
     graph: Mapping[str, Any], article: str, source: str | None
 ) -> list[list[dict[str, Any]]]:
-    """Paths from a mention's article to the ends upstream of it.
-
-    A mention with a source starts at that source and follows sources to
-    sources; one without follows text reuse from article to article (the
-    same walk the root counting does, see ``stemma.analysis.roots.claim_roots``).
-    """
-    nodes = {n["id"]: n for n in graph["nodes"]}
-    up: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for e in graph["edges"]:
-        if e["directed"]:
-            up[e["source"]].append((e["target"], e["kind"]))
-    start_node = f"article:{article}"
-    begin: list[dict[str, Any]] = [{"node": start_node, "via": None}]
-    if source:
-        begin.append({"node": f"source:{source}", "via": "attributes_to"})
-    paths: list[list[dict[str, Any]]] = []
-    stack = [begin]
-    while stack and len(paths) < MAX_PATHS:
-        path = stack.pop()
-        here = path[-1]["node"]
-        seen = {p["node"] for p in path}
-        kind = here.split(":", 1)[0]
-        nxt = [(t, k) for t, k in up.get(here, []) if t.split(":", 1)[0] == kind and t not in seen]
-        if not nxt or len(path) >= MAX_PATH_LENGTH:
-            paths.append(path)
-            continue
-        for t, k in reversed(nxt):
-            stack.append([*path, {"node": t, "via": k}])
+    """Paths from a mention's article to the ends upstream of it, each step
+    with its node's label and kind (the walk is ``roots.root_paths``)."""
+    g = Graph.from_dict(graph)
+    nodes = {n.id: n for n in g.nodes}
     return [
         [
             {
-                **step,
-                "label": nodes.get(step["node"], {}).get("label", step["node"].split(":", 1)[-1]),
-                "kind": nodes.get(step["node"], {}).get("kind", "other"),
+                "node": node,
+                "via": via,
+                "label": nodes[node].label if node in nodes else node.split(":", 1)[-1],
+                "kind": nodes[node].kind if node in nodes else "other",
             }
-            for step in p
+            for node, via in path
         ]
-        for p in paths
+        for path in roots.root_paths(g, article, source)
     ]
 
 
