@@ -125,7 +125,7 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
 def embedded_texts(db: Path) -> tuple[list[str], list[str]]:
     """What a fresh run embeds: headlines, and the claim units of stories
     with two or more articles (a one-article story needs no vectors)."""
-    from stemma.analysis import claims
+    from stemma.analysis.units import claim_units
     from stemma.store.db import Store
     from stemma.stories import cluster
 
@@ -140,20 +140,20 @@ def embedded_texts(db: Path) -> tuple[list[str], list[str]]:
         if len(s.articles) > 1
         for a in s.articles
         if a in by_id and a in annotations
-        for u in claims.claim_units(by_id[a], annotations[a])
+        for u in claim_units(by_id[a], annotations[a])
     ]
     return headlines, units
 
 
 def bare_embedding_seconds(headlines: list[str], units: list[str]) -> float:
     """MiniLM alone (loaded, warmed up) over those texts, each embedded once."""
-    from stemma.analysis import claims
+    from stemma.settings import DEFAULT
     from stemma.stories.embed import MAX_TOKENS, embed
 
-    embed(units[:32], max_tokens=claims.CLAIM_MAX_TOKENS)
+    embed(units[:32], max_tokens=DEFAULT.claims.max_tokens)
     t0 = time.perf_counter()
     embed(list(dict.fromkeys(headlines)), max_tokens=MAX_TOKENS)
-    embed(list(dict.fromkeys(units)), max_tokens=claims.CLAIM_MAX_TOKENS)
+    embed(list(dict.fromkeys(units)), max_tokens=DEFAULT.claims.max_tokens)
     return time.perf_counter() - t0
 
 

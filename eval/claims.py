@@ -18,7 +18,7 @@ Data (../shared/data):
   ``train`` is used to choose, ``dev`` to report. Also reported: MAP and
   Recall@1 when the aligner re-ranks each tweet's candidates.
 
-Every pair is scored with :func:`stemma.analysis.claims.pair_score` (MiniLM cosine
+Every pair is scored with :func:`stemma.analysis.align.pair_score` (MiniLM cosine
 plus entity / number agreement; entities from spaCy NER; dates are not
 scored here: the sets give no document dates to resolve them against). The
 weights and the join threshold are chosen together by F1 on the union of
@@ -52,8 +52,9 @@ CLEF = DATA / "clef2020-checkthat-task2-claim-retrieval"
 EXAMPLE = REPO / "examples" / "fsb-china-leak"
 sys.path.insert(0, str(REPO / "src"))
 
-from stemma.analysis.claims import ClaimParams, Unit, make_unit, pair_score  # noqa: E402
-from stemma.settings import CONFIRM_AGREEMENT  # noqa: E402
+from stemma.analysis.align import pair_score  # noqa: E402
+from stemma.analysis.units import Unit, make_unit  # noqa: E402
+from stemma.settings import CONFIRM_AGREEMENT, ClaimParams  # noqa: E402
 
 #: Default pairs per MSRP half and tweets per CLEF split: sized so that the
 #: ~4,000 sentences to embed fit the time budget.
@@ -223,7 +224,7 @@ def choose(pairs: Pairs, grid: list[ClaimParams]) -> tuple[ClaimParams, list[dic
 
 
 def example_counts() -> dict[str, Any]:
-    from stemma.analysis.claims import align_claims
+    from stemma.analysis.align import align_claims
     from stemma.annotate.nlp import annotate
     from stemma.ingest.readers import load
     from stemma.model import Article
@@ -273,8 +274,8 @@ def main() -> None:
 
     import os
 
-    from stemma.analysis.claims import CLAIM_MAX_TOKENS
     from stemma.annotate.nlp import load_pipeline
+    from stemma.settings import DEFAULT
     from stemma.stories.embed import embed, load_encoder
 
     if args.backend:  # the example corpus below embeds through align_claims
@@ -298,7 +299,7 @@ def main() -> None:
             sets[name] = build_pairs(rows, nlp, cache)
     texts = sorted(cache, key=lambda t: cache[t][1])
     t0 = time.time()
-    vectors = embed(texts, encoder=encoder, max_tokens=CLAIM_MAX_TOKENS)
+    vectors = embed(texts, encoder=encoder, max_tokens=DEFAULT.claims.max_tokens)
     embed_s = time.time() - t0
     index = {t: cache[t][1] for t in texts}
     data: dict[str, Pairs] = {}

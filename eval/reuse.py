@@ -62,14 +62,13 @@ ECB = DATA / "ecbplus-event-clusters" / "ecbplus_docs.jsonl"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from stemma.analysis.reuse import (  # noqa: E402
-    DEFAULT_PARAMS,
-    ReuseParams,
     reuse_edges,
     reuse_score,
     shared_passages,
     split_sentences,
 )
 from stemma.model import ReuseEdge  # noqa: E402
+from stemma.settings import DEFAULT, ReuseParams  # noqa: E402
 
 SEED = 13
 #: Thresholds of the MSRP table.
@@ -110,7 +109,7 @@ def eval_msrp(limit: int | None) -> dict[str, Any]:
     pairs = read_msrp(limit)
     rows = []
     for t in THRESHOLDS:
-        params = replace(DEFAULT_PARAMS, near_verbatim=t)
+        params = replace(DEFAULT.reuse, near_verbatim=t)
         tp = fp = fn = tn = 0
         for label, s1, s2 in pairs:
             passages = shared_passages(s1, s2, params=params)

@@ -53,9 +53,8 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the encoder is packaged; never reach a hub
 
+from stemma.settings import DEFAULT, ClusterParams
 from stemma.stories.cluster import (
-    DEFAULT_PARAMS,
-    ClusterParams,
     StoryInput,
     cluster_stories,
     groups_from_tree,
@@ -195,10 +194,10 @@ def load_uci(limit: int | None) -> Dataset:
 
 def grid_stemma(data: Dataset, vectors: np.ndarray) -> dict[tuple[float, str, float], Scores]:
     """B-cubed/ARI of every (entity weight, linkage, threshold) on ``data``."""
-    duplicates = near_duplicates(data.items, params=DEFAULT_PARAMS)
+    duplicates = near_duplicates(data.items, params=DEFAULT.stories)
     results = {}
     for weight in ENTITY_WEIGHTS:
-        params = replace(DEFAULT_PARAMS, entity_weight=weight)
+        params = replace(DEFAULT.stories, entity_weight=weight)
         matrix = similarity_matrix(data.items, vectors, params=params, duplicates=duplicates)
         for method in LINKAGES:
             tree = linkage_tree(matrix, method=method)  # type: ignore[arg-type]
@@ -268,7 +267,7 @@ def run(limit: int | None) -> dict:
         for method in LINKAGES:
             weight, _, threshold = best(stemma_grid[tuned], where=lambda k, m=method: k[1] == m)
             params = replace(
-                DEFAULT_PARAMS,
+                DEFAULT.stories,
                 entity_weight=weight,
                 threshold=threshold,
                 linkage=method,  # type: ignore[arg-type]

@@ -8,20 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from stemma.analysis.claims import (
-    CLAIM_MAX_TOKENS,
-    ClaimParams,
-    align_claims,
-    entity_weights,
-    find_discrepancies,
-    find_quantities,
-    pair_score,
-    score_matrix,
-    split_clauses,
-    story_units,
-)
+from stemma.analysis.align import align_claims, entity_weights, pair_score, score_matrix
+from stemma.analysis.discrepancies import find_discrepancies
+from stemma.analysis.units import find_quantities, split_clauses, story_units
 from stemma.annotate.nlp import annotate
 from stemma.model import Annotation, Article, ClaimGroup, Entity, Mention, TimeRef
+from stemma.settings import DEFAULT, ClaimParams
 from stemma.stories.embed import embed
 from tests.conftest import EXAMPLES, shared_data
 
@@ -397,6 +389,6 @@ def test_claims_default_encoder_reads_claim_max_tokens(example, monkeypatch):
 
     monkeypatch.setattr(stemma.stories.embed, "embed", spy)
     again = align_claims("fsb", articles, annotations)
-    assert asked == [CLAIM_MAX_TOKENS]
+    assert asked == [DEFAULT.claims.max_tokens]
     enemy = _group_with(again, "refers to China as “the enemy” in an eight-page")
     assert len(enemy.articles) == 5

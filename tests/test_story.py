@@ -17,7 +17,6 @@ import re
 import pytest
 
 import stemma
-from stemma.analysis.claims import CLAIM_MAX_TOKENS
 from stemma.settings import DEFAULT
 from stemma.store.db import Store
 from stemma.stories.embed import vector_key
@@ -229,7 +228,7 @@ def test_story_new_copy_embeds_only_its_new_sentences(story: dict, tmp_path, ahe
     # lead) are embedded, though the whole story is analysed again.
     assert result.summary.embedded == 2
     with Store(db) as store:
-        assert store.text_vectors([vector_key(LATE_INTRO.strip(), CLAIM_MAX_TOKENS)])
+        assert store.text_vectors([vector_key(LATE_INTRO.strip(), DEFAULT.claims.max_tokens)])
     ids = {a["outlet"]: a["id"] for a in result.report["articles"]}
     [tonys] = [
         c

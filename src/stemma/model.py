@@ -12,9 +12,11 @@ Stages convert spaCy objects into these at their boundary; nothing outside
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
+from typing import Any, Literal
 
 #: What a sentence does in its article.
 #: - ``reported``: states something the article attributes to a source, or hedges
@@ -317,3 +319,102 @@ class ClaimGroup:
     @property
     def independent_roots(self) -> int:
         return len(self.roots)
+
+
+# -- provenance and the result of one story -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str  # "article:<id>" or "source:<canonical name>"
+    kind: str  # article | outlet | document | person | organisation | group | other
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str  # node id (downstream: who repeats)
+    target: str  # node id (upstream: where it came from)
+    kind: str  # attributes_to | reuses | based_on | obtained_from
+    weight: int = 1
+    directed: bool = True
+    evidence: tuple[str, ...] = ()  # sentences that say so (a few)
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def upstream(self) -> dict[str, list[str]]:
+        """node id → upstream node ids, over the directed edges."""
+        up: dict[str, list[str]] = defaultdict(list)
+        for e in self.edges:
+            if e.directed and e.target not in up[e.source]:
+                up[e.source].append(e.target)
+        return up
+
+    def as_dict(self) -> dict[str, list[dict[str, object]]]:
+        return {
+            "nodes": [{"id": n.id, "kind": n.kind, "label": n.label} for n in self.nodes],
+            "edges": [
+                {
+                    "source": e.source,
+                    "target": e.target,
+                    "kind": e.kind,
+                    "weight": e.weight,
+                    "directed": e.directed,
+                    "evidence": list(e.evidence),
+                }
+                for e in self.edges
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Graph:
+        """The inverse of ``as_dict``."""
+        return cls(
+            tuple(Node(n["id"], n["kind"], n["label"]) for n in data["nodes"]),
+            tuple(
+                Edge(
+                    e["source"],
+                    e["target"],
+                    e["kind"],
+                    e["weight"],
+                    e["directed"],
+                    tuple(e["evidence"]),
+                )
+                for e in data["edges"]
+            ),
+        )
+
+    def to_graphml(self) -> str:
+        """GraphML text (networkx), for Gephi, yEd or Cytoscape."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for n in self.nodes:
+            g.add_node(n.id, kind=n.kind, label=n.label)
+        for e in self.edges:
+            g.add_edge(
+                e.source,
+                e.target,
+                kind=e.kind,
+                weight=e.weight,
+                directed=e.directed,
+                evidence=" | ".join(e.evidence),
+            )
+        return "\n".join(nx.generate_graphml(g))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryResult:
+    """Everything stemma concludes about one story (``analysis.analyse_story``)."""
+
+    story: Story
+    claims: tuple[ClaimGroup, ...]
+    reuse: tuple[ReuseEdge, ...]
+    graph: Graph
+    labels: Mapping[str, str]  # article id → outlet (or file name when unknown)
+    #: (article, mention start) → (source the mention is attributed to, level)
+    sources: Mapping[tuple[str, int], tuple[str | None, str]]

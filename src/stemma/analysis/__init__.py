@@ -1,4 +1,4 @@
-"""Stage 4 — per-story analysis: one story's articles in, a ``StoryResult`` out (pure).
+"""Stage 4 — per-story analysis: one story's articles in, a ``model.StoryResult`` out (pure).
 
 - :mod:`~stemma.analysis.units`: claim units (sentences and clauses) and their features;
 - :mod:`~stemma.analysis.align`: claim groups across articles (pair scores, clustering);
@@ -12,6 +12,6 @@
 
 from __future__ import annotations
 
-from stemma.analysis.story import StoryResult, analyse_story
+from stemma.analysis.story import analyse_story
 
-__all__ = ["StoryResult", "analyse_story"]
+__all__ = ["analyse_story"]

@@ -27,96 +27,12 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from stemma.annotate.sources import HOLDING_CUES
-from stemma.model import Annotation, Article, Attribution, ReuseEdge
+from stemma.model import Annotation, Article, Attribution, Edge, Graph, Node, ReuseEdge
 
 #: Cues that name who first obtained a document (a leak group before an outlet).
 FIRST_CUES = re.compile(r"\bfirst\b|\bleaked\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    id: str  # "article:<id>" or "source:<canonical name>"
-    kind: str  # article | outlet | document | person | organisation | group | other
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class Edge:
-    source: str  # node id (downstream: who repeats)
-    target: str  # node id (upstream: where it came from)
-    kind: str  # attributes_to | reuses | based_on | obtained_from
-    weight: int = 1
-    directed: bool = True
-    evidence: tuple[str, ...] = ()  # sentences that say so (a few)
-
-
-@dataclass(frozen=True, slots=True)
-class Graph:
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-
-    def upstream(self) -> dict[str, list[str]]:
-        """node id → upstream node ids, over the directed edges."""
-        up: dict[str, list[str]] = defaultdict(list)
-        for e in self.edges:
-            if e.directed and e.target not in up[e.source]:
-                up[e.source].append(e.target)
-        return up
-
-    def as_dict(self) -> dict[str, list[dict[str, object]]]:
-        return {
-            "nodes": [{"id": n.id, "kind": n.kind, "label": n.label} for n in self.nodes],
-            "edges": [
-                {
-                    "source": e.source,
-                    "target": e.target,
-                    "kind": e.kind,
-                    "weight": e.weight,
-                    "directed": e.directed,
-                    "evidence": list(e.evidence),
-                }
-                for e in self.edges
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Graph:
-        """The inverse of ``as_dict``."""
-        return cls(
-            tuple(Node(n["id"], n["kind"], n["label"]) for n in data["nodes"]),
-            tuple(
-                Edge(
-                    e["source"],
-                    e["target"],
-                    e["kind"],
-                    e["weight"],
-                    e["directed"],
-                    tuple(e["evidence"]),
-                )
-                for e in data["edges"]
-            ),
-        )
-
-    def to_graphml(self) -> str:
-        """GraphML text (networkx), for Gephi, yEd or Cytoscape."""
-        import networkx as nx
-
-        g = nx.MultiDiGraph()
-        for n in self.nodes:
-            g.add_node(n.id, kind=n.kind, label=n.label)
-        for e in self.edges:
-            g.add_edge(
-                e.source,
-                e.target,
-                kind=e.kind,
-                weight=e.weight,
-                directed=e.directed,
-                evidence=" | ".join(e.evidence),
-            )
-        return "\n".join(nx.generate_graphml(g))
 
 
 def article_node(article_id: str) -> str:

@@ -21,13 +21,13 @@ How a pair of articles is compared (:func:`shared_passages`)
    dropped adjective), unmatched ends are trimmed, so a sentence copied into
    a longer one ("..., the report said") still aligns. A joined run is kept
    when its similarity (``rapidfuzz.fuzz.ratio`` on the normalised words) is
-   at least :data:`NEAR_VERBATIM_SIMILARITY`; otherwise its verbatim pieces are.
+   at least ``ReuseParams.near_verbatim``; otherwise its verbatim pieces are.
    Working per sentence, not per article, keeps reordered paragraphs findable
    (one monotone alignment of whole articles would lose every moved part).
 4. **Passages.** Aligned runs are chosen greedily, longest first, so that no
    word is used twice; runs that follow each other in *both* texts (the next
    sentence copied too) are merged into one passage. A passage must have
-   :data:`MIN_PASSAGE_WORDS` words outside quotation marks: independent
+   ``ReuseParams.min_passage_words`` words outside quotation marks: independent
    reports quote the same speaker with the same words, and that is not one
    copying the other.
 
@@ -37,7 +37,7 @@ Aligning every pair of a 1,000-article story would be half a million
 alignments. Instead every sentence gets a MinHash signature (datasketch) of
 its word bigrams, and a MinHash LSH index returns the pairs of articles with
 at least one pair of similar sentences; only those are aligned. A pair whose
-:func:`reuse_score` reaches :data:`MIN_EDGE_SCORE` becomes a
+:func:`reuse_score` reaches ``ReuseParams.min_edge_score`` becomes a
 :class:`~stemma.model.ReuseEdge`, directed by publication time when both are
 known and differ, else by attribution (one article names the other's outlet
 as its source), else left undirected.
@@ -65,9 +65,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from stemma.model import Passage, ReuseEdge
+from stemma.settings import DEFAULT, ReuseParams
 
 __all__ = [
-    "ReuseParams",
     "candidate_pairs",
     "reuse_edges",
     "reuse_score",
@@ -75,80 +75,7 @@ __all__ = [
     "split_sentences",
 ]
 
-#: Shortest shared passage that counts as reuse, in words. Independent reports
-#: of one event share names with titles ("Russian President Vladimir Putin and
-#: his Chinese counterpart Xi Jinping" is 10 words), dates, stock phrases and
-#: short quotes; runs of 12 or more words in the same order are rare between
-#: them (about half an average 22-word news sentence) and common between copies.
-MIN_PASSAGE_WORDS = 12
-#: Shortest aligned run inside one sentence pair worth keeping, in words: it
-#: may still join the runs of neighbouring sentences into a passage; shorter
-#: runs are mostly function words ("in the", "of the") matching by chance.
-MIN_RUN_WORDS = 4
-#: Unmatched words tolerated between two equal runs on each side: a changed
-#: number or name is 1, a synonym 1-2 ("businesspeople" / "business figures"),
-#: a dropped or added qualifier 1-3. More is a rewrite, not an edit.
-MAX_GAP_WORDS = 3
-#: Least similarity (rapidfuzz ratio of the normalised words, 0..1) of a
-#: near-verbatim run. A changed number in a 20-word sentence gives ~0.98, one
-#: word in ten substituted ~0.9. On MSRP (eval/reuse.py) precision hardly moves
-#: between 0.6 and 1.0 (0.80-0.82) while recall falls from 0.39 to 0.11, so the
-#: threshold is set by the edits copies make: 0.8 keeps one word in five changed.
-NEAR_VERBATIM_SIMILARITY = 0.8
-#: Word bigrams two sentences must share to be aligned at all. A 12-word
-#: near-verbatim run shares at least 5 even with a word changed every fourth
-#: word; unrelated sentences rarely share 3 ("of the", "in the", "the FSB").
-MIN_SHARED_BIGRAMS = 3
-#: Whether words inside quotation marks count towards a passage's length. No:
-#: independent reporters quote the same statement with the same words, so a
-#: passage needs MIN_PASSAGE_WORDS words *outside* quotes (in both texts) to be
-#: copying rather than quoting. A copied article still qualifies: its quotes
-#: merge with the copied narration around them.
-COUNT_QUOTED_WORDS = False
-#: Least reuse score (share of the shorter article's words covered) for an
-#: edge. One copied paragraph of a ten-paragraph article is ~0.1. Independent
-#: reports of one event score ~0: all 36 pairs of the nine Hugh Jackman
-#: articles of ECB+ (subtopic 2ecb) score 0.0, the example corpus at most 0.05.
-MIN_EDGE_SCORE = 0.1
-#: Jaccard similarity of two sentences' bigram sets at which MinHash LSH
-#: reports their articles as a candidate pair. Low on purpose: the LSH only
-#: proposes pairs, the alignment decides; a sentence copied into a longer one,
-#: or with one word in five changed, has a bigram Jaccard of about 0.4.
-LSH_THRESHOLD = 0.3
-#: MinHash permutations: 128 lets datasketch choose bands and rows that keep
-#: few false negatives just above LSH_THRESHOLD; fewer would miss pairs.
-NUM_PERM = 128
-#: Fixed seed: the same texts always give the same candidate pairs.
-MINHASH_SEED = 1
-
-
-@dataclass(frozen=True, slots=True)
-class ReuseParams:
-    """Every threshold of reuse detection (defaults: the constants above)."""
-
-    #: Shortest passage in words; see :data:`MIN_PASSAGE_WORDS`.
-    min_passage_words: int = MIN_PASSAGE_WORDS
-    #: Shortest aligned run in one sentence pair; see :data:`MIN_RUN_WORDS`.
-    min_run_words: int = MIN_RUN_WORDS
-    #: Unmatched words bridged inside a passage; see :data:`MAX_GAP_WORDS`.
-    max_gap_words: int = MAX_GAP_WORDS
-    #: Least similarity of a near-verbatim run; see :data:`NEAR_VERBATIM_SIMILARITY`.
-    near_verbatim: float = NEAR_VERBATIM_SIMILARITY
-    #: Bigrams a sentence pair shares before it is aligned; see :data:`MIN_SHARED_BIGRAMS`.
-    min_shared_bigrams: int = MIN_SHARED_BIGRAMS
-    #: Quoted words count towards the length; see :data:`COUNT_QUOTED_WORDS`.
-    count_quoted_words: bool = COUNT_QUOTED_WORDS
-    #: Least reuse score of an edge; see :data:`MIN_EDGE_SCORE`.
-    min_edge_score: float = MIN_EDGE_SCORE
-    #: Sentence Jaccard for LSH candidates; see :data:`LSH_THRESHOLD`.
-    lsh_threshold: float = LSH_THRESHOLD
-    #: MinHash permutations; see :data:`NUM_PERM`.
-    num_perm: int = NUM_PERM
-    #: MinHash seed; see :data:`MINHASH_SEED`.
-    seed: int = MINHASH_SEED
-
-
-DEFAULT_PARAMS = ReuseParams()
+# Thresholds are ``ReuseParams`` in ``stemma.settings``, each with why.
 
 Span = tuple[int, int]
 
@@ -369,7 +296,7 @@ def shared_passages(
     a: str,
     b: str,
     *,
-    params: ReuseParams = DEFAULT_PARAMS,
+    params: ReuseParams = DEFAULT.reuse,
     sentences_a: Sequence[Span] | None = None,
     sentences_b: Sequence[Span] | None = None,
 ) -> list[Passage]:
@@ -444,7 +371,7 @@ def _candidate_pairs(
 def candidate_pairs(
     texts: Mapping[str, str],
     *,
-    params: ReuseParams = DEFAULT_PARAMS,
+    params: ReuseParams = DEFAULT.reuse,
     sentences: Mapping[str, Sequence[Span]] | None = None,
 ) -> set[tuple[str, str]]:
     """Pairs of ids (in id order) with at least one pair of similar sentences.
@@ -498,7 +425,7 @@ def reuse_edges(
     published: Mapping[str, str | None] | None = None,
     cites: Mapping[str, set[str]] | None = None,
     sentences: Mapping[str, Sequence[Span]] | None = None,
-    params: ReuseParams = DEFAULT_PARAMS,
+    params: ReuseParams = DEFAULT.reuse,
 ) -> list[ReuseEdge]:
     """Reuse edges between the articles of a story, sorted by (a, b).
 

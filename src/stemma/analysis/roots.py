@@ -18,10 +18,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from stemma.analysis.graph import Graph, article_node, source_node
+from stemma.analysis.graph import article_node, source_node
 from stemma.annotate.attribution import COGNITION_VERBS
 from stemma.annotate.sources import canonical_source, sentence_upstream
-from stemma.model import Annotation, Article, Attribution, ClaimGroup, Mention
+from stemma.model import Annotation, Article, Attribution, ClaimGroup, Graph, Mention
 
 #: The attribution stage's verbs of thinking, in the forms a cue is written in
 #: (``Attribution.cue`` is the text, not the lemma) ...

@@ -13,26 +13,15 @@ annotations — the unit a Ray ``groupby(story).map_groups`` runs at scale:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from stemma.analysis import claims, grade, reuse, roots
-from stemma.analysis.graph import Graph, build_graph
-from stemma.model import Annotation, Article, ClaimGroup, ReuseEdge, Story
-
-
-@dataclass(frozen=True, slots=True)
-class StoryResult:
-    """Everything stemma concludes about one story."""
-
-    story: Story
-    claims: tuple[ClaimGroup, ...]
-    reuse: tuple[ReuseEdge, ...]
-    graph: Graph
-    labels: Mapping[str, str]  # article id → outlet (or file name when unknown)
-    #: (article, mention start) → (source the mention is attributed to, level)
-    sources: Mapping[tuple[str, int], tuple[str | None, str]]
+from stemma.analysis import grade, reuse, roots
+from stemma.analysis.align import align_claims
+from stemma.analysis.graph import build_graph
+from stemma.analysis.units import Unit
+from stemma.model import Annotation, Article, Story, StoryResult
+from stemma.settings import DEFAULT, Settings
 
 
 def analyse_story(
@@ -42,11 +31,15 @@ def analyse_story(
     *,
     ratings: Mapping[str, str] | None = None,
     encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+    units: Mapping[str, Sequence[Unit]] | None = None,
+    settings: Settings = DEFAULT,
 ) -> StoryResult:
     """Claims, reuse, graph, roots and grades of one story (pure).
 
     ``encode`` turns claim-unit texts into MiniLM vectors (default: embed
-    them now); the pipeline passes one that reads its cache first.
+    them now); the engine passes one that reads its cache first. ``units``
+    are claim units the caller made already (article id → its units), so an
+    article's units are made once per run; the rest are made here.
     """
     members = [a for a in articles if a.id in set(story.articles)]
     analysed = [a for a in members if a.id in annotations and annotations[a.id].sentences]
@@ -58,10 +51,16 @@ def analyse_story(
         published={a.id: a.published for a in analysed},
         cites=_cites(analysed, annotations),
         sentences={a.id: [(s.start, s.end) for s in annotations[a.id].sentences] for a in analysed},
+        params=settings.reuse,
     )
     graph = build_graph(analysed, annotations, edges, labels=labels)
-    groups = claims.align_claims(
-        story.id, analysed, [annotations[a.id] for a in analysed], encode=encode
+    groups = align_claims(
+        story.id,
+        analysed,
+        [annotations[a.id] for a in analysed],
+        encode=encode,
+        params=settings.claims,
+        made=units,
     )
     levels = roots.levels_of(analysed, annotations)
     sources = roots.mention_sources(groups, analysed, annotations, levels=levels)

@@ -10,10 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,15 +19,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stemma.analysis import claims
 from stemma.analysis.story import analyse_story
+from stemma.analysis.units import Unit, claim_units
 from stemma.annotate.nlp import annotate, is_analysable, load_pipeline
-from stemma.ingest import readers as ingest
+from stemma.engine.progress import Bars, bars
+from stemma.ingest.readers import load
 from stemma.model import Annotation, Article, Problem, Story
 from stemma.report import brief as report
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store.db import Store, Tables
-from stemma.stories import cluster
+from stemma.stories.cluster import StoryInput, cluster_stories, from_article
 from stemma.stories.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 
 #: Articles whose claim units are looked up in the vector cache together
@@ -157,8 +156,8 @@ def analyze(
     owned = not isinstance(db, Store)
     store = Store(db) if not isinstance(db, Store) else db
     try:
-        with _bars(show, on_progress) as bars:
-            return _run(paths, store, out, settings, on_problem, ratings, bars)
+        with bars(show, on_progress) as shown:
+            return _run(paths, store, out, settings, on_problem, ratings, shown)
     finally:
         if owned:
             store.close()
@@ -171,7 +170,7 @@ def _run(
     settings: Settings,
     on_problem: Any,
     ratings: Mapping[str, str] | None,
-    bars: _Bars,
+    bars: Bars,
 ) -> Analysis:
     summary = Summary()
     clock = time.perf_counter()
@@ -197,20 +196,18 @@ def _run(
         and len(todo) >= settings.prefetch_min_articles
         and settings.n_process < (os.cpu_count() or 1)
     )
+    max_tokens = settings.claims.max_tokens
     with Prefetch(enabled=background) as ahead:
+        made: dict[str, list[Unit]] = {}
         if todo:
-            _annotate_into(store, todo, settings, bars, ahead)
+            made = _annotate_into(store, todo, settings, bars, ahead)
         summary.annotated = len(todo)
         lap("annotate")
-        entries = _story_stage(store, articles, ratings or {}, bars, ahead)
+        entries = _story_stage(store, articles, ratings or {}, bars, ahead, settings, made)
     # Units made ahead but not asked for (their story has one article so
     # far) are kept: when the story grows they need not be embedded again.
     store.save_text_vectors(
-        {
-            vector_key(t, max_tokens): row
-            for (t, max_tokens), row in ahead.leftovers().items()
-            if max_tokens == claims.CLAIM_MAX_TOKENS
-        }
+        {vector_key(t, n): row for (t, n), row in ahead.leftovers().items() if n == max_tokens}
     )
     summary.embedded = ahead.embedded
     lap("stories")
@@ -228,11 +225,16 @@ def _story_stage(
     store: Store,
     articles: Sequence[Article],
     ratings: Mapping[str, str],
-    bars: _Bars,
+    bars: Bars,
     ahead: Prefetch,
+    settings: Settings,
+    made: Mapping[str, Sequence[Unit]],
 ) -> list[dict[str, Any]]:
     """Assign stories (new articles join existing ones), analyse the stories
-    this run touches unless stored results are current, return their entries."""
+    this run touches unless stored results are current, return their entries.
+
+    ``made`` holds the claim units of the articles annotated in this run, so
+    that no article's units are made twice."""
     run = [a for a in articles if is_analysable(a)]
     existing = store.stories()
     member = {a for s in existing for a in s.articles}
@@ -247,23 +249,18 @@ def _story_stage(
         ids = [a for s in existing for a in s.articles] + [a.id for a in new]
         found, annotations = store.load(ids)
         loaded = {a.id: a for a in found}
-        items = [cluster.from_article(a, annotations.get(a.id)) for a in found]
-        vectors = store.vectors(ids)
-        missing = [it for it in items if it.id not in vectors]
-        if missing:
-            fresh = ahead.vectors([it.headline for it in missing], MAX_TOKENS)
-            added = {it.id: fresh[it.headline] for it in missing}
-            store.save_vectors(added)
-            vectors.update(added)
-        matrix = np.asarray([vectors[it.id] for it in items], dtype=np.float32)
-        stories = cluster.cluster_stories(items, existing=existing, embeddings=matrix)
+        items = [from_article(a, annotations.get(a.id)) for a in found]
+        matrix = _headline_vectors(store, ahead, items)
+        stories = cluster_stories(
+            items, existing=existing, embeddings=matrix, params=settings.stories
+        )
         store.save_stories(stories)
     wanted = {a.id for a in run}
     touched = [s for s in stories if wanted & set(s.articles)]
-    encode = _claim_encoder(store, ahead)
+    encode = _claim_encoder(store, ahead, settings.claims.max_tokens)
     task = bars.add("Stories", total=len(touched))
     for story in touched:
-        key = _story_key(story, ratings)
+        key = _story_key(story, ratings, settings)
         if store.story_key(story.id) != key:
             absent = [a for a in story.articles if a not in loaded]
             if absent:
@@ -271,23 +268,45 @@ def _story_stage(
                 loaded.update((a.id, a) for a in more)
                 annotations.update(more_annotations)
             members = [loaded[a] for a in story.articles if a in loaded]
-            result = analyse_story(story, members, annotations, ratings=ratings, encode=encode)
+            result = analyse_story(
+                story,
+                members,
+                annotations,
+                ratings=ratings,
+                encode=encode,
+                units=made,
+                settings=settings,
+            )
             store.save_story(story.id, key, report.story_entry(result))
         bars.advance(task)
     return store.story_entries([s.id for s in touched])
 
 
-def _claim_encoder(store: Store, ahead: Prefetch) -> Callable[[Sequence[str]], np.ndarray]:
+def _headline_vectors(store: Store, ahead: Prefetch, items: Sequence[StoryInput]) -> np.ndarray:
+    """MiniLM rows of the items' headlines: stored ones, else made now (and stored)."""
+    vectors = store.vectors([it.id for it in items])
+    missing = [it for it in items if it.id not in vectors]
+    if missing:
+        fresh = ahead.vectors([it.headline for it in missing], MAX_TOKENS)
+        added = {it.id: fresh[it.headline] for it in missing}
+        store.save_vectors(added)
+        vectors.update(added)
+    return np.asarray([vectors[it.id] for it in items], dtype=np.float32)
+
+
+def _claim_encoder(
+    store: Store, ahead: Prefetch, max_tokens: int
+) -> Callable[[Sequence[str]], np.ndarray]:
     """Claim-unit vectors: from the store's cache, else from ``ahead`` (which
     may have them ready), saved to the cache as they are made."""
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        keys = {t: vector_key(t, claims.CLAIM_MAX_TOKENS) for t in dict.fromkeys(texts)}
+        keys = {t: vector_key(t, max_tokens) for t in dict.fromkeys(texts)}
         found = store.text_vectors(keys.values())
         missing = [t for t, k in keys.items() if k not in found]
-        fresh = ahead.vectors(missing, claims.CLAIM_MAX_TOKENS)
+        fresh = ahead.vectors(missing, max_tokens)
         added = {keys[t]: row for t, row in fresh.items()}
         store.save_text_vectors(added)
         found.update(added)
@@ -296,27 +315,42 @@ def _claim_encoder(store: Store, ahead: Prefetch) -> Callable[[Sequence[str]], n
     return encode
 
 
-def _prefetch(store: Store, ahead: Prefetch, pairs: Sequence[tuple[Article, Annotation]]) -> None:
+def _prefetch(
+    store: Store, ahead: Prefetch, units: Mapping[str, Sequence[Unit]], max_tokens: int
+) -> None:
     """Queue the claim units of freshly annotated articles that the cache lacks,
     one chunk per article: a story waiting for its vectors then waits for one
     article's units at most, not for a batch's."""
-    if not ahead.enabled:
-        return
-    units = {
-        article.id: [u.text for u in claims.claim_units(article, annotation)]
-        for article, annotation in pairs
-    }
-    keys = {t: vector_key(t, claims.CLAIM_MAX_TOKENS) for ts in units.values() for t in ts}
+    texts = {aid: [u.text for u in us] for aid, us in units.items()}
+    keys = {t: vector_key(t, max_tokens) for ts in texts.values() for t in ts}
     cached = store.text_vectors(keys.values())
-    for texts in units.values():
-        ahead.submit([t for t in texts if keys[t] not in cached], claims.CLAIM_MAX_TOKENS)
+    for ts in texts.values():
+        ahead.submit([t for t in ts if keys[t] not in cached], max_tokens)
 
 
-def _story_key(story: Story, ratings: Mapping[str, str]) -> str:
-    """Changes when the members, the pipeline, the analysis or the ratings change."""
-    payload = json.dumps(
-        [PIPELINE_VERSION, ANALYSIS_VERSION, sorted(story.articles), sorted(ratings.items())]
-    )
+def _story_key(story: Story, ratings: Mapping[str, str], settings: Settings) -> str:
+    """Changes when the members, the pipeline, the analysis, its parameters or
+    the ratings change."""
+    parts: list[Any] = [
+        PIPELINE_VERSION,
+        ANALYSIS_VERSION,
+        sorted(story.articles),
+        sorted(ratings.items()),
+    ]
+    # Non-default parameters are part of the key (the defaults are not, so
+    # that stores analysed before parameters were settable stay current).
+    tuned = {
+        name: params
+        for name, params, default in (
+            ("stories", settings.stories, DEFAULT.stories),
+            ("claims", settings.claims, DEFAULT.claims),
+            ("reuse", settings.reuse, DEFAULT.reuse),
+        )
+        if params != default
+    }
+    if tuned:
+        parts.append(repr(sorted(tuned.items())))
+    payload = json.dumps(parts)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -324,12 +358,12 @@ def _read(
     paths: Sequence[str | Path],
     settings: Settings,
     summary: Summary,
-    bars: _Bars,
+    bars: Bars,
     on_problem: Any,
 ) -> list[Article]:
     seen: dict[str, Article] = {}
     task = bars.add("Reading", total=None)
-    for item in ingest.load(paths, max_bytes=settings.max_bytes):
+    for item in load(paths, max_bytes=settings.max_bytes):
         if isinstance(item, Problem):
             summary.problems.append(item)
             if on_problem is not None:
@@ -343,81 +377,34 @@ def _read(
 
 
 def _annotate_into(
-    store: Store, todo: list[Article], settings: Settings, bars: _Bars, ahead: Prefetch
-) -> None:
+    store: Store, todo: list[Article], settings: Settings, bars: Bars, ahead: Prefetch
+) -> dict[str, list[Unit]]:
+    """Annotate ``todo`` and store it in transactions of ``commit_every``
+    articles; return the claim units made for the background embedder (when
+    it runs), for the story stage to use rather than make again."""
     nlp = load_pipeline()
     task = bars.add("Annotating", total=len(todo))
     # Headlines first: clustering needs them before any claim unit.
-    ahead.submit([cluster.from_article(a).headline for a in todo if is_analysable(a)], MAX_TOKENS)
+    ahead.submit([from_article(a).headline for a in todo if is_analysable(a)], MAX_TOKENS)
+    made: dict[str, list[Unit]] = {}
     step = max(settings.commit_every, 1)
     for i in range(0, len(todo), step):
         chunk = todo[i : i + step]
         pairs: list[tuple[Article, Annotation]] = []
+        waiting: dict[str, list[Unit]] = {}
         annotated = annotate(
             chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)
         )
-        for pair in zip(chunk, annotated, strict=True):
-            pairs.append(pair)
-            if len(pairs) % PREFETCH_EVERY == 0:
-                _prefetch(store, ahead, pairs[-PREFETCH_EVERY:])
-        if len(pairs) % PREFETCH_EVERY:
-            _prefetch(store, ahead, pairs[-(len(pairs) % PREFETCH_EVERY) :])
+        for article, annotation in zip(chunk, annotated, strict=True):
+            pairs.append((article, annotation))
+            if ahead.enabled:
+                waiting[article.id] = claim_units(article, annotation, params=settings.claims)
+                if len(waiting) == PREFETCH_EVERY:
+                    _prefetch(store, ahead, waiting, settings.claims.max_tokens)
+                    made.update(waiting)
+                    waiting = {}
+        if waiting:
+            _prefetch(store, ahead, waiting, settings.claims.max_tokens)
+            made.update(waiting)
         store.save(pairs)
-
-
-class _Bars:
-    """Rich progress bars on stderr and/or a progress callback, or nothing."""
-
-    def __init__(
-        self,
-        progress: Any | None,
-        callback: Callable[[str, int, int | None], None] | None = None,
-    ) -> None:
-        self.progress = progress
-        self.callback = callback
-        self.tasks: list[list[Any]] = []  # [label, done, total]
-
-    def add(self, label: str, total: int | None) -> int:
-        self.tasks.append([label, 0, total])
-        if self.progress is not None:
-            self.progress.add_task(label, total=total)
-        if self.callback is not None:
-            self.callback(label, 0, total)
-        return len(self.tasks) - 1
-
-    def advance(self, task: int, n: int = 1) -> None:
-        entry = self.tasks[task]
-        entry[1] += n
-        if self.progress is not None:
-            self.progress.advance(self.progress.task_ids[task], n)
-        if self.callback is not None:
-            self.callback(entry[0], entry[1], entry[2])
-
-
-@contextmanager
-def _bars(
-    show: bool, callback: Callable[[str, int, int | None], None] | None = None
-) -> Iterator[_Bars]:
-    if not show or not sys.stderr.isatty():
-        yield _Bars(None, callback)
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        SpinnerColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    ) as progress:
-        yield _Bars(progress, callback)
+    return made

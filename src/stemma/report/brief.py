@@ -21,9 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from stemma import __version__
-from stemma.analysis.graph import Graph
-from stemma.analysis.story import StoryResult
-from stemma.model import article_name
+from stemma.model import Graph, StoryResult, article_name
 from stemma.report import svg
 from stemma.settings import (
     ANALYSIS_VERSION,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
-from stemma.analysis.graph import Graph
+from stemma.model import Graph
 
 #: Edge colours by kind; the legend in the drawing names them.
 EDGE_COLOURS = {

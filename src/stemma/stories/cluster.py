@@ -14,13 +14,13 @@ Pure functions: article features in, story ids out; the caller stores them.
 3. *who and where*: the overlap of the named entities (people, organisations,
    places, groups, named events) the articles mention. Two earthquakes in the
    same region read alike; their places, dates and officials differ.
-4. *when*: articles published more than :data:`TIME_WINDOW_DAYS` apart are not
+4. *when*: articles published more than ``ClusterParams.time_window_days`` apart are not
    the same story unless they are near-duplicates. Unknown dates constrain
    nothing.
 
 The pair score is ``(1 - w) * cosine + w * entity_overlap`` (``w`` =
 ``entity_weight``, entity overlap = Jaccard of the name sets; plain cosine
-when either article names fewer than :data:`MIN_ENTITIES`, since one name in
+when either article names fewer than ``ClusterParams.min_entities``, since one name in
 a headline says little about *which* event), ``0`` outside the time window, ``1``
 for near-duplicates.
 
@@ -63,6 +63,7 @@ from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
 from stemma.model import Annotation, Article, Story
+from stemma.settings import DEFAULT, ClusterParams
 
 #: Entity labels that pin down an event: who (PERSON, ORG, NORP), where (GPE)
 #: and which named event (EVENT). DATE, CARDINAL and the like repeat across
@@ -73,47 +74,13 @@ ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "EVENT"})
 #: "Kremlin" are one entity.
 ENTITY_LEADING = ("the ",)
 
-# --- thresholds (defaults of ClusterParams; they will move to settings.py) ---
+# Thresholds are ``ClusterParams`` in ``stemma.settings``, each with why.
 
-#: Average-link score two groups need to be one story. Chosen with
-#: ENTITY_WEIGHT for the best B-cubed F1 on ECB+ (then scored on UCI
-#: headlines, which it was not tuned on; see eval/stories.py).
-THRESHOLD = 0.3
-#: Weight of entity overlap in the pair score. Entities tell apart events of
-#: one topic (ECB+ subtopics); too much weight splits stories whose articles
-#: name different officials. Chosen on ECB+ with THRESHOLD; on UCI headlines
-#: it hardly matters (few carry MIN_ENTITIES names).
-ENTITY_WEIGHT = 0.6
-#: Names each article must carry before their overlap counts. A headline
-#: naming one person or country says little about *which* event it reports;
-#: scoring its empty overlap with another headline would only split stories.
-MIN_ENTITIES = 3
-#: Estimated Jaccard similarity of word 3-gram shingles above which two texts
-#: are near-duplicates (reprints with a changed sentence or byline still
-#: share > 80 % of their 3-grams; different articles on one event share < 20 %).
-DUPLICATE_JACCARD = 0.8
-#: Permutations per MinHash: 128 gives a Jaccard estimate within ±0.09 (two
-#: standard errors at J = 0.5), enough to tell 0.8 from 0.2.
-NUM_PERM = 128
-#: Words per shingle: 3-grams are rare enough that two independent articles
-#: share few of them, short enough that one edited word breaks only three.
-SHINGLE_WORDS = 3
-#: Texts with fewer shingles than this are never called near-duplicates: two
-#: identical three-word captions say nothing about shared origin.
-MIN_SHINGLES = 4
 #: LSH weights of (false positives, false negatives). Every candidate pair is
 #: checked against its Jaccard estimate, so a false positive costs one
 #: comparison while a false negative loses a duplicate: (0.1, 0.9) finds 97 %
 #: of pairs at J = 0.85 (the balanced default, 69 %).
 LSH_WEIGHTS = (0.1, 0.9)
-#: datasketch 2.0 changed its default permutation scheme; sketches of
-#: different schemes cannot be compared, so stemma names it explicitly.
-MINHASH_SCHEME: Literal["affine32", "affine64", "legacy"] = "affine32"
-#: Days apart beyond which two dated articles are different stories (unless
-#: near-duplicates). Coverage of one event mostly falls within a few days;
-#: a week leaves room for follow-ups and late reprints. Not tuned (neither
-#: ECB+ nor the UCI sample spans more than two days per story).
-TIME_WINDOW_DAYS = 7.0
 
 #: Sentences and words kept as an article's lead.
 LEAD_SENTENCES = 3
@@ -162,26 +129,6 @@ class StoryInput:
         return self.title or self.lead
 
 
-@dataclass(frozen=True, slots=True)
-class ClusterParams:
-    """Every knob of :func:`cluster_stories`; see the module constants for why."""
-
-    threshold: float = THRESHOLD
-    entity_weight: float = ENTITY_WEIGHT
-    #: "jaccard" = shared / all names; "overlap" = shared / names of the
-    #: article naming fewer (kinder to a short headline beside a long article).
-    entity_measure: EntityMeasure = "jaccard"
-    min_entities: int = MIN_ENTITIES
-    linkage: Linkage = "average"
-    duplicate_jaccard: float = DUPLICATE_JACCARD
-    num_perm: int = NUM_PERM
-    shingle_words: int = SHINGLE_WORDS
-    min_shingles: int = MIN_SHINGLES
-    minhash_scheme: Literal["affine32", "affine64", "legacy"] = MINHASH_SCHEME
-    time_window_days: float = TIME_WINDOW_DAYS
-
-
-DEFAULT_PARAMS = ClusterParams()
 
 
 # --- building inputs -------------------------------------------------------
@@ -245,7 +192,7 @@ def from_article(article: Article, annotation: Annotation | None = None) -> Stor
 # --- signals ---------------------------------------------------------------
 
 
-def shingles(text: str, *, size: int = SHINGLE_WORDS) -> set[bytes]:
+def shingles(text: str, *, size: int = DEFAULT.stories.shingle_words) -> set[bytes]:
     """Word ``size``-grams of ``text`` (casefolded), as bytes for MinHash."""
     words = _WORD.findall(text.casefold())
     if len(words) < size:
@@ -254,7 +201,7 @@ def shingles(text: str, *, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 
 def near_duplicates(
-    items: Sequence[StoryInput], *, params: ClusterParams = DEFAULT_PARAMS
+    items: Sequence[StoryInput], *, params: ClusterParams = DEFAULT.stories
 ) -> set[tuple[int, int]]:
     """Index pairs ``(i, j)``, ``i < j``, of items whose texts are near-duplicates.
 
@@ -360,7 +307,7 @@ def similarity_matrix(
     items: Sequence[StoryInput],
     embeddings: np.ndarray,
     *,
-    params: ClusterParams = DEFAULT_PARAMS,
+    params: ClusterParams = DEFAULT.stories,
     duplicates: set[tuple[int, int]] | None = None,
 ) -> np.ndarray:
     """The pair scores of all items, ``(n, n)`` ``float32``, 1 on the diagonal.
@@ -423,7 +370,7 @@ def cluster_stories(
     *,
     existing: Sequence[Story] = (),
     embeddings: np.ndarray | None = None,
-    params: ClusterParams = DEFAULT_PARAMS,
+    params: ClusterParams = DEFAULT.stories,
 ) -> list[Story]:
     """Stories of ``items``: the ``existing`` ones, grown, then new ones.
 

@@ -1,0 +1,375 @@
+"""Claim groups: the same assertion made by several articles of a story.
+
+Within one story, :func:`align_claims` turns every article's sentences into
+claim units (:mod:`stemma.analysis.units`) and groups the units that state
+the same thing into :class:`~stemma.model.ClaimGroup` objects, each with its
+mentions, a representative wording, a kind and the discrepancies its mentions
+disagree on (:mod:`stemma.analysis.discrepancies`). Roots, attribution and
+grades are left to :mod:`stemma.analysis.roots` and :mod:`stemma.analysis.grade`.
+
+1. **Similarity.** MiniLM cosine of the unit texts, plus small bonuses when
+   two units share entities, a quantity or a date (:func:`score_matrix`; one
+   pair: :func:`pair_score`). Two quotes of the same speaker whose quoted
+   words nearly match are aligned whatever their framing.
+2. **Grouping.** Average-linkage agglomerative clustering over that score,
+   stopping at ``ClaimParams.join_threshold``, with a cannot-link between
+   units of the same article (an article states a claim once; two of its
+   sentences are two claims). Opinion units take no part in it: afterwards
+   each one joins the group whose best non-opinion member is similar enough,
+   or groups with other opinions only. So speculation never bridges two
+   reported mentions, and an opinion never makes a reported claim look
+   corroborated.
+
+Example::
+
+    >>> from stemma.ingest import load
+    >>> from stemma.annotate import annotate
+    >>> articles = [a for a in load(["examples/fsb-china-leak"]) if isinstance(a, Article)]
+    >>> groups = align_claims("story", articles, list(annotate(articles)))
+    >>> max(len(g.articles) for g in groups)  # "the FSB calls China the enemy"
+    5
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from stemma.analysis.discrepancies import discrepancies_of
+from stemma.analysis.units import Unit, quote_similarity, same_speaker, story_units
+from stemma.model import Annotation, Article, ClaimGroup, Kind
+from stemma.settings import DEFAULT, ClaimParams
+
+__all__ = ["align_claims", "entity_weights", "pair_score", "score_matrix"]
+
+#: Two units of the same article are never one claim: this similarity keeps
+#: them apart in the clustering.
+CANNOT_LINK = -np.inf
+
+
+def pair_score(
+    a: Unit,
+    b: Unit,
+    cosine: float,
+    params: ClaimParams = DEFAULT.claims,
+    entity_weights: Mapping[str, float] | None = None,
+) -> float:
+    """How much ``a`` and ``b`` look like one claim: cosine plus agreement bonuses.
+
+    The one-pair case of :func:`score_matrix` (for evaluation and tests): the
+    same rules, without the cannot-link. ``entity_weights`` (entity key →
+    0..1) discounts names the whole story shares: in a story about Russia and
+    China, "Russia" says nothing about which claim a sentence makes. Keys not
+    in it weigh 1.
+    """
+    cosines = np.array([[1.0, cosine], [cosine, 1.0]])
+    scores = _scores([a, b], cosines, lambda i, j: cosine, params, entity_weights or {})
+    return float(scores[0, 1])
+
+
+def entity_weights(units: Sequence[Unit]) -> dict[str, float]:
+    """Inverse article frequency of each entity key within a story, 0..1.
+
+    A name every article uses weighs 0; a name only one article uses weighs 1.
+    """
+    articles: dict[str, set[str]] = {}
+    for u in units:
+        for k in u.entity_keys:
+            articles.setdefault(k, set()).add(u.article)
+    n = len({u.article for u in units})
+    if n <= 1:
+        return {k: 1.0 for k in articles}
+    return {k: float(np.log(n / len(arts)) / np.log(n)) for k, arts in articles.items()}
+
+
+def score_matrix(
+    units: Sequence[Unit], embeddings: np.ndarray, params: ClaimParams = DEFAULT.claims
+) -> np.ndarray:
+    """Pairwise scores of ``units`` (rows of ``embeddings``, L2-normalised):
+    MiniLM cosine plus agreement bonuses (:func:`pair_score` of every pair).
+
+    Units of the same article get :data:`CANNOT_LINK`; the diagonal too.
+    Entity agreement is weighted by :func:`entity_weights` of these units.
+    """
+    if len(units) == 0:
+        return np.zeros((0, 0), dtype=np.float64)
+    scores = _scores(
+        units,
+        embeddings @ embeddings.T,
+        lambda i, j: float(embeddings[i] @ embeddings[j]),
+        params,
+        entity_weights(units) if params.entity_weight else {},
+    )
+    codes = {a: k for k, a in enumerate(dict.fromkeys(u.article for u in units))}
+    article = np.array([codes[u.article] for u in units])
+    scores[article[:, None] == article[None, :]] = CANNOT_LINK
+    return scores
+
+
+def _scores(
+    units: Sequence[Unit],
+    cosines: np.ndarray,
+    cosine: Callable[[int, int], float],
+    params: ClaimParams,
+    weights: Mapping[str, float],
+) -> np.ndarray:
+    """Cosines plus bonuses for shared entities, quantities and dates; a
+    same-speaker quote pair scores at least ``quote_join_score`` whatever its
+    framing. Computed sparsely (bonuses only where both units have numbers,
+    dates, entities or quotes), so a story of a thousand units costs
+    milliseconds."""
+    scores = cosines.astype(np.float64)
+
+    def pairs(has: Callable[[Unit], object]) -> Iterable[tuple[int, int]]:
+        idx = [i for i, u in enumerate(units) if has(u)]
+        for x, i in enumerate(idx):
+            for j in idx[x + 1 :]:
+                yield i, j
+
+    def bump(i: int, j: int, value: float) -> None:
+        scores[i, j] += value
+        scores[j, i] += value
+
+    if params.entity_weight:
+        for i, j in pairs(lambda u: u.entities):
+            ka, kb = units[i].entity_keys, units[j].entity_keys
+            union = sum(weights.get(k, 1.0) for k in ka | kb)
+            if union > 0:
+                shared = sum(weights.get(k, 1.0) for k in ka & kb)
+                bump(i, j, params.entity_weight * shared / union)
+    if params.number_weight:
+        scores += params.number_weight * _share_any(
+            [{(q.value, q.unit) for q in u.quantities if q.unit} for u in units]
+        )
+    if params.date_weight:
+        scores += params.date_weight * _share_any([set(u.dates) for u in units])
+    for i, j in pairs(lambda u: u.quote):
+        a, b = units[i], units[j]
+        if (
+            same_speaker(a.speaker, b.speaker, ratio=params.name_variant_ratio)
+            and quote_similarity(a.quote or "", b.quote or "") >= params.quote_match
+        ):
+            scores[i, j] = scores[j, i] = max(params.quote_join_score, cosine(i, j))
+    return scores
+
+
+def _share_any(keys: Sequence[set[Any]]) -> np.ndarray:
+    """Boolean matrix: do units i and j share at least one key?"""
+    n = len(keys)
+    holders: dict[Any, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            holders.setdefault(k, []).append(i)
+    shared = np.zeros((n, n), dtype=bool)
+    for idx in holders.values():
+        if len(idx) > 1:
+            shared[np.ix_(idx, idx)] = True
+    np.fill_diagonal(shared, False)
+    return shared
+
+
+def _agglomerate(scores: np.ndarray, members: list[int], threshold: float) -> list[list[int]]:
+    """Average-linkage clustering of ``members`` over a similarity matrix.
+
+    Merges the most similar pair of clusters while their average similarity is
+    at least ``threshold``. A -inf pair (cannot-link) makes every average that
+    contains it -inf, so two units of one article never end up together.
+    Each row's best partner is cached, so a merge costs O(n), not O(n²).
+    """
+    n = len(members)
+    if n == 0:
+        return []
+    sim = scores[np.ix_(members, members)].astype(np.float64)
+    np.fill_diagonal(sim, -np.inf)
+    sizes = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    clusters: list[list[int]] = [[m] for m in members]
+    best_idx = np.argmax(sim, axis=1)
+    best_val = sim[np.arange(n), best_idx]
+    while True:
+        i = int(np.argmax(best_val))
+        j = int(best_idx[i])
+        if not np.isfinite(best_val[i]) or best_val[i] < threshold:
+            break
+        if j < i:
+            i, j = j, i
+        # Lance–Williams update for average linkage; -inf stays -inf.
+        with np.errstate(invalid="ignore"):
+            row = (sizes[i] * sim[i] + sizes[j] * sim[j]) / (sizes[i] + sizes[j])
+        row[np.isneginf(sim[i]) | np.isneginf(sim[j]) | ~alive] = -np.inf
+        row[i] = row[j] = -np.inf
+        sim[i, :] = row
+        sim[:, i] = row
+        sim[j, :] = -np.inf
+        sim[:, j] = -np.inf
+        sizes[i] += sizes[j]
+        alive[j] = False
+        best_val[j] = -np.inf
+        clusters[i].extend(clusters[j])
+        # Rows whose best partner was i or j: recompute; others may now prefer i.
+        stale = alive & ((best_idx == i) | (best_idx == j))
+        stale[i] = True
+        for r in np.flatnonzero(stale):
+            best_idx[r] = int(np.argmax(sim[r]))
+            best_val[r] = sim[r, best_idx[r]]
+        better = alive & ~stale & (row > best_val)
+        best_idx[better] = i
+        best_val[better] = row[better]
+    return [sorted(c) for k, c in enumerate(clusters) if alive[k]]
+
+
+def align_claims(
+    story: str,
+    articles: Sequence[Article],
+    annotations: Sequence[Annotation],
+    *,
+    embeddings: np.ndarray | None = None,
+    params: ClaimParams = DEFAULT.claims,
+    encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+    made: Mapping[str, Sequence[Unit]] | None = None,
+) -> list[ClaimGroup]:
+    """Group the claims the ``articles`` of one story make.
+
+    ``annotations`` are matched to articles by id. ``embeddings``, when given,
+    are the L2-normalised rows of the units' texts in the order of
+    :func:`story_units` (articles in input order, units in text order); else
+    they are computed with ``encode`` (default :func:`stemma.stories.embed.embed`,
+    reading ``params.max_tokens`` word pieces), except for a one-article
+    story, where nothing can align and nothing is embedded.
+    ``made`` maps article ids to claim units made already (see
+    :func:`~stemma.analysis.units.story_units`). Groups come back ordered by
+    their first mention; every unit is in exactly one group (single-article
+    claims included).
+    """
+    units = story_units(articles, annotations, params=params, made=made)
+    if not units:
+        return []
+    if embeddings is None and len({u.article for u in units}) < 2:
+        # One article: the cannot-link keeps every unit in its own group
+        # whatever the vectors, so the model need not run.
+        embeddings = np.zeros((len(units), 1), dtype=np.float32)
+    if embeddings is None:
+        embeddings = (encode or _embedder(params.max_tokens))([u.text for u in units])
+    if embeddings.shape[0] != len(units):
+        raise ValueError(f"{embeddings.shape[0]} embeddings for {len(units)} claim units")
+    scores = score_matrix(units, embeddings, params)
+
+    opinions = [i for i, u in enumerate(units) if u.kind == "opinion"]
+    others = [i for i, u in enumerate(units) if u.kind != "opinion"]
+    clusters = _agglomerate(scores, others, params.join_threshold)
+
+    # Opinions join a non-opinion group only on their own strength.
+    leftover: list[int] = []
+    for o in opinions:
+        best, best_score = -1, params.opinion_join_threshold
+        for k, members in enumerate(clusters):
+            if any(units[m].article == units[o].article for m in members):
+                continue
+            # Average over the reported members, as the clustering links groups.
+            s = float(np.mean([scores[o, m] for m in members if units[m].kind != "opinion"]))
+            if s >= best_score:
+                best, best_score = k, s
+        if best >= 0:
+            clusters[best].append(o)
+        else:
+            leftover.append(o)
+    clusters.extend(_agglomerate(scores, leftover, params.join_threshold))
+
+    by_article = {a.article: a for a in annotations}
+    texts = {a.id: a.text for a in articles}
+    groups = [
+        _group(story, [units[i] for i in c], scores, c, by_article, texts, params) for c in clusters
+    ]
+    groups.sort(key=lambda g: (_first_key(g, articles), g.id))
+    return groups
+
+
+def _embedder(max_tokens: int) -> Callable[[Sequence[str]], np.ndarray]:
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        from stemma.stories.embed import embed  # imported late: loading the model costs seconds
+
+        return embed(texts, max_tokens=max_tokens)
+
+    return encode
+
+
+def _first_key(group: ClaimGroup, articles: Sequence[Article]) -> tuple[int, int]:
+    order = {a.id: i for i, a in enumerate(articles)}
+    m = group.mentions[0]
+    return order.get(m.article, len(order)), m.start
+
+
+def _group(
+    story: str,
+    members: list[Unit],
+    scores: np.ndarray,
+    index: list[int],
+    by_article: Mapping[str, Annotation],
+    texts: Mapping[str, str],
+    params: ClaimParams,
+) -> ClaimGroup:
+    pairs = sorted(zip(members, index, strict=True), key=lambda p: (p[0].order, p[0].start))
+    members = [u for u, _ in pairs]
+    index = [i for _, i in pairs]
+    # Representative: the mention most similar to the others (ties → earliest).
+    if len(index) > 1:
+        sub = scores[np.ix_(index, index)]
+        sub = np.where(np.isfinite(sub), sub, 0.0)
+        mean = sub.sum(axis=1) / (len(index) - 1)
+        rep = members[int(np.argmax(mean))]  # argmax takes the first of ties
+    else:
+        rep = members[0]
+    kinds = [u.kind for u in members if u.kind != "opinion"]
+    kind: Kind = Counter(kinds).most_common(1)[0][0] if kinds else "opinion"
+    first = members[0]
+    digest = hashlib.sha1(
+        f"{story}|{first.article}|{first.sentence}|{first.start}".encode()
+    ).hexdigest()[:12]
+    mentions = tuple(u.mention() for u in members)
+    return ClaimGroup(
+        id=digest,
+        story=story,
+        text=rep.text,
+        kind=kind,
+        mentions=mentions,
+        discrepancies=discrepancies_of(members, by_article, texts, params),
+        agreement=_agreement(members, index, scores, params.copy_ratio),
+    )
+
+
+def _agreement(
+    members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
+) -> float | None:
+    """The weakest best match: each reported mention's highest score with a
+    reported mention of another article, and the lowest of those.
+
+    Average linkage lets a group hold with a member that only loosely matches
+    (a story's sentences all share its topic, so unrelated ones reach cosines
+    of 0.6-0.7); this number says whether every article's mention clearly has
+    a counterpart. Copies (:func:`_copies`) are not counterparts: two roots
+    that each have a verbatim copy would otherwise agree at 1.0. None when no
+    reported mention has a counterpart that is not a copy.
+    """
+    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "opinion"]
+    best: list[float] = []
+    for u, i in reported:
+        partners = [
+            float(scores[i, j])
+            for v, j in reported
+            if v.article != u.article and not _copies(u.text, v.text, copy_ratio)
+        ]
+        if partners:
+            best.append(max(partners))
+    # Bonuses for shared numbers or dates can lift a score past 1.
+    return round(min(1.0, min(best)), 4) if best else None
+
+
+def _copies(a: str, b: str, ratio: int) -> bool:
+    """Near-verbatim copies (one number changed, a word added) are one account:
+    their similarity says nothing about whether two roots agree."""
+    return fuzz.ratio(a, b) >= ratio

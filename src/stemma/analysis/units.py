@@ -1,0 +1,516 @@
+"""Claim units: the sentences and clauses a story's claims are made of.
+
+Each sentence is one unit, or several when it joins clauses that carry
+separate claims: at ``"; "``, at ``", but"`` and at ``"and"`` before a
+coordinated verb phrase ("The memo brands China as the enemy *and accuses*
+Beijing of espionage") or a pronoun subject ("... *and they are* very
+suspicious"). A comma list ("officials, experts, and journalists") is not
+split. Units under ``ClaimParams.min_unit_words`` words are dropped. A unit
+keeps its sentence's kind and source, and carries what the annotation found
+inside its span: entities, date values, quotes and their speaker; numbers are
+read from the text (:func:`find_quantities`). Alignment
+(:mod:`stemma.analysis.align`) and discrepancies
+(:mod:`stemma.analysis.discrepancies`) compare units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+
+from stemma.model import Annotation, Article, Kind, Mention, Quote, Sentence
+from stemma.settings import DEFAULT, ClaimParams
+
+__all__ = [
+    "Quantity",
+    "Unit",
+    "claim_units",
+    "find_quantities",
+    "make_unit",
+    "quote_similarity",
+    "split_clauses",
+    "story_units",
+]
+
+#: Words that end in "s" but are not verbs starting a coordinated verb phrase
+#: ("... and its", "... and this"); used by :func:`split_clauses`.
+NOT_VERBS: frozenset[str] = frozenset(
+    {"its", "this", "his", "hers", "ours", "yours", "theirs", "us", "as", "thus",
+     "plus", "less", "unless", "whereas", "besides", "perhaps", "always", "sometimes",
+     "afterwards", "news", "series", "species", "politics", "economics", "analysis",
+     "crisis", "basis", "status", "census", "campus", "versus", "various", "numerous",
+     # ... and words that end in -ed without being verbs
+     "indeed", "hundred", "speed", "greed", "creed", "seed", "bed", "red"}
+)  # fmt: skip
+
+
+#: Auxiliaries and verbs that start a coordinated verb phrase without an -s/-ed
+#: ending ("... and is eyeing", "... and did not say").
+VERB_STARTS: frozenset[str] = frozenset(
+    {"is", "was", "are", "were", "has", "had", "have", "does", "did", "do", "will",
+     "would", "can", "could", "may", "might", "must", "should", "said", "says", "told"}
+)  # fmt: skip
+
+
+#: Words that open a verb's object (or a that-clause): after "and" + an -s
+#: word they show the -s word is a verb ("... and accuses the FSB").
+OBJECT_STARTS: frozenset[str] = frozenset(
+    {"the", "a", "an", "its", "his", "her", "their", "our", "my", "your", "this", "that",
+     "these", "those", "some", "any", "no", "every", "each", "all", "more", "much", "many",
+     "him", "them", "it", "us", "me", "you", "to", "how", "what", "why", "whether", "if"}
+)  # fmt: skip
+
+
+#: Subject pronouns that start an independent clause after "and".
+SUBJECT_PRONOUNS: frozenset[str] = frozenset({"he", "she", "it", "they", "we", "i", "you", "there"})
+
+
+#: Number words a quantity may be written with ("eight-page", "five people").
+NUMBER_WORDS: Mapping[str, float] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+    "dozens": 24, "hundreds": 200, "thousands": 2000,
+}  # fmt: skip
+
+
+#: Multipliers written after a number ("$2.5 billion", "4 million").
+MULTIPLIERS: Mapping[str, float] = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "bn": 1e9, "mn": 1e6,
+}  # fmt: skip
+
+
+#: Words after a number that are not its unit: "4,000 of its border" has no
+#: unit word, and unit-less numbers are not compared.
+NOT_UNITS: frozenset[str] = frozenset(
+    {"of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "by", "from",
+     "with", "as", "than", "that", "which", "who", "is", "are", "was", "were", "has",
+     "have", "had", "more", "other", "per", "times", "s"}
+)  # fmt: skip
+
+
+#: Hedged amounts keep their qualifier in the value shown ("more than 4,000").
+QUALIFIERS = (
+    r"more than|fewer than|less than|at least|at most|up to|nearly|almost|about|around|"
+    r"over|under|some|roughly|approximately|some|just over|just under"
+)
+
+
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+
+_QUANTITY_RE = re.compile(
+    rf"(?:\b(?P<qual>{QUALIFIERS})\s+)?(?P<cur>[$€£])?(?<![\w.,-])(?P<num>{_NUMBER})"
+    r"(?!\w|[.,]\d)(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn)\b)?"
+    r"(?:(?:\s*-\s*|\s+)(?P<unit>%|[A-Za-z]+))?",
+    re.IGNORECASE,
+)
+
+
+_WORD_QUANTITY_RE = re.compile(
+    rf"(?:\b(?P<qual>{QUALIFIERS})\s+)?\b(?P<num>{'|'.join(NUMBER_WORDS)})"
+    r"(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?(?:\s*-\s*|\s+)(?P<unit>[A-Za-z]+)",
+    re.IGNORECASE,
+)
+
+
+_WORD_RE = re.compile(r"[\w’'-]+")
+
+
+#: "While X, Y" / "Although X, Y": the concession X is another claim than Y.
+_LEADING_SUBORDINATE = re.compile(
+    r"(?:while|although|though|whereas|even as)\b[^,;]*?(?P<comma>,\s+)", re.IGNORECASE
+)
+
+
+#: "not only" before a "but": the pair is one correlative claim.
+_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
+
+
+_QUOTE_CHARS = "\"“”‘’'«»"
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with the word that says what it counts ("more than 4,000 miles")."""
+
+    value: float
+    unit: str  # singular, lower-cased: "mile", "page", "%"; "" when none
+    text: str  # as written
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One claim unit: a sentence or a clause, with what alignment compares."""
+
+    article: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    kind: Kind = "background"
+    source: str | None = None
+    entities: tuple[tuple[str, str, str], ...] = ()  # (key, text, label)
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[str, ...] = ()  # ISO values
+    quote: str | None = None  # quoted words inside the unit
+    speaker: str | None = None  # the quote's speaker as written
+    order: int = 0  # article position in the story
+
+    @property
+    def entity_keys(self) -> frozenset[str]:
+        return frozenset(k for k, _, _ in self.entities)
+
+    def mention(self) -> Mention:
+        return Mention(
+            self.article, self.sentence, self.start, self.end, self.text, self.kind, self.source
+        )
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def split_clauses(
+    text: str, *, min_words: int = DEFAULT.claims.min_unit_words
+) -> list[tuple[int, int]]:
+    """Offsets (relative to ``text``) of the clauses a sentence is split into.
+
+    Splits at ``"; "``, at ``", but "`` and at ``"and"`` when what follows is a
+    verb phrase or a pronoun subject; never when a side would be shorter than
+    ``min_words`` words, never inside quotation marks, never in a comma list.
+    Surrounding whitespace and the joining word are left out of the clauses.
+
+    >>> s = "The memo brands China as the enemy and accuses Beijing of espionage and theft."
+    >>> [s[a:b] for a, b in split_clauses(s)]
+    ['The memo brands China as the enemy', 'accuses Beijing of espionage and theft.']
+    """
+    cuts: list[tuple[int, int]] = []  # (end of left clause, start of right clause)
+    inside = _quoted_mask(text)
+    for m in re.finditer(r";\s+|,\s+but\s+|\s+but\s+|,?\s+and\s+", text):
+        if inside[m.start()]:
+            continue
+        sep = m.group(0)
+        rest = text[m.end() :]
+        first = _first_word(rest)
+        low = first.lower()
+        before = text[: m.start()]
+        if "but" in sep and _NOT_ONLY.search(before[-80:]) and not _starts_clause(rest):
+            continue  # "not only X but also Y": one claim ("... but the FSB also" is two)
+        if ";" in sep or "but" in sep or low in SUBJECT_PRONOUNS:
+            pass  # a new clause begins
+        elif _verb_like(low, rest[len(first) : len(first) + 2]):
+            if sep.startswith(",") and _is_list(before):
+                continue
+            if (
+                low not in VERB_STARTS
+                and not _takes_object(rest[len(first) :])
+                and _plural_noun_end(before)
+            ):
+                continue  # "conflicts and uncertainties within": two nouns, not a verb phrase
+        else:
+            continue
+        cuts.append((m.start(), m.end()))
+    lead = _LEADING_SUBORDINATE.match(text)
+    if lead and not inside[lead.end() - 1]:
+        cuts.append((lead.end() - len(lead.group("comma")), lead.end()))
+        cuts.sort()
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for left_end, right_start in cuts:
+        left = text[begin:left_end]
+        right = text[right_start:]
+        if len(_words(left)) < min_words or len(_words(right)) < min_words:
+            continue
+        spans.append((begin, left_end))
+        begin = right_start
+    spans.append((begin, len(text.rstrip())))
+    return [_strip(text, a, b) for a, b in spans]
+
+
+def _verb_like(word: str, after: str) -> bool:
+    """A lower-case word that can start a coordinated verb phrase."""
+    if word in VERB_STARTS:
+        return True
+    if word in NOT_VERBS or not word.isalpha() or not word.islower():
+        return False
+    if after[:1] in {",", ".", ";", ":"}:
+        return False  # "the war and sanctions, ..." — a noun ending a phrase
+    if word.endswith(("ss", "us", "is", "ous", "ics")):
+        return False
+    return word.endswith(("es", "s", "ed"))
+
+
+def _first_word(text: str) -> str:
+    return (_words(text[:40]) or [""])[0]
+
+
+def _starts_clause(rest: str) -> bool:
+    """Whether ``rest`` opens with a subject: a pronoun, a determiner or a name."""
+    first = _first_word(rest)
+    return first.lower() in SUBJECT_PRONOUNS | OBJECT_STARTS or first[:1].isupper()
+
+
+def _takes_object(after: str) -> bool:
+    """Whether the words after an -s word read as its object ("accuses
+    Beijing", "tracks the academics", "says that"): then it is a verb."""
+    nxt = _first_word(after)
+    return nxt.lower() in OBJECT_STARTS or nxt[:1].isupper()
+
+
+def _plural_noun_end(left: str) -> bool:
+    """Whether ``left`` ends in a lower-case plural-looking word ("the internal
+    conflicts"): then an -s word after "and" pairs with it as a noun."""
+    words = _words(left[-40:])
+    if not words:
+        return False
+    last = words[-1]
+    return (
+        last.islower()
+        and last.endswith("s")
+        and not last.endswith(("ss", "us", "is", "ous"))
+        and last not in VERB_STARTS
+        and last not in NOT_VERBS
+    )
+
+
+def _is_list(left: str) -> bool:
+    """Whether ", and" closes a comma list: the last comma chunk is short."""
+    if "," not in left:
+        return False
+    return len(_words(left.rsplit(",", 1)[1])) <= 3
+
+
+def _quoted_mask(text: str) -> list[bool]:
+    """For every character, whether it is inside double quotation marks."""
+    mask = [False] * (len(text) + 1)
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == "“" or (ch == '"' and not inside):
+            inside = True
+        elif ch == "”" or (ch == '"' and inside):
+            inside = False
+        mask[i] = inside
+    return mask
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def find_quantities(text: str) -> tuple[Quantity, ...]:
+    """Numbers with their unit word, normalised: "4,000 miles" = 4000 mile.
+
+    Years (1800–2100 without a unit) and ordinals are left to the date stage;
+    numbers inside words ("Entente-4") are skipped.
+
+    >>> [(q.value, q.unit) for q in find_quantities("an eight-page memo on 4,000 miles")]
+    [(8.0, 'page'), (4000.0, 'mile')]
+    """
+    found: list[tuple[int, Quantity]] = []
+    for m in _QUANTITY_RE.finditer(text):
+        value = float(m["num"].replace(",", ""))
+        value *= MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
+        unit = _unit(m["unit"])
+        if m["cur"]:
+            unit = {"$": "dollar", "€": "euro", "£": "pound"}[m["cur"]]
+        if re.match(r"(st|nd|rd|th)\b", (m["unit"] or "").lower()) and not m["unit"][2:]:
+            continue  # an ordinal: "7th Service"
+        if not unit and not m["mult"] and 1800 <= value <= 2100 and "." not in m["num"]:
+            continue  # a year: the date stage reads it
+        found.append((m.start(), Quantity(value, unit, m.group(0).strip())))
+    for m in _WORD_QUANTITY_RE.finditer(text):
+        unit = _unit(m["unit"])
+        if not unit:
+            continue  # "one of the", "two and a half": unit-less number words are noise
+        value = NUMBER_WORDS[m["num"].lower()] * MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
+        found.append((m.start(), Quantity(float(value), unit, m.group(0).strip())))
+    return tuple(q for _, q in sorted(found, key=lambda x: x[0]))
+
+
+def _unit(word: str | None) -> str:
+    if not word:
+        return ""
+    low = word.lower()
+    if low in {"%", "percent", "pc"}:
+        return "%"
+    if low in NOT_UNITS or low in MULTIPLIERS or low in NUMBER_WORDS:
+        return ""
+    if low in {"people", "persons"}:
+        return "person"
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
+        return low[:-1]
+    return low
+
+
+def _entity_key(text: str) -> str:
+    """Last word, lower-cased, without possessive: "Xi Jinping" ~ "Jinping"."""
+    words = _words(text.replace("’s", "").replace("'s", ""))
+    return words[-1].lower() if words else text.lower()
+
+
+def make_unit(
+    text: str,
+    *,
+    article: str = "",
+    sentence: int = 0,
+    start: int = 0,
+    kind: Kind = "background",
+    source: str | None = None,
+    entities: Iterable[tuple[str, str]] = (),
+    dates: Iterable[str] = (),
+    quote: str | None = None,
+    speaker: str | None = None,
+    order: int = 0,
+) -> Unit:
+    """A unit from plain text and (entity text, label) pairs: for callers
+    without an :class:`Annotation` (evaluation, tests)."""
+    return Unit(
+        article=article,
+        sentence=sentence,
+        start=start,
+        end=start + len(text),
+        text=text,
+        kind=kind,
+        source=source,
+        entities=tuple((_entity_key(t), t, label) for t, label in entities),
+        quantities=find_quantities(text),
+        dates=tuple(dates),
+        quote=quote,
+        speaker=speaker,
+        order=order,
+    )
+
+
+def claim_units(
+    article: Article,
+    annotation: Annotation,
+    *,
+    order: int = 0,
+    params: ClaimParams = DEFAULT.claims,
+) -> list[Unit]:
+    """The claim units of one article, in text order."""
+    units: list[Unit] = []
+    for sent in annotation.sentences:
+        if params.split_clauses:
+            spans = split_clauses(sent.text, min_words=params.min_unit_words)
+        else:
+            spans = [_strip(sent.text, 0, len(sent.text))]
+        for a, b in spans:
+            text = sent.text[a:b]
+            if len(_words(text)) < params.min_unit_words:
+                continue
+            start, end = sent.start + a, sent.start + b
+            units.append(unit_of(article, annotation, sent, start, end, text, order))
+    return units
+
+
+def unit_of(
+    article: Article,
+    annotation: Annotation,
+    sent: Sentence,
+    start: int,
+    end: int,
+    text: str,
+    order: int,
+) -> Unit:
+    ents = [e for e in annotation.entities if start <= e.start and e.end <= end]
+    dates = tuple(
+        t.value
+        for t in annotation.timerefs
+        if t.value and start <= t.start and t.end <= end and t.granularity != "century"
+    )
+    quote, speaker = _quote_in(article.text, annotation.quotes, start, end)
+    return Unit(
+        article=article.id,
+        sentence=sent.index,
+        start=start,
+        end=end,
+        text=text,
+        kind=sent.kind,
+        source=sent.source,
+        entities=tuple((_entity_key(e.text), e.text, e.label) for e in ents),
+        quantities=find_quantities(text),
+        dates=dates,
+        quote=quote,
+        speaker=speaker,
+        order=order,
+    )
+
+
+def _quote_in(
+    text: str, quotes: Sequence[Quote], start: int, end: int
+) -> tuple[str | None, str | None]:
+    """The quoted words inside [start, end) and their speaker (the longest quote)."""
+    best: tuple[int, str, str | None] | None = None
+    for q in quotes:
+        a, b = max(q.start, start), min(q.end, end)
+        if b - a < 15:  # a quoted word or two ("the enemy") is wording, not a quote
+            continue
+        words = text[a:b].strip(_QUOTE_CHARS + " ,.")
+        if best is None or b - a > best[0]:
+            best = (b - a, words, q.speaker)
+    return (best[1], best[2]) if best else (None, None)
+
+
+def norm_words(text: str) -> str:
+    return " ".join(w.lower().strip("’'") for w in _words(text))
+
+
+def same_speaker(
+    a: str | None, b: str | None, *, ratio: int = DEFAULT.claims.name_variant_ratio
+) -> bool:
+    """One speaker, allowing a spelling variant of the surname (rapidfuzz ``ratio``)."""
+    if not a or not b:
+        return False
+    ka, kb = _entity_key(a), _entity_key(b)
+    return ka == kb or fuzz.ratio(ka, kb) >= ratio
+
+
+def quote_similarity(a: str, b: str) -> float:
+    """How close two quoted passages are, 0..1; an excerpt of the other counts as 1."""
+    na, nb = norm_words(a), norm_words(b)
+    if not na or not nb:
+        return 0.0
+    short, long_ = sorted((na, nb), key=len)
+    if short in long_ and len(short.split()) >= 4:
+        return 1.0
+    return max(fuzz.ratio(na, nb), fuzz.partial_ratio(short, long_) * 0.95) / 100.0
+
+
+def story_units(
+    articles: Sequence[Article],
+    annotations: Sequence[Annotation],
+    *,
+    params: ClaimParams = DEFAULT.claims,
+    made: Mapping[str, Sequence[Unit]] | None = None,
+) -> list[Unit]:
+    """All claim units of a story: articles in input order, units in text order.
+
+    ``made`` holds the units of some articles made already (by
+    :func:`claim_units` with these ``params``); they get their place in the
+    story (``order``) and are not made again.
+    """
+    by_id = {a.article: a for a in annotations}
+    units: list[Unit] = []
+    for order, article in enumerate(articles):
+        ann = by_id.get(article.id)
+        if ann is None:
+            continue
+        if made is not None and article.id in made:
+            units.extend(replace(u, order=order) for u in made[article.id])
+        else:
+            units.extend(claim_units(article, ann, order=order, params=params))
+    return units

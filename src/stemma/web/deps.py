@@ -1,0 +1,141 @@
+"""What the API and the page routes share: store access, id types, rendering.
+
+Shared state lives on ``request.app.state`` (set by
+:func:`stemma.web.app.create_app`): ``store``, ``cursor_lock``, ``env``
+(Jinja2), ``ingester`` (None when read-only) and ``read_only``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from stemma import __version__
+from stemma.store.db import Store
+from stemma.web import queries
+from stemma.web.jobs import (
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    Ingester,
+    Upload,
+    UploadError,
+    check_file,
+    pasted,
+)
+
+HERE = Path(__file__).parent
+
+READ_ONLY_MESSAGE = (
+    "this server was started with --read-only: adding articles is turned off "
+    "(restart `stemma serve` without --read-only to add articles)"
+)
+
+# Ids are checked against ID_PATTERN here, before any of them reaches SQL.
+StoryId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="a story id")]
+ClaimId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="a claim id")]
+ArticleId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="an article id")]
+JobId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="an ingest job id")]
+
+
+def _reader(request: Request) -> Iterator[Store]:
+    """A Store on a fresh cursor: requests read in parallel with a running ingest."""
+    store: Store = request.app.state.store
+    shell = Store.__new__(Store)
+    shell.path = store.path
+    with request.app.state.cursor_lock:
+        shell.con = store.con.cursor()
+    try:
+        yield shell
+    finally:
+        shell.con.close()
+
+
+#: A route parameter of this type gets its own store cursor for the request.
+Reader = Annotated[Store, Depends(_reader)]
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(404, f"no {what} with this id in the store")
+
+
+async def accept(
+    request: Request,
+    files: list[UploadFile],
+    text: str | None,
+    title: str | None,
+    outlet: str | None,
+) -> dict[str, Any]:
+    """Check an upload (files and/or pasted text) and start an ingest job on it.
+
+    Shared by ``POST /api/ingest`` and the ingest form so both enforce the
+    same limits. Raises UploadError (with the HTTP status) when refused.
+    """
+    ingester: Ingester | None = request.app.state.ingester
+    if ingester is None:
+        raise UploadError(403, READ_ONLY_MESSAGE)
+    chosen = [f for f in files if f.filename]
+    if len(chosen) > MAX_FILES:
+        raise UploadError(413, f"{len(chosen)} files is over the limit of {MAX_FILES}")
+    uploads: list[Upload] = []
+    for f in chosen:
+        # One byte over the limit is enough for check_file to refuse it.
+        data = await f.read(MAX_FILE_BYTES + 1)
+        uploads.append(check_file(f.filename, data))
+    if text and text.strip():
+        uploads.append(pasted(text, title, outlet))
+    return ingester.submit(uploads).as_dict()
+
+
+# -- rendering ------------------------------------------------------------------
+
+
+def template_env() -> Environment:
+    """The Jinja2 environment; autoescape is on for every template and string."""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["credibility"] = lambda grade: str(grade)[1:2] if grade else "6"
+    env.filters["kind_label"] = lambda s: str(s).replace("_", " ")
+    return env
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """A page from template ``name``; every page knows whether the server is read-only."""
+    html = render(
+        request.app.state.env, name, request, read_only=request.app.state.read_only, **context
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """An error as JSON under ``/api``, as an error page elsewhere."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
+    html = render(request.app.state.env, "error.html", request, status=status, message=message)
+    return HTMLResponse(html, status_code=status)
+
+
+def render(env: Environment, name: str, request: Request, **context: Any) -> str:
+    """A template with what every page needs: the request, version, url()."""
+    return env.get_template(name).render(
+        request=request,
+        version=__version__,
+        url=lambda path, **params: _url(path, params),
+        **context,
+    )
+
+
+def _url(path: str, params: dict[str, Any]) -> str:
+    """A local URL; path parts are ids (validated) and query values are quoted."""
+    query = "&".join(f"{k}={quote(str(v), safe='')}" for k, v in params.items() if v is not None)
+    return path + ("?" + query if query else "")
