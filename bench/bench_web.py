@@ -55,8 +55,7 @@ def build(db: Path, n: int) -> str:
     import stemma
     from stemma.analysis.story import analyse_story
     from stemma.model import Story
-    from stemma.report import brief as report
-    from stemma.store.db import Store
+    from stemma.store import Store
 
     folder = db.parent / "bench-corpus"
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,9 +67,9 @@ def build(db: Path, n: int) -> str:
         story = Story(id=ids[0], articles=tuple(ids), title=None)
         store.save_stories([story])
         found, annotations = store.load(ids)
-        entry = report.story_entry(analyse_story(story, found, annotations))
+        analysed = analyse_story(story, found, annotations)
         key = hashlib.sha256(json.dumps(sorted(ids)).encode()).hexdigest()[:16]
-        store.save_story(story.id, key, entry)
+        store.save_story(story.id, key, analysed)
     return story.id
 
 
@@ -99,7 +98,7 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
-    from stemma.store.db import Store
+    from stemma.store import Store
     from stemma.web import queries
     from stemma.web.app import create_app
 

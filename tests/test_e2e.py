@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 import stemma
-from stemma.report.brief import schema
+from stemma.report.render import schema
 
 from .conftest import EXAMPLES
 

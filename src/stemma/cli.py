@@ -159,7 +159,7 @@ def serve_cli(
 @app.command("schema")
 def schema_cli() -> None:
     """Print the JSON Schema of report.json."""
-    from stemma.report.brief import schema
+    from stemma.report.render import schema
 
     sys.stdout.write(json.dumps(schema(), indent=2) + "\n")
 

@@ -24,10 +24,11 @@ from stemma.analysis.units import Unit, claim_units
 from stemma.annotate.nlp import annotate, is_analysable, load_pipeline
 from stemma.engine.progress import Bars, bars
 from stemma.ingest.readers import load
-from stemma.model import Annotation, Article, Problem, Story
-from stemma.report import brief as report
+from stemma.model import Annotation, Article, Problem, Story, StoryResult
+from stemma.report import brief, render
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
-from stemma.store.db import Store, Tables
+from stemma.store import Store, Tables
+from stemma.store.codec import story_to_dict
 from stemma.stories.cluster import StoryInput, cluster_stories, from_article
 from stemma.stories.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 
@@ -203,7 +204,7 @@ def _run(
             made = _annotate_into(store, todo, settings, bars, ahead)
         summary.annotated = len(todo)
         lap("annotate")
-        entries = _story_stage(store, articles, ratings or {}, bars, ahead, settings, made)
+        results = _story_stage(store, articles, ratings or {}, bars, ahead, settings, made)
     # Units made ahead but not asked for (their story has one article so
     # far) are kept: when the story grows they need not be embedded again.
     store.save_text_vectors(
@@ -212,12 +213,16 @@ def _run(
     summary.embedded = ahead.embedded
     lap("stories")
     tables = store.tables([a.id for a in articles])
-    story_tables = store.story_tables([e["id"] for e in entries])
-    brief = report.build(tables, summary.as_dict(), entries)
-    written = report.write(brief, Path(out)) if out is not None else ()
+    story_tables = store.story_tables([r.story.id for r in results])
+    made_brief = brief.build(tables, summary.as_dict(), [story_to_dict(r) for r in results])
+    written = render.write(made_brief, Path(out)) if out is not None else ()
     lap("report")
     return Analysis(
-        tables=tables, summary=summary, report=brief, written=written, story_tables=story_tables
+        tables=tables,
+        summary=summary,
+        report=made_brief,
+        written=written,
+        story_tables=story_tables,
     )
 
 
@@ -229,9 +234,9 @@ def _story_stage(
     ahead: Prefetch,
     settings: Settings,
     made: Mapping[str, Sequence[Unit]],
-) -> list[dict[str, Any]]:
+) -> list[StoryResult]:
     """Assign stories (new articles join existing ones), analyse the stories
-    this run touches unless stored results are current, return their entries.
+    this run touches unless stored results are current, return their results.
 
     ``made`` holds the claim units of the articles annotated in this run, so
     that no article's units are made twice."""
@@ -259,6 +264,7 @@ def _story_stage(
     touched = [s for s in stories if wanted & set(s.articles)]
     encode = _claim_encoder(store, ahead, settings.claims.max_tokens)
     task = bars.add("Stories", total=len(touched))
+    fresh: dict[str, StoryResult] = {}
     for story in touched:
         key = _story_key(story, ratings, settings)
         if store.story_key(story.id) != key:
@@ -277,9 +283,12 @@ def _story_stage(
                 units=made,
                 settings=settings,
             )
-            store.save_story(story.id, key, report.story_entry(result))
+            store.save_story(story.id, key, result)
+            fresh[story.id] = result
         bars.advance(task)
-    return store.story_entries([s.id for s in touched])
+    # Stories analysed in an earlier run are read back from the store.
+    stored = iter(store.story_results([s.id for s in touched if s.id not in fresh]))
+    return [fresh[s.id] if s.id in fresh else next(stored) for s in touched]
 
 
 def _headline_vectors(store: Store, ahead: Prefetch, items: Sequence[StoryInput]) -> np.ndarray:

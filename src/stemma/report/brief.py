@@ -1,39 +1,26 @@
-"""The brief: ``report.json`` (versioned, with a JSON Schema), ``report.md`` and
-a self-contained ``report.html``.
+"""The brief as a dict: the document ``report.json`` holds (versioned, with a
+JSON Schema in ``schema/report.schema.json``).
 
-``build`` is a pure function from the store's tables to a plain dict — the
-JSON document. The Markdown and HTML briefs are rendered from that same dict,
-so the three never disagree. The HTML has no remote assets and Jinja2's
-autoescaping escapes every piece of article text.
+``build`` is a pure function from the store's tables and the stories' entries
+(``stemma.store.codec.story_to_dict``) to a plain dict; :mod:`stemma.report.render`
+writes it as JSON, Markdown and HTML.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
 
 from stemma import __version__
-from stemma.model import Graph, StoryResult, article_name
-from stemma.report import svg
 from stemma.settings import (
     ANALYSIS_VERSION,
-    CREDIBILITY_NAMES,
     PIPELINE_VERSION,
-    RELIABILITY_NAMES,
     REPORT_SCHEMA_VERSION,
 )
-from stemma.store.db import Tables, records
-
-#: Words of context shown around a removed span or a sentence in the briefs.
-SNIPPET_CHARS = 240
+from stemma.store.codec import Tables, records
 
 
 def build(
@@ -108,147 +95,6 @@ def build(
     result["summary"]["stories"] = len(result["stories"])
     result["summary"].setdefault("problems", [])
     return result
-
-
-def story_entry(result: StoryResult) -> dict[str, Any]:
-    """One story of the brief: claims with roots, flags and grades; reuse; graph."""
-    labels = result.labels
-    claims: list[dict[str, Any]] = []
-    for g in result.claims:
-        mentions = []
-        for m in g.mentions:
-            source, level = result.sources.get((m.article, m.start), (None, "none"))
-            mentions.append(
-                {
-                    "article": m.article,
-                    "outlet": labels.get(m.article, m.article),
-                    "sentence": m.sentence,
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                    "kind": m.kind,
-                    "source": source,
-                    "source_level": level,
-                }
-            )
-        if g.grade is None:
-            raise ValueError(f"claim {g.id} of story {result.story.id} has no grade")
-        claims.append(
-            {
-                "id": g.id,
-                "text": g.text,
-                "kind": g.kind,
-                "mentions": mentions,
-                "outlets": list(dict.fromkeys(labels.get(a, a) for a in g.articles)),
-                "independent_roots": g.independent_roots,
-                "roots": list(g.roots),
-                "agreement": g.agreement,
-                "discrepancies": [
-                    {
-                        "kind": d.kind,
-                        "detail": d.detail,
-                        "articles": list(d.articles),
-                        "values": list(d.values),
-                    }
-                    for d in g.discrepancies
-                ],
-                "single_article": g.single_article,
-                "attributed": g.attributed,
-                "grade": g.grade.code,
-                "grade_rule": g.grade.rule,
-                "grade_name": (
-                    f"{RELIABILITY_NAMES[g.grade.reliability]}; "
-                    f"{CREDIBILITY_NAMES[g.grade.credibility]}"
-                ),
-            }
-        )
-    corroborating = [c for c in claims if c["kind"] != "opinion"]
-    widest = max(corroborating, key=lambda c: len(c["outlets"]), default=None)
-    return {
-        "id": result.story.id,
-        # Plain-text inputs have no headline: the most widely carried claim names the story.
-        "title": result.story.title or (widest["text"] if widest else None),
-        "articles": list(result.story.articles),
-        "outlets": dict(labels),
-        "summary": {
-            "claims": len(claims),
-            "multi_article": sum(not c["single_article"] for c in corroborating),
-            "two_or_more_roots": sum(c["independent_roots"] >= 2 for c in corroborating),
-            "with_discrepancies": sum(bool(c["discrepancies"]) for c in claims),
-            "single_article_unattributed": sum(
-                c["single_article"] and not c["attributed"] for c in corroborating
-            ),
-        },
-        "claims": claims,
-        "reuse": [
-            {
-                "a": r.a,
-                "b": r.b,
-                "score": r.score,
-                "direction": r.direction,
-                "passages": [
-                    {
-                        "a_start": p.a_start,
-                        "a_end": p.a_end,
-                        "b_start": p.b_start,
-                        "b_end": p.b_end,
-                        "similarity": p.similarity,
-                    }
-                    for p in r.passages
-                ],
-            }
-            for r in result.reuse
-        ],
-        "graph": result.graph.as_dict(),
-    }
-
-
-def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
-    """Write report.json, report.md, report.html and each story's provenance graph
-    (``graphs/story-<id>.json`` node/edge lists and ``.graphml``) into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    paths = (out / "report.json", out / "report.md", out / "report.html")
-    paths[0].write_text(json.dumps(brief, ensure_ascii=False, indent=2), encoding="utf-8")
-    paths[1].write_text(render(brief, "md"), encoding="utf-8")
-    paths[2].write_text(render(brief, "html"), encoding="utf-8")
-    graphs: list[Path] = []
-    if brief.get("stories"):
-        folder = out / "graphs"
-        folder.mkdir(exist_ok=True)
-        for story in brief["stories"]:
-            as_json = folder / f"story-{story['id']}.json"
-            as_json.write_text(json.dumps(story["graph"], ensure_ascii=False, indent=1), "utf-8")
-            graphml = folder / f"story-{story['id']}.graphml"
-            graphml.write_text(Graph.from_dict(story["graph"]).to_graphml(), encoding="utf-8")
-            graphs.extend((as_json, graphml))
-    return (*paths, *graphs)
-
-
-def render(brief: dict[str, Any], fmt: str) -> str:
-    """Render the brief as ``"md"`` or ``"html"``."""
-    env = _env()
-    template = env.get_template(f"report.{fmt}.j2")
-    by_id = {a["id"]: a for a in brief["articles"]}
-    sentences_by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for s in brief["sentences"]:
-        sentences_by_article[s["article"]].append(s)
-    return template.render(
-        r=brief,
-        graph_svg=lambda data: Markup(svg.render(Graph.from_dict(data))),
-        matrix=_matrix,
-        by_id=by_id,
-        sentences_by_article=sentences_by_article,
-        label=lambda aid: _label(by_id.get(aid)),
-    )
-
-
-def schema() -> dict[str, Any]:
-    """The JSON Schema of report.json."""
-    text = resources.files("stemma.report").joinpath("schema/report.schema.json").read_text("utf-8")
-    return dict(json.loads(text))
-
-
-# -- parts --------------------------------------------------------------------
 
 
 def _article(
@@ -329,42 +175,3 @@ def _timeline(timerefs: pd.DataFrame, sentence_text: SentenceText) -> list[dict[
         for r in records(timerefs)
     ]
     return sorted(rows, key=lambda t: (t["date"] is None, t["date"] or "", t["article"]))
-
-
-def _matrix(story: dict[str, Any]) -> dict[str, Any]:
-    """Claim × outlet cells: for each claim, per outlet, carried and to whom attributed."""
-    outlets = list(dict.fromkeys(story["outlets"][a] for a in story["articles"]))
-    rows = []
-    for c in story["claims"]:
-        cells: dict[str, list[str]] = {}
-        for m in c["mentions"]:
-            cell = cells.setdefault(m["outlet"], [])
-            what = "opinion" if m["kind"] == "opinion" else (m["source"] or "no source")
-            if what not in cell:
-                cell.append(what)
-        rows.append({"claim": c, "cells": cells})
-    return {"outlets": outlets, "rows": rows}
-
-
-def _label(article: dict[str, Any] | None) -> str:
-    if article is None:
-        return "?"
-    return article_name(article["outlet"], article["path"], article["id"])
-
-
-def _env() -> Environment:
-    env = Environment(
-        loader=PackageLoader("stemma.report", "templates"),
-        autoescape=select_autoescape(["html.j2"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = _md_text
-    env.filters["discrepancies"] = lambda ds: "; ".join(f"{d['kind']}: {d['detail']}" for d in ds)
-    return env
-
-
-def _md_text(value: object) -> str:
-    """Article text made inert in Markdown: no raw HTML, no table breaks."""
-    text = "" if value is None else str(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
-from stemma.store.db import Store, Tables
+from stemma.store.codec import Tables
+from stemma.store.db import Store
 
 __all__ = ["Store", "Tables"]

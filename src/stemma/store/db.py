@@ -3,7 +3,9 @@
 Tables are keyed by the article id (a hash of the article's text), and the
 annotation of an article is recorded with the pipeline version that made it,
 so a second run over the same input finds everything done and does no work,
-and adding one file annotates only that file.
+and adding one file annotates only that file. The tables are described in
+:mod:`stemma.store.schema`; rows are made from and read into model objects by
+:mod:`stemma.store.codec`.
 
 Writes are bulk inserts from pandas frames inside one transaction per batch:
 ``executemany`` manages about a thousand rows a second, a frame insert a
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,93 +26,21 @@ import pandas as pd
 import pyarrow as pa
 
 from stemma.errors import StoreError
-from stemma.model import (
-    Annotation,
-    Article,
-    Attribution,
-    Entity,
-    Hedge,
-    Quote,
-    Removed,
-    Sentence,
-    Story,
-    TimeRef,
-)
+from stemma.model import Annotation, Article, Story, StoryResult
 from stemma.settings import PIPELINE_VERSION
-
-#: Store layout version; a store written by another layout is refused with a
-#: message rather than read wrongly.
-SCHEMA_VERSION = "2"
-
-_DDL = {
-    "articles": """
-        id VARCHAR, path VARCHAR, title VARCHAR, outlet VARCHAR, outlet_evidence VARCHAR,
-        published VARCHAR, url VARCHAR, author VARCHAR, language VARCHAR,
-        source_format VARCHAR, text VARCHAR, raw_text VARCHAR""",
-    "removed": 'article VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, reason VARCHAR',
-    "sentences": """
-        article VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
-        kind VARCHAR, hedged BOOLEAN, hedges VARCHAR, source VARCHAR""",
-    "entities": """
-        article VARCHAR, sentence INTEGER, text VARCHAR, label VARCHAR,
-        start INTEGER, "end" INTEGER""",
-    "timerefs": """
-        article VARCHAR, sentence INTEGER, text VARCHAR, start INTEGER, "end" INTEGER,
-        value VARCHAR, granularity VARCHAR, anchored BOOLEAN""",
-    "quotes": """
-        article VARCHAR, sentence INTEGER, text VARCHAR, start INTEGER, "end" INTEGER,
-        speaker VARCHAR, speaker_start INTEGER, speaker_end INTEGER, cue VARCHAR""",
-    "attributions": """
-        article VARCHAR, sentence INTEGER, source VARCHAR, mention VARCHAR,
-        start INTEGER, "end" INTEGER, cue VARCHAR, source_kind VARCHAR,
-        content_start INTEGER, content_end INTEGER, cue_start INTEGER, cue_end INTEGER""",
-    # Stories: membership in the order articles joined (pos), and the MiniLM
-    # vector of each article's title + lead, so re-clustering embeds only new
-    # articles.
-    "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR",
-    "vectors": "article VARCHAR, vector FLOAT[]",
-    # MiniLM vectors of claim units, keyed by stemma.stories.embed.vector_key (a hash
-    # of the text and how it was read): a story that gains one article embeds
-    # only that article's units, and a sentence copied verbatim by another
-    # outlet is embedded once.
-    "text_vectors": "key VARCHAR, vector FLOAT[]",
-    # Per-story analysis: the brief's story entry as JSON, keyed by a hash of
-    # the members and versions (unchanged stories are not recomputed) ...
-    "story_results": "story VARCHAR, key VARCHAR, data VARCHAR",
-    # ... and the same, flattened for pandas users and the web page.
-    "claims": """
-        story VARCHAR, id VARCHAR, text VARCHAR, kind VARCHAR, articles INTEGER,
-        outlets VARCHAR[], independent_roots INTEGER, roots VARCHAR[], attributed BOOLEAN,
-        single_article BOOLEAN, grade VARCHAR, grade_rule VARCHAR, discrepancies VARCHAR""",
-    "mentions": """
-        story VARCHAR, claim VARCHAR, article VARCHAR, sentence INTEGER, start INTEGER,
-        "end" INTEGER, text VARCHAR, kind VARCHAR, source VARCHAR""",
-    "reuse": """
-        story VARCHAR, a VARCHAR, b VARCHAR, score DOUBLE, direction VARCHAR,
-        passages VARCHAR""",
-    # One row per annotated article and pipeline version: the "done" marker.
-    "annotated": "article VARCHAR, version VARCHAR",
-    "meta": "key VARCHAR, value VARCHAR",
-}
-
-#: Tables holding one story's analysis, cleared and rewritten together.
-STORY_TABLES = ("story_results", "claims", "mentions", "reuse")
-
-#: Tables holding one article's annotation, cleared and rewritten together.
-ANNOTATION_TABLES = ("sentences", "entities", "timerefs", "quotes", "attributions")
-
-
-@dataclass(frozen=True, slots=True)
-class Tables:
-    """An analysis as pandas tables, one per concept (the Python API's result)."""
-
-    articles: pd.DataFrame
-    removed: pd.DataFrame
-    sentences: pd.DataFrame
-    entities: pd.DataFrame
-    timerefs: pd.DataFrame
-    quotes: pd.DataFrame
-    attributions: pd.DataFrame
+from stemma.store.codec import (
+    Tables,
+    article_row,
+    frame_of,
+    from_json,
+    objects,
+    row_of,
+    sentence_row,
+    story_from_dict,
+    story_rows,
+    story_to_dict,
+)
+from stemma.store.schema import ANNOTATION_TABLES, DDL, SCHEMA_VERSION, columns_of
 
 
 class Store:
@@ -155,7 +84,7 @@ class Store:
         return rows[0] if rows else None
 
     def _create(self) -> None:
-        for name, columns in _DDL.items():
+        for name, columns in DDL.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})").fetchall()
         row = self._one("SELECT value FROM meta WHERE key = 'schema'")
         if row is None:
@@ -206,7 +135,7 @@ class Store:
             frames[name] = self.con.execute(
                 f"SELECT t.* FROM {name} t JOIN wanted w ON t.{key} = w.id ORDER BY {order}"
             ).df()
-        frames["sentences"]["hedges"] = frames["sentences"]["hedges"].map(_from_json)
+        frames["sentences"]["hedges"] = frames["sentences"]["hedges"].map(from_json)
         return Tables(**frames)
 
     # -- stories ---------------------------------------------------------------
@@ -306,55 +235,20 @@ class Store:
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def save_story(self, story: str, key: str, entry: Mapping[str, Any]) -> None:
-        """Store one story's brief entry and its flattened claims, mentions, reuse."""
-        claims: list[dict[str, Any]] = []
-        mentions: list[dict[str, Any]] = []
-        for c in entry["claims"]:
-            claims.append(
-                {
-                    "story": story,
-                    "id": c["id"],
-                    "text": c["text"],
-                    "kind": c["kind"],
-                    "articles": len({m["article"] for m in c["mentions"]}),
-                    "outlets": c["outlets"],
-                    "independent_roots": c["independent_roots"],
-                    "roots": c["roots"],
-                    "attributed": c["attributed"],
-                    "single_article": c["single_article"],
-                    "grade": c["grade"],
-                    "grade_rule": c["grade_rule"],
-                    "discrepancies": json.dumps(c["discrepancies"], ensure_ascii=False),
-                }
-            )
-            mentions.extend(
-                {
-                    "story": story,
-                    "claim": c["id"],
-                    **{k: m[k] for k in ("article", "sentence", "start", "end", "text", "kind")},
-                    "source": m.get("source"),
-                }
-                for m in c["mentions"]
-            )
-        reuse = [
-            {
-                "story": story,
-                "a": r["a"],
-                "b": r["b"],
-                "score": r["score"],
-                "direction": r["direction"],
-                "passages": json.dumps(r["passages"]),
-            }
-            for r in entry["reuse"]
-        ]
+    def story_results(self, stories: Sequence[str]) -> list[StoryResult]:
+        """The stored analyses of ``stories`` as model objects, in that order."""
+        return [story_from_dict(entry) for entry in self.story_entries(stories)]
+
+    def save_story(self, story: str, key: str, result: StoryResult) -> None:
+        """Store one story's analysis (its brief entry, and its claims, mentions
+        and reuse as rows), replacing what was stored for it, atomically."""
+        entry = story_to_dict(result)
+        rows = story_rows(result)
         frames = {
             "story_results": pd.DataFrame(
                 [{"story": story, "key": key, "data": json.dumps(entry, ensure_ascii=False)}]
             ),
-            "claims": pd.DataFrame(claims, columns=_columns_of("claims")),
-            "mentions": pd.DataFrame(mentions, columns=_columns_of("mentions")),
-            "reuse": pd.DataFrame(reuse, columns=_columns_of("reuse")),
+            **{name: pd.DataFrame(rows[name], columns=columns_of(name)) for name in rows},
         }
         statements = []
         for name, frame in frames.items():
@@ -402,144 +296,28 @@ class Store:
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ANNOTATION_TABLES}
         removed: list[dict[str, Any]] = []
         for article, ann in pairs:
-            removed.extend({"article": article.id, **_row(r)} for r in article.removed)
-            rows["sentences"].extend(_sentence_row(s) for s in ann.sentences)
-            rows["entities"].extend(_row(e) for e in ann.entities)
-            rows["timerefs"].extend(_row(t) for t in ann.timerefs)
-            rows["quotes"].extend(_row(q) for q in ann.quotes)
-            rows["attributions"].extend(_row(a) for a in ann.attributions)
+            removed.extend({"article": article.id, **row_of(r)} for r in article.removed)
+            rows["sentences"].extend(sentence_row(s) for s in ann.sentences)
+            rows["entities"].extend(row_of(e) for e in ann.entities)
+            rows["timerefs"].extend(row_of(t) for t in ann.timerefs)
+            rows["quotes"].extend(row_of(q) for q in ann.quotes)
+            rows["attributions"].extend(row_of(a) for a in ann.attributions)
         frames = {
-            "articles": _frame([_article_row(a) for a in articles], "articles"),
-            "removed": _frame(removed, "removed"),
-            **{name: _frame(r, name) for name, r in rows.items()},
+            "articles": frame_of([article_row(a) for a in articles], "articles"),
+            "removed": frame_of(removed, "removed"),
+            **{name: frame_of(r, name) for name, r in rows.items()},
             "annotated": pd.DataFrame(
                 {"article": [a.id for a in articles], "version": PIPELINE_VERSION}
             ),
         }
-        con = self.con
+        statements = []
         for name, frame in frames.items():
-            con.register(f"new_{name}", frame)
-        con.execute("BEGIN TRANSACTION").fetchall()
-        try:
-            for name in frames:
-                key = "id" if name == "articles" else "article"
-                con.execute(f"DELETE FROM {name} WHERE {key} IN (SELECT id FROM ids)").fetchall()
-            for name, frame in frames.items():
-                if not frame.empty:
-                    con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM new_{name}").fetchall()
-            con.execute("COMMIT").fetchall()
-        except BaseException:
-            con.execute("ROLLBACK").fetchall()
-            raise
-
-
-def _row(obj: Any) -> dict[str, Any]:
-    return asdict(obj)
-
-
-def _sentence_row(s: Sentence) -> dict[str, Any]:
-    return {
-        "article": s.article,
-        "idx": s.index,
-        "start": s.start,
-        "end": s.end,
-        "text": s.text,
-        "kind": s.kind,
-        "hedged": s.hedged,
-        "hedges": json.dumps([asdict(h) for h in s.hedges]),
-        "source": s.source,
-    }
-
-
-def _article_row(a: Article) -> dict[str, Any]:
-    return {f.name: getattr(a, f.name) for f in fields(Article) if f.name != "removed"}
-
-
-_COLUMNS = {
-    "articles": [f.name for f in fields(Article) if f.name != "removed"],
-    "removed": ["article", *(f.name for f in fields(Removed))],
-    "sentences": ["article", "idx", "start", "end", "text", "kind", "hedged", "hedges", "source"],
-    "entities": [f.name for f in fields(Entity)],
-    "timerefs": [f.name for f in fields(TimeRef)],
-    "quotes": [f.name for f in fields(Quote)],
-    "attributions": [f.name for f in fields(Attribution)],
-}
-
-
-def _frame(rows: list[dict[str, Any]], table: str) -> pd.DataFrame:
-    # Explicit columns so an empty batch still has the table's shape.
-    return pd.DataFrame(rows, columns=_COLUMNS[table])
-
-
-def _columns_of(table: str) -> list[str]:
-    """Column names of a table, read from its DDL."""
-    return [part.split()[0].strip('"') for part in _DDL[table].split(",")]
-
-
-def _from_json(value: object) -> list[dict[str, Any]]:
-    return json.loads(value) if isinstance(value, str) else []
-
-
-def objects(t: Tables) -> tuple[list[Article], dict[str, Annotation]]:
-    """Model objects back from tables: the inverse of ``Store.save``."""
-    removed: dict[str, list[Removed]] = {}
-    for r in records(t.removed):
-        removed.setdefault(r["article"], []).append(
-            Removed(r["start"], r["end"], r["text"], r["reason"])
-        )
-    articles = [
-        Article(
-            **{k: r[k] for k in _COLUMNS["articles"]},
-            removed=tuple(removed.get(r["id"], ())),
-        )
-        for r in records(t.articles)
-    ]
-    parts: dict[str, dict[str, list[Any]]] = {
-        a.id: {name: [] for name in ANNOTATION_TABLES} for a in articles
-    }
-    for r in records(t.sentences):
-        hedges = tuple(Hedge(h["text"], h["start"], h["end"]) for h in r["hedges"])
-        parts[r["article"]]["sentences"].append(
-            Sentence(
-                r["article"],
-                r["idx"],
-                r["start"],
-                r["end"],
-                r["text"],
-                r["kind"],
-                hedges,
-                r["source"],
-            )
-        )
-    for name, cls in (
-        ("entities", Entity),
-        ("timerefs", TimeRef),
-        ("quotes", Quote),
-        ("attributions", Attribution),
-    ):
-        frame = getattr(t, name)
-        for r in records(frame):
-            parts[r["article"]][name].append(cls(**r))
-    annotations = {
-        aid: Annotation(article=aid, **{k: tuple(v) for k, v in p.items()})
-        for aid, p in parts.items()
-    }
-    return articles, annotations
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with pandas' missing values as None and numpy ints as int."""
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append({k: _plain(v) for k, v in row.items()})
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (list, dict, str)):
-        return value
-    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+            self.con.register(f"new_{name}", frame)
+            key = "id" if name == "articles" else "article"
+            statements.append(f"DELETE FROM {name} WHERE {key} IN (SELECT id FROM ids)")
+        statements += [
+            f"INSERT INTO {name} BY NAME SELECT * FROM new_{name}"
+            for name, frame in frames.items()
+            if not frame.empty
+        ]
+        self._transaction(statements)

@@ -129,8 +129,6 @@ class StoryInput:
         return self.title or self.lead
 
 
-
-
 # --- building inputs -------------------------------------------------------
 
 
