@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 
 import stemma
+from stemma.model import Graph, StoryResult
 from stemma.report.render import schema
+from stemma.settings import DEFAULT
+from stemma.store import Store
+from stemma.store.codec import story_to_dict
 
 from .conftest import EXAMPLES
 
@@ -258,3 +263,44 @@ def test_e2e_claims_table_for_pandas(run: tuple[stemma.Analysis, Path]) -> None:
     claims = run[0].claims
     assert {"text", "outlets", "independent_roots", "grade", "grade_rule"} <= set(claims.columns)
     assert (claims["independent_roots"] >= 1).any()
+
+
+# -- the stored story is the data model; settings reach the stages ----------------
+
+
+def test_e2e_stored_story_reads_back_as_model_objects(
+    run: tuple[stemma.Analysis, Path], story: dict
+) -> None:
+    with Store(run[1] / "stemma.duckdb", read_only=True) as store:
+        [result] = store.story_results([story["id"]])
+    assert isinstance(result, StoryResult)
+    assert isinstance(result.graph, Graph)
+    enemy = next(g for g in result.claims if len(g.articles) == 5)
+    assert enemy.roots == ("FSB document",)
+    assert enemy.grade is not None and enemy.grade.code == "F2"
+    # The one serialized form: model objects → the brief's entry, unchanged.
+    assert story_to_dict(result) == story
+
+
+def test_e2e_cached_run_gives_the_same_stories(
+    run: tuple[stemma.Analysis, Path], report: dict, tmp_path: Path
+) -> None:
+    again = stemma.analyze([EXAMPLES], db=run[1] / "stemma.duckdb", out=tmp_path, progress=False)
+    assert again.summary.annotated == 0
+    assert again.report["stories"] == report["stories"]
+
+
+def test_e2e_settings_reach_the_claim_stage(
+    run: tuple[stemma.Analysis, Path], report: dict, tmp_path: Path
+) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(run[1] / "stemma.duckdb", db)
+    strict = DEFAULT.but(claims=replace(DEFAULT.claims, join_threshold=0.95))
+    tight = stemma.analyze([EXAMPLES], db=db, settings=strict, progress=False)
+    [before], [after] = report["stories"], tight.report["stories"]
+    # Nothing is re-annotated; the story is re-analysed with the new threshold,
+    # and at 0.95 only near-verbatim mentions still join.
+    assert tight.summary.annotated == 0
+    assert after["summary"]["multi_article"] < before["summary"]["multi_article"]
+    back = stemma.analyze([EXAMPLES], db=db, progress=False)
+    assert back.report["stories"] == report["stories"]

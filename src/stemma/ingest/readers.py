@@ -22,10 +22,7 @@ with an unknown extension):
   of type ``text/html``; ``max_bytes`` applies per record, not to the archive.
 - ``-``: the text on ``stdin`` as one article, with path ``<stdin>``.
 
-Decoding tries, in order: a byte-order mark, the charset the document
-declares (HTML ``<meta charset>``, XML ``encoding=``, the HTTP header in a
-WARC record), UTF-8, and finally charset-normalizer's guess (Russian sites
-still serve cp1251).
+Decoding (BOM, declared charset, UTF-8, a guess) is :mod:`stemma.ingest.decode`.
 
 Every article then goes through :func:`stemma.ingest.clean.clean`. ``raw_text`` is
 the extracted text before cleaning and ``id`` hashes it (normalised), so a
@@ -50,7 +47,6 @@ Nothing is guessed beyond that: unknown stays ``None``.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import json
@@ -60,12 +56,13 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlparse
 
 from stemma.ingest.clean import PROMO, clean
+from stemma.ingest.decode import CHARSET_SNIFF_BYTES, NotAnArticle, declared_charset, decode
+from stemma.ingest.html import html_to_text
 from stemma.model import Article, Problem, Removed
 
 if TYPE_CHECKING:
@@ -91,8 +88,6 @@ MIN_LANGUAGE_CHARS = 20
 LANGUAGE_SAMPLE_CHARS = 3000
 # Below this confidence the top language is not trusted (mixed or odd text).
 MIN_LANGUAGE_CONFIDENCE = 0.5
-# Declared charsets are looked for in the first bytes only, as browsers do.
-CHARSET_SNIFF_BYTES = 4096
 # Number of characters of the content shown when saying why it was not parsed.
 SNIPPET_CHARS = 60
 
@@ -148,24 +143,11 @@ _FOOTER_OUTLET = re.compile(
     r"(?i:download (?:the|our)) ((?:[A-Z][\w.&'-]*)(?: [A-Z][\w.&'-]*){0,2}?)"
     r"(?: (?i:news))? (?i:app)\b"
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([\w.:-]+)""", re.I)
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
 _HTML_ROOT = re.compile(rb"<(?:!doctype html|html|head|body)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;:,…]['\"’”»)]*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-class _Bad(Exception):
-    """An input that cannot be an article; its message is the Problem's reason."""
 
 
 # ---------------------------------------------------------------- public entry
@@ -200,7 +182,7 @@ def read_html(data: bytes, *, path: str = "<html>", url: str | None = None) -> A
     """One HTML page (bytes, charset sniffed) as an Article, exactly as ``load`` reads it."""
     try:
         return _read_html(path, data, url=url)
-    except _Bad as bad:
+    except NotAnArticle as bad:
         return Problem(path, str(bad))
 
 
@@ -278,10 +260,10 @@ def _read_file(path: Path, max_bytes: int, *, explicit: bool) -> Iterator[Item]:
         elif suffix in FEED_SUFFIXES:
             yield from _read_feed(name, data)
         elif suffix in TEXT_SUFFIXES or not explicit:
-            yield _read_text(name, _decode(data), source_format="text")
+            yield _read_text(name, decode(data), source_format="text")
         else:
             yield from _read_sniffed(name, data)
-    except _Bad as bad:
+    except NotAnArticle as bad:
         yield Problem(name, str(bad))
 
 
@@ -289,14 +271,14 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise _Bad(f"file too large: {size} bytes (limit {max_bytes})")
+            raise NotAnArticle(f"file too large: {size} bytes (limit {max_bytes})")
         data = path.read_bytes()
     except PermissionError as err:
-        raise _Bad("unreadable: permission denied") from err
+        raise NotAnArticle("unreadable: permission denied") from err
     except OSError as err:
-        raise _Bad(f"unreadable: {err.strerror or err}") from err
+        raise NotAnArticle(f"unreadable: {err.strerror or err}") from err
     if not data.strip():
-        raise _Bad("empty file")
+        raise NotAnArticle("empty file")
     return data
 
 
@@ -308,54 +290,10 @@ def _read_sniffed(name: str, data: bytes) -> Iterator[Item]:
     elif _HTML_ROOT.search(head):
         yield _read_html(name, data)
     else:
-        yield _read_text(name, _decode(data), source_format="text")
+        yield _read_text(name, decode(data), source_format="text")
 
 
 # ---------------------------------------------------------------- decoding
-
-
-def _decode(data: bytes, declared: str | None = None) -> str:
-    """Bytes to text: BOM, declared charset, UTF-8, then charset-normalizer's guess."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="replace"))
-    if b"\x00" in data:
-        raise _Bad("binary file (contains NUL bytes)")
-    for encoding in [declared or "utf-8", "utf-8"]:
-        if _known_codec(encoding):
-            try:
-                return _checked(data.decode(encoding))
-            except UnicodeDecodeError:
-                continue
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise _Bad("binary or undecodable file (no text encoding fits)")
-    return _checked(str(best))
-
-
-def _checked(text: str) -> str:
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise _Bad("empty file")
-    if "\x00" in text:
-        raise _Bad("binary file (contains NUL characters)")
-    return text
-
-
-def _known_codec(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
-
-
-def _declared_charset(data: bytes) -> str | None:
-    head = data[:CHARSET_SNIFF_BYTES]
-    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii", "replace") if match else None
 
 
 # ---------------------------------------------------------------- readers
@@ -389,8 +327,8 @@ def _read_html(
     source_format: str = "html",
 ) -> Item:
     try:
-        page = _decode(data, charset or _declared_charset(data))
-    except _Bad as bad:
+        page = decode(data, charset or declared_charset(data))
+    except NotAnArticle as bad:
         return Problem(name, str(bad))
     return _article_from_html(name, page, url=url, source_format=source_format)
 
@@ -438,7 +376,7 @@ def _article_from_html(
 
 
 def _read_json(name: str, data: bytes, *, lines: bool) -> Iterator[Item]:
-    text = _decode(data)
+    text = decode(data)
     if not lines:
         try:
             parsed = json.loads(text)
@@ -706,64 +644,6 @@ def _iso_date(value: str | None) -> str | None:
     if len(value) <= len("YYYY-MM-DD"):
         return parsed.date().isoformat()
     return parsed.isoformat()
-
-
-class _TextOfHtml(HTMLParser):
-    """Text of an HTML fragment, one line per block element (feed entries)."""
-
-    BLOCKS = frozenset(
-        {
-            "p",
-            "div",
-            "br",
-            "li",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "blockquote",
-            "tr",
-            "section",
-            "article",
-            "pre",
-            "figcaption",
-            "ul",
-            "ol",
-        }
-    )
-    SKIP = frozenset({"script", "style", "noscript"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.SKIP:
-            self.skipping += 1
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment: one paragraph per line, spaces collapsed."""
-    parser = _TextOfHtml()
-    parser.feed(fragment)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 @cache

@@ -12,7 +12,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from stemma.analysis.graph import Graph
+from stemma.model import Graph
 from stemma.report import svg
 from stemma.web import queries
 from stemma.web.deps import (

@@ -27,8 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from stemma.analysis import roots
-from stemma.analysis.graph import Graph
-from stemma.model import outlet_label
+from stemma.model import Graph, outlet_label
 from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store.db import Store
 
