@@ -183,18 +183,19 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
             )
         if g.grade is None:
             raise ValueError(f"claim {g.id} of story {result.story.id} has no grade")
+        articles = g.articles  # a property that walks the mentions: read it once
         claims.append(
             {
                 "id": g.id,
                 "text": g.text,
                 "kind": g.kind,
                 "mentions": mentions,
-                "outlets": list(dict.fromkeys(labels.get(a, a) for a in g.articles)),
+                "outlets": list(dict.fromkeys(labels.get(a, a) for a in articles)),
                 "independent_roots": g.independent_roots,
                 "roots": list(g.roots),
                 "agreement": g.agreement,
                 "discrepancies": [_discrepancy(d) for d in g.discrepancies],
-                "single_article": g.single_article,
+                "single_article": len(articles) == 1,
                 "attributed": g.attributed,
                 "grade": g.grade.code,
                 "grade_rule": g.grade.rule,
