@@ -51,6 +51,7 @@ eval: venv
 	$(BIN)/python eval/stories.py
 	$(BIN)/python eval/claims.py
 	$(BIN)/python eval/reuse.py
+	$(BIN)/python eval/events.py --quiet
 
 bench: venv
 	$(BIN)/python bench/bench_analyze.py

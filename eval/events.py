@@ -5,8 +5,10 @@ url, outlet and date), ``split/`` (the same texts as bare ``.txt`` files, no
 metadata) and ``gold.json`` (written by reading the texts, never from
 stemma's output; its fields are described in
 ``../shared/data/events-dev/README.md``). Events are read from
-``../shared/data/events-dev/`` (dev events) and ``eval/events/`` (events
-built for this project, each with a NOTES.md).
+``../shared/data/events-dev/`` (dev events), ``eval/events/`` (events built
+for this project, each with a NOTES.md) and ``eval/holdout/`` (events built
+the same way and kept out of development: scored to report, never studied to
+change a rule).
 
 Every event is analysed twice, as JSONL and as bare text, each into a fresh
 in-memory store, and scored as the README says:
@@ -31,7 +33,8 @@ The example corpus's finding ("the enemy": outlets, roots) is printed beside.
 
 Usage::
 
-    .venv/bin/python eval/events.py [--only NAME] [--mode jsonl|split|both] [--json] [--quiet]
+    .venv/bin/python eval/events.py [--sets dev,own,holdout] [--only NAME]
+        [--mode jsonl|split|both] [--json] [--quiet]
 
 Exit code 0 always when the events ran (figures are reported, not asserted);
 2 when no event folder is found.
@@ -55,6 +58,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # every model is packaged; never r
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "data" / "events-dev"
 OWN = REPO / "eval" / "events"
+#: Events kept out of development: built while the root rules were being
+#: written, scored only to report (never looked into to change a rule).
+HOLDOUT = REPO / "eval" / "holdout"
+SETS = {"dev": DEV, "own": OWN, "holdout": HOLDOUT}
 EXAMPLES = REPO / "examples" / "fsb-china-leak"
 
 #: Quotation marks and apostrophes are compared in one form: outlets and the
@@ -319,8 +326,8 @@ def _cleaning(gold: dict[str, Any], rep: Report, sc: Score, label: str) -> None:
 # -- running ---------------------------------------------------------------------------
 
 
-def events(only: str | None) -> list[Path]:
-    found = [p.parent for root in (DEV, OWN) for p in sorted(root.glob("*/gold.json"))]
+def events(only: str | None, sets: Sequence[str] = tuple(SETS)) -> list[Path]:
+    found = [p.parent for s in sets for p in sorted(SETS[s].glob("*/gold.json"))]
     return [e for e in found if only is None or only in e.name]
 
 
@@ -386,16 +393,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", help="events whose folder name contains this")
     parser.add_argument("--mode", choices=("jsonl", "split", "both"), default="both")
+    parser.add_argument(
+        "--sets", default="dev,own,holdout", help="comma-separated: dev, own, holdout"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
     args = parser.parse_args(argv)
-    folders = events(args.only)
+    sets = [s for s in args.sets.split(",") if s]
+    if unknown := [s for s in sets if s not in SETS]:
+        print(f"unknown set(s) {unknown}: choose from {sorted(SETS)}", file=sys.stderr)
+        return 2
+    folders = events(args.only, sets)
     if not folders:
-        print(f"no event folder with a gold.json under {DEV} or {OWN}", file=sys.stderr)
+        where = ", ".join(str(SETS[s]) for s in sets)
+        print(f"no event folder with a gold.json under {where}", file=sys.stderr)
         return 2
     modes = ("jsonl", "split") if args.mode == "both" else (args.mode,)
     rows: list[tuple[str, dict[str, Any]]] = []
-    total, dev_total, own_total = Score(), Score(), Score()
+    total = Score()
+    per_set = {s: Score() for s in SETS}
     misses: list[str] = []
     started = time.perf_counter()
     for folder in folders:
@@ -405,12 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sc = score(gold, run_event(folder, mode), label)
             rows.append((label, sc.row()))
             total.add(sc)
-            (dev_total if folder.parent == DEV else own_total).add(sc)
+            per_set[next(s for s, root in SETS.items() if folder.parent == root)].add(sc)
             misses += sc.misses
-    if dev_total.claims[1]:
-        rows.append(("ALL dev events (events-dev)", dev_total.row()))
-    if own_total.claims[1]:
-        rows.append(("ALL own events (eval/events)", own_total.row()))
+    names = {"dev": "events-dev", "own": "eval/events", "holdout": "eval/holdout"}
+    for s, sc in per_set.items():
+        if sc.claims[1]:
+            rows.append((f"ALL {s} ({names[s]})", sc.row()))
     rows.append(("ALL", total.row()))
     example = example_finding()
     out = {

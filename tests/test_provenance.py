@@ -91,10 +91,13 @@ def test_provenance_single_article_claims_trace_to_the_document(corpus, fragment
     assert out.roots == ("FSB document",)
 
 
-def test_provenance_outlets_own_background_is_unattributed(corpus) -> None:
+def test_provenance_outlets_own_background_is_origin_unknown(corpus) -> None:
+    # The tabloid's own history of the ekranoplan: no source, no sign of its
+    # own access, no date: its origin is unknown, and it is no root.
     out = roots_of(corpus, claim(corpus, ("000", "The Soviet Union heavily explored")))
     assert not out.attributed
-    assert out.roots == ("000_3c45b8d28d6be2d7.txt (own reporting)",)
+    assert out.roots == ()
+    assert out.unknown == (by_file(corpus[0])["000"].id,)
 
 
 def test_provenance_speculation_corroborates_nothing(corpus) -> None:

@@ -300,8 +300,23 @@ class ClaimGroup:
     kind: Kind
     mentions: tuple[Mention, ...]
     discrepancies: tuple[Discrepancy, ...] = ()
-    roots: tuple[str, ...] = ()  # independent roots (source names or article ids)
-    attributed: bool = False  # every carrying article names a source for it
+    #: Independent roots: named sources (a person, a body, a document, an
+    #: outlet cited) and outlets' own reporting where their text shows it.
+    roots: tuple[str, ...] = ()
+    #: True when the claim traces to at least one root (see ``roots``).
+    attributed: bool = False
+    #: Articles whose mention re-tells a root the claim already has, or copies
+    #: another carrier: no root of its own.
+    derived: tuple[str, ...] = ()
+    #: Articles whose mention has no source and no evidence of its own access:
+    #: shown as "origin unknown", never counted towards corroboration.
+    unknown: tuple[str, ...] = ()
+    #: (root, why it is one) for each outlet's own reporting counted as a root.
+    evidence: tuple[tuple[str, str], ...] = ()
+    #: Roots that are descriptions, not names ("investigator", "internal US
+    #: government communications"): counted, but they cannot show that a
+    #: second account is independent, so they never make a claim "confirmed".
+    unnamed: tuple[str, ...] = ()
     grade: Grade | None = None
     # How closely its articles agree: every reported mention has a mention of
     # another article at least this similar (alignment score); None when one

@@ -14,15 +14,15 @@ from typing import Literal
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 #: The English pipeline. It is the real en_core_web_sm 3.8.0, shipped on PyPI
 #: under this name so that it installs from the registry (no model download).
@@ -239,7 +239,11 @@ class GradeRule:
 CREDIBILITY_RULES: tuple[GradeRule, ...] = (
     GradeRule("C5", 5, "one mention negates another: the claim is contradicted"),
     GradeRule("C6-opinion", 6, "only opinion or speculation carries it: nothing to judge"),
-    GradeRule("C1", 1, "confirmed by ≥ 2 independent roots that closely agree, no discrepancy"),
+    GradeRule(
+        "C1",
+        1,
+        "confirmed by ≥ 2 independent named roots that closely agree, no discrepancy",
+    ),
     GradeRule("C3", 3, "≥ 2 independent roots, but their accounts differ (numbers, dates, names)"),
     GradeRule(
         "C3-loose",
@@ -247,9 +251,25 @@ CREDIBILITY_RULES: tuple[GradeRule, ...] = (
         "≥ 2 independent roots, but their wording agrees only loosely (or cannot be"
         " compared): maybe not one claim",
     ),
-    GradeRule("C2", 2, "one root, attributed to a named source, accounts consistent"),
+    GradeRule(
+        "C3-unnamed",
+        3,
+        "≥ 2 independent roots, but fewer than two are named (an unnamed source cannot be"
+        " shown independent of the others)",
+    ),
+    GradeRule(
+        "C2",
+        2,
+        "one root (a named source, or an outlet's own reporting shown by its text),"
+        " accounts consistent",
+    ),
     GradeRule("C4", 4, "one root and the accounts differ: doubtful"),
-    GradeRule("C6", 6, "no source named and no other root: cannot be judged"),
+    GradeRule(
+        "C6",
+        6,
+        "no root can be shown (no source named, no evidence of the outlet's own access):"
+        " cannot be judged",
+    ),
 )
 
 #: "Confirmed" (C1) needs every article's mention to have a counterpart in

@@ -72,14 +72,16 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
     negated = any(d.kind == "negation" for d in group.discrepancies)
     differs = bool(group.discrepancies)
     roots = group.independent_roots
+    named = roots - len(group.unnamed)
     # No measured agreement (no two accounts to compare) is not close agreement.
     close = group.agreement is not None and group.agreement >= CONFIRM_AGREEMENT
     checks = {
         "C5": negated,
         "C6-opinion": kinds <= {"opinion"},
-        "C1": roots >= 2 and not differs and close,
+        "C1": named >= 2 and not differs and close,
         "C3": roots >= 2 and differs,
         "C3-loose": roots >= 2 and not close,
+        "C3-unnamed": roots >= 2 and named < 2,
         "C2": roots == 1 and group.attributed and not differs,
         "C4": roots == 1 and group.attributed and differs,
         "C6": True,

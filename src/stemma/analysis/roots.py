@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from stemma.analysis.graph import article_node, source_node
+from stemma.analysis.parties import parties
 from stemma.annotate.attribution import COGNITION_VERBS
 from stemma.annotate.sources import canonical_source, sentence_upstream
 from stemma.model import Annotation, Article, Attribution, ClaimGroup, Graph, Mention
@@ -199,13 +200,21 @@ def claim_roots(
     sources: Mapping[tuple[str, int], tuple[str | None, str]] | None = None,
     levels: Mapping[str, Levels] | None = None,
 ) -> list[ClaimGroup]:
-    """Fill ``roots`` and ``attributed`` of every claim group.
+    """Fill ``roots``, ``derived``, ``unknown``, ``evidence`` and ``attributed``.
 
-    Opinion and speculation mentions are never followed: they corroborate
-    nothing. A mention with no source anywhere is its own article's root;
-    articles that share text without a known direction count as one root.
-    ``sources`` (:func:`mention_sources` of the same groups) and ``levels``
-    (:func:`levels_of` the same articles) are computed when not given.
+    Independence needs evidence (docs/grading.md): every reported mention is
+    followed to where it comes from. A mention attributed to a source (or
+    inside a direct quote: its speaker) counts that source's roots, with the
+    names of one party taken as one (:mod:`stemma.analysis.parties`). A
+    mention with no source is *derived* when the claim has a named root
+    already, or when its article copies another carrier; it is the outlet's *own reporting* (a root)
+    only with evidence of its own access in its paragraph ("told CNN", "has
+    learned", "exclusive", a reporter at the scene) or as the claim's
+    earliest dated carrier with nothing upstream; otherwise its *origin is
+    unknown*, shown and never counted. Opinion and speculation corroborate
+    nothing. ``sources`` (:func:`mention_sources` of the same groups) and
+    ``levels`` (:func:`levels_of` the same articles) are computed when not
+    given.
     """
     by_id = {a.id: a for a in articles}
     if levels is None:
@@ -213,59 +222,199 @@ def claim_roots(
     if sources is None:
         sources = mention_sources(groups, articles, annotations, levels=levels)
     kinds = _kinds(annotations)
-    # The source each article as a whole relies on (``article_upstream``).
-    declared_source = {a: lv.article for a, lv in levels.items()}
     up = graph.upstream()
     same_text = _reuse_components(graph)
+    party = _story_parties(graph, annotations)
+    node_kind = {n.id: n.kind for n in graph.nodes}
     out = []
     for g in groups:
-        per_article: dict[str, list[str]] = defaultdict(list)
-        pending: list[str] = []  # articles whose mention has no source
-        attributed = True
-        counted = 0
+        named: dict[str, list[str]] = defaultdict(list)  # article → its roots
+        pending: list[Mention] = []  # counted mentions with no source
         for m in g.mentions:
             kind = kinds.get((m.article, m.sentence), m.kind)
             if kind == "opinion" or m.article not in by_id:
                 continue
-            counted += 1
             source, _ = sources.get((m.article, m.start), (None, "none"))
             if source is None:
-                attributed = False
-                pending.append(m.article)
+                pending.append(m)
                 continue
             for root in _follow(source_node(source), up):
-                if root not in per_article[m.article]:
-                    per_article[m.article].append(root)
-        others = {r for rs in per_article.values() for r in rs}
-        for aid in pending:
-            # An unattributed mention whose article names a source elsewhere
-            # (its article-level source), when that source leads to a root
-            # the claim's attributed mentions already have: the article is
-            # re-telling its declared source, not adding a root of its own.
-            top = declared_source.get(aid)
-            declared = [r for r in _follow(source_node(top), up) if r in others] if top else []
-            if declared:
-                per_article[aid].extend(r for r in declared if r not in per_article[aid])
-                continue
-            # An unattributed mention in an article that reuses another article
-            # carrying the same claim has that mention's roots; else the
-            # furthest article upstream (or itself) is the root.
-            for origin in _follow(article_node(aid), up):
-                origin_id = origin.removeprefix("article:")
-                inherited = per_article.get(origin_id) if origin_id != aid else None
-                roots_here = inherited or [same_text.get(origin, origin)]
-                for root in roots_here:
-                    if root not in per_article[aid]:
-                        per_article[aid].append(root)
-        roots = list(dict.fromkeys(r for rs in per_article.values() for r in rs))
+                label = party.get(root, root)
+                if label not in named[m.article]:
+                    named[m.article].append(label)
+        carriers = {m.article for m in g.mentions}
+        _through_cited_carriers(named, carriers, by_id)
+        derived: list[str] = _relays_are_not_roots(named, node_kind)
+        unknown: list[str] = []
+        own: dict[str, str] = {}
+        for m in pending:
+            aid = m.article
+            if aid in named or aid in derived or aid in unknown:
+                continue  # the article carries the claim attributed elsewhere
+            if named or _copies_a_carrier(aid, carriers, up, same_text):
+                derived.append(aid)
+            elif why := _own_access(by_id[aid], m):
+                own[_own_label(by_id[aid], why)] = why
+            elif why := _earliest(aid, carriers, by_id, up):
+                own[f"{by_id[aid].label} (own reporting)"] = why
+            else:
+                unknown.append(aid)
+        ends = list(dict.fromkeys(r for rs in named.values() for r in rs))
+        roots = [_root_label(r, by_id) for r in ends]
+        labels = tuple(dict.fromkeys([*roots, *own]))
+        unnamed = tuple(_root_label(r, by_id) for r in ends if node_kind.get(r) in (None, "other"))
         out.append(
             replace(
                 g,
-                roots=tuple(_root_label(r, by_id) for r in roots),
-                attributed=attributed and counted > 0,
+                roots=labels,
+                attributed=bool(labels),
+                derived=tuple(derived),
+                unknown=tuple(unknown),
+                evidence=tuple(own.items()),
+                unnamed=unnamed,
             )
         )
     return out
+
+
+def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, str]) -> list[str]:
+    """When a person, a body or a document is a source of the claim, an outlet
+    named as a source of it relays that party ("the White House said, Reuters
+    reported"), unless shown otherwise: outlets are dropped from the roots (in
+    place), and articles left with no root are returned, as derived. Outlets
+    stay roots where they are the only kind of source the claim has."""
+    everything = {r for rs in named.values() for r in rs}
+    if all(node_kind.get(r) == "outlet" for r in everything):
+        return []
+    relayed = []
+    for aid in list(named):
+        kept = [r for r in named[aid] if node_kind.get(r) != "outlet"]
+        if kept:
+            named[aid] = kept
+        else:
+            del named[aid]
+            relayed.append(aid)
+    return relayed
+
+
+def _through_cited_carriers(
+    named: dict[str, list[str]], carriers: set[str], by_id: Mapping[str, Article]
+) -> None:
+    """An outlet cited as the source ("according to TASS") that is itself a
+    carrier in the story, attributing the claim to its own sources: its
+    sources are the roots, the outlet only relayed them (in place)."""
+    outlet_of = {by_id[c].label.casefold(): c for c in carriers if c in by_id}
+    for _ in range(3):  # outlets citing outlets citing outlets
+        changed = False
+        for aid, roots in named.items():
+            expanded: list[str] = []
+            for r in roots:
+                cited = outlet_of.get(r.removeprefix("source:").casefold())
+                upstream = named.get(cited, []) if cited not in (None, aid) else []
+                for x in upstream or [r]:
+                    if x not in expanded:
+                        expanded.append(x)
+                changed |= bool(upstream)
+            named[aid] = expanded
+        if not changed:
+            return
+
+
+def _story_parties(graph: Graph, annotations: Mapping[str, Annotation]) -> dict[str, str]:
+    """Graph source nodes → the node that stands for their party (see ``parties``)."""
+    nodes = [n for n in graph.nodes if n.id.startswith("source:")]
+    names = [n.id.removeprefix("source:") for n in nodes]
+    kinds = {n.id.removeprefix("source:"): n.kind for n in nodes}
+    written: dict[str, list[str]] = defaultdict(list)
+    for ann in annotations.values():
+        for a in ann.attributions:
+            if a.mention not in written[a.source]:
+                written[a.source].append(a.mention)
+    resolved = parties(names, written, kinds)
+    return {source_node(n): source_node(p) for n, p in resolved.items() if n != p}
+
+
+def _copies_a_carrier(
+    aid: str, carriers: set[str], up: Mapping[str, list[str]], same_text: Mapping[str, str]
+) -> bool:
+    """Whether the article reuses the text of another article carrying the claim
+    (directed reuse upstream, or shared text whose direction is unknown)."""
+    node = article_node(aid)
+    upstream = {o.removeprefix("article:") for o in _follow(node, up)} - {aid}
+    if upstream & carriers:
+        return True
+    component = same_text.get(node)
+    return component is not None and any(
+        same_text.get(article_node(c)) == component and c < aid for c in carriers if c != aid
+    )
+
+
+#: Words in a paragraph that show an outlet had access of its own: its
+#: reporter at the scene, an interview it held, what it has learned or
+#: obtained, an exclusive. Other outlets only re-tell.
+_NAME = r"(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}"
+OWN_ACCESS = re.compile(
+    rf"(?P<o1>{_NAME})\s+(?:has|have)\s+(?:learned|obtained|reviewed|verified)\b"
+    r"|\b(?:we|our\s+(?:reporters?|correspondents?|newsroom))\s+(?:have\s+|has\s+)?"
+    r"(?:learned|obtained|reviewed|verified|seen|witnessed)\b"
+    rf"|\b(?:in|during)\s+an?\s+(?:exclusive\s+)?interview\s+with\s+(?P<o2>{_NAME})"
+    rf"|\btold\s+(?P<o3>{_NAME})"
+    r"|\b(?:EXCLUSIVE|Exclusive)\b"
+    r"|\b(?:our|this)\s+(?:reporter|correspondent|newspaper|station|crew)\b"
+    r"|\b(?:reporter|correspondent|crew|photographer)s?\s+(?:at|on)\s+the\s+scene\b"
+)
+
+
+def _own_access(article: Article, m: Mention) -> str | None:
+    """The words of the mention's paragraph that show its outlet's own access:
+    an outlet that has learned, obtained or reviewed something, was told it,
+    or held the interview; the newsroom's own reporters; an exclusive."""
+    start = article.text.rfind("\n", 0, m.start) + 1
+    end = article.text.find("\n", m.end)
+    paragraph = article.text[start : end if end >= 0 else len(article.text)]
+    for found in OWN_ACCESS.finditer(paragraph):
+        outlet = found.group("o1") or found.group("o2") or found.group("o3")
+        # "NTSB has obtained", "told Congress" are not an outlet's access.
+        if outlet is not None and _outlet_named(outlet) is None:
+            continue
+        return found.group(0)
+    return None
+
+
+def _outlet_named(words: str) -> str | None:
+    """The outlet a few capitalised words name ("CNN", "The Post"?), else None."""
+    name, kind = canonical_source(words)
+    return name if kind == "outlet" else None
+
+
+def _own_label(article: Article, why: str) -> str:
+    """Whose own reporting: the outlet told ("told CNN"), else the article's."""
+    found = OWN_ACCESS.search(why)
+    outlet = found and (found.group("o1") or found.group("o2") or found.group("o3"))
+    name = _outlet_named(outlet) if outlet else None
+    return f"{name or article.label} (own reporting)"
+
+
+def _later(a: str, b: str) -> bool:
+    """Whether ISO time ``a`` is after ``b``: to the second when both give a
+    time, else by day (a date alone says nothing about the hour)."""
+    if len(a) > 10 and len(b) > 10:
+        return a > b
+    return a[:10] > b[:10]
+
+
+def _earliest(
+    aid: str, carriers: set[str], by_id: Mapping[str, Article], up: Mapping[str, list[str]]
+) -> str | None:
+    """The evidence that the article first reported the claim: it is dated,
+    every other carrier is dated later, and it reuses no other article."""
+    published = by_id[aid].published
+    others = [by_id[c].published for c in carriers if c != aid and c in by_id]
+    if not published or not others or any(not p or not _later(p, published) for p in others):
+        return None
+    if _follow(article_node(aid), up) != [article_node(aid)]:
+        return None
+    return f"earliest report ({published[:10]}); nothing upstream"
 
 
 def _follow(start: str, up: Mapping[str, list[str]]) -> list[str]:

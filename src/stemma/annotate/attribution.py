@@ -125,6 +125,17 @@ PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she"})
 #: Pronouns resolved to the most recent non-person source.
 THING_PRONOUNS: frozenset[str] = frozenset({"it"})
 
+#: Nouns for a person's role: "the investigator believes", "the journalist
+#: explains" speak of a person the article has named; resolved to that person
+#: when the article has named exactly one person as a source before.
+ROLE_NOUNS: frozenset[str] = frozenset(
+    {"journalist", "reporter", "investigator", "author", "writer", "official", "minister",
+     "spokesman", "spokeswoman", "spokesperson", "president", "governor", "mayor", "sheriff",
+     "prosecutor", "admiral", "general", "senator", "lawmaker", "diplomat", "analyst", "expert",
+     "scientist", "professor", "researcher", "economist", "lawyer", "attorney", "commander",
+     "chief", "director", "executive", "founder", "leader", "veteran", "witness"}
+)  # fmt: skip
+
 #: Dependents cut from a source mention: they describe the source's action, not it.
 _CUT_DEPS: frozenset[str] = frozenset({"acl", "relcl", "advcl", "parataxis"})
 
@@ -517,6 +528,72 @@ def _resolve_pronoun(
     return None
 
 
+def _is_dateline(mention: Span) -> bool:
+    """Whether a mention is a dateline's place: an all-caps word opening its line,
+    followed by a comma, a bracket or a colon ("MOSCOW, Feb 9 (Reuters)",
+    "WASHINGTON:"). The parser takes it for the subject of the next verb."""
+    first = mention[0]
+    doc = first.doc
+    at_line_start = first.i == 0 or "\n" in doc[first.i - 1].text_with_ws
+    if not (at_line_start and first.is_alpha and first.is_upper and len(first) >= 3):
+        return False
+    run = first.i
+    while run + 1 < len(doc) and doc[run + 1].is_upper and doc[run + 1].is_alpha:
+        run += 1  # "NEW YORK"
+    after = doc[run + 1] if run + 1 < len(doc) else None
+    if after is None or after.text not in {",", "(", ":", "—", "–", "-"}:
+        return False
+    # A place: "NTSB:", "TASS said" and a transcript's "THE PRESIDENT:" are
+    # speakers, not datelines.
+    return first.ent_type_ in ("GPE", "LOC")
+
+
+def _after_dateline(mention: Span, cue_start: int) -> Span | None:
+    """The person (else the body) named after a dateline, before its cue verb;
+    the news agency in the dateline's brackets is not it."""
+    doc = mention.doc
+    names = [
+        e
+        for e in doc.ents
+        if e.label_ in ("PERSON", "ORG")
+        and e.start_char > mention[0].idx
+        and e.end_char <= cue_start
+        and not (e.start > 0 and doc[e.start - 1].text == "(")
+    ]
+    people = [e for e in names if e.label_ == "PERSON"]
+    if not (people or names):
+        return None
+    last = (people or names)[-1]
+    # Keep the words that title the name ("Russian Deputy Foreign Minister").
+    start = last.start
+    while start > 0 and doc[start - 1].is_title and doc[start - 1].ent_type_ != "DATE":
+        start -= 1
+    return doc[start : last.end]
+
+
+def _resolve_role(
+    mention: Span, found_before: Sequence[Attribution]
+) -> tuple[str, SourceKind] | None:
+    """ "The investigator", "the career investigative journalist": the one person
+    the article has named as a source before, when there is exactly one."""
+    words = [t for t in mention if not t.is_punct]
+    if len(words) < 2 or words[0].lower_ != "the" or words[-1].lower_ not in ROLE_NOUNS:
+        return None
+    if any(t.is_title and t.i > words[0].i for t in words):
+        return None  # "the Kremlin spokesman": a named body's role, kept as written
+    people = list(dict.fromkeys(a.source for a in found_before if a.source_kind == "person"))
+    if len(people) == 1:
+        return people[0], "person"
+    if people:
+        return None
+    # No person quoted before: the one person the article has named so far.
+    named = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start]
+    if len({e.text.split()[-1] for e in named}) != 1:
+        return None
+    fullest = max(named, key=lambda e: len(e.text))
+    return canonical_source(fullest.text, entity_label="PERSON")
+
+
 def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSpan]:
     """Attributions in ``doc`` together with the offsets of their cues.
 
@@ -529,6 +606,14 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
     for si, sent in enumerate(sents):
         for tok in sent:
             for f in _from_token(tok, sent, si):
+                if _is_dateline(f.mention):
+                    # "MOSCOW, Feb 9 (Reuters) – Russian Deputy Foreign Minister
+                    # Sergei Ryabkov said": the parser took the place line for
+                    # the subject; the speaker is the name after it, if any.
+                    speaker = _after_dateline(f.mention, f.cue_start)
+                    if speaker is None:
+                        continue
+                    f = replace(f, head=speaker.root, mention=speaker)
                 head = f.head
                 if head.pos_ == "PRON":
                     near = [r.attribution for r in results if r.attribution.sentence >= si - 1]
@@ -539,6 +624,13 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                 else:
                     label = _entity_label(head)
                     source, kind = canonical_source(f.mention.text, entity_label=label)
+                    if kind == "other":
+                        source, kind = _resolve_role(
+                            f.mention, [r.attribution for r in results]
+                        ) or (
+                            source,
+                            kind,
+                        )
                 if f.weak and kind not in NAMED_KINDS and not f.complement:
                     continue
                 if kind == "other" and not f.clausal:

@@ -236,7 +236,11 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
                     if m["source"] not in cell["sources"]:
                         cell["sources"].append(m["source"])
                 elif cell["state"] != "attributed":
-                    cell["state"] = "carried"
+                    # Where an unattributed mention comes from: re-told from a
+                    # root the claim has (derived), or nobody knows.
+                    derived = m["article"] in c.get("derived", ())
+                    unknown = m["article"] in c.get("origin_unknown", ())
+                    cell["state"] = "derived" if derived else "unknown" if unknown else "carried"
         rows.append({**_claim_ref(c), "cells": cells})
     return {
         "id": entry["id"],

@@ -1,0 +1,226 @@
+"""Which source names of one story are one party.
+
+Articles name the same source in many ways: "Rear Admiral John Mauger",
+"Coast Guard Rear Adm. John Mauger" and "Mauger"; "the Kremlin" and
+"Kremlin spokesman Dmitry Peskov"; "the local sheriff" and "Sheriff Larry
+Leitha"; "Grey Zone" and "the Wagner-linked Telegram channel Grey Zone".
+Counted apart they would be three, two, two and two independent roots of
+claims that have one. :func:`parties` maps every name of a story to the name
+that stands for its party, by these rules (in this order):
+
+1. **One person, several spellings**: names that share their last word once
+   titles ("Rear Adm.", "Gov.", "Sheriff", "Lt.") and determiners are set
+   aside, where the words of one are a subset of the other's ("Mauger" ⊂
+   "John Mauger" ⊂ "Coast Guard Rear Adm. John Mauger").
+2. **A body and a longer description of it**: a name of two words or more
+   that appears, in order, inside a longer name ("Coast Guard" in "U.S.
+   Coast Guard", "Grey Zone" in "Wagner-linked Telegram channel Grey Zone").
+   Every name of a party must contain, or be contained in, every other one,
+   so "Foreign Ministry" never joins the Russian and the Norwegian one.
+3. **Spokespeople speak for their body**: a person named with a body's
+   spokesman/spokeswoman/spokesperson/press secretary title ("Kremlin
+   spokesman Dmitry Peskov", "a spokesperson for Norfolk Southern") is that
+   body, when the body is itself a source in the story.
+4. **A title and its named holder**: a name made only of titles and
+   descriptive words ("the sheriff", "chief prosecutor", "the governor") is
+   the one source of the story whose name holds that title with a person's
+   name ("Sheriff Larry Leitha"), when exactly one does.
+
+This follows the analysts' rule that sources are dependent unless their
+independence can be shown: two spellings of one name are one source. Names
+that only share a common word (two different ministries) stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+#: Words set aside when names are compared (lower case, no dots): titles and
+#: ranks, the words of anonymous sourcing ("a senior military source" and "a
+#: senior U.S. military official" are one party until shown otherwise), and
+#: weekdays the parser sometimes takes into a name ("Friday Kerr County Sheriff").
+TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "sir", "president", "vice", "prime", "minister", "secretary",
+        "governor", "gov", "lieutenant", "lt", "mayor", "sheriff", "judge", "county", "chief",
+        "prosecutor", "attorney", "general", "gen", "admiral", "adm", "rear", "vice-admiral",
+        "colonel", "col", "captain", "capt", "commander", "cmdr", "sergeant", "sgt", "officer",
+        "senator", "sen", "representative", "rep", "congressman", "congresswoman", "ambassador",
+        "spokesman", "spokeswoman", "spokesperson", "press", "deputy", "director", "head",
+        "chairman", "chairwoman", "chair", "ceo", "founder", "leader", "commissioner",
+        "inspector", "detective", "superintendent", "brig", "brigadier", "maj", "major",
+        "state", "federal", "local", "former", "acting", "top", "senior", "official",
+        "statement", "statements", "from", "officials", "authorities", "source", "sources",
+        "spokespeople", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "on",
+        "emergency", "management", "coordinator", "agency", "the", "a", "an", "of", "for",
+    }
+)  # fmt: skip
+
+#: A person named with a title that says whom they speak for: "Kremlin
+#: spokesman Dmitry Peskov", "Coast Guard Rear Adm. John Mauger", "a
+#: spokesperson for Norfolk Southern".
+SPOKESPERSON = (
+    re.compile(
+        r"^(?:an?\s+|the\s+)?(?P<body>.+?)\s+(?:spokes(?:man|woman|person)|press\s+secretary"
+        r"|rear\s+adm(?:iral|\.)?|vice\s+adm(?:iral|\.)?|adm(?:iral|\.)|commandant|director"
+        r"|board\s+member|chief|commander)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\bspokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?(?P<body>.+)$", re.I),
+    # "Rear Admiral John Mauger of the U.S. Coast Guard", "…, commander of the
+    # First Coast Guard District": the body after "of the".
+    re.compile(r"\b(?:of|for|at)\s+the\s+(?P<body>(?:[A-Z0-9][\w.'’-]*\s*){1,6})"),
+)
+
+#: Nouns that name a document or a piece of reporting ("the Hersh report").
+DOCUMENT_WORDS = frozenset(
+    {"report", "reports", "document", "documents", "memo", "article", "blog", "post", "story",
+     "piece", "investigation", "substack", "newsletter", "account", "claims", "claim"}
+)  # fmt: skip
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def _words(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", name).replace("’", "'").casefold()
+    text = re.sub(r"\bu\.s\.(?:a\.)?|\bunited states\b", "us", text).replace(".", "")
+    # A possessive stays: "China's President" is not China, nor "Putin's
+    # security services" Putin.
+    return _WORD.findall(text)
+
+
+def _core(name: str) -> list[str]:
+    """The words of a name that are not titles, ranks or determiners."""
+    return [w for w in _words(name) if w not in TITLES]
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    """Whether ``shorter`` occurs as a run of words inside ``longer``."""
+    n = len(shorter)
+    return 0 < n < len(longer) and any(
+        longer[i : i + n] == shorter for i in range(len(longer) - n + 1)
+    )
+
+
+def parties(
+    names: Iterable[str],
+    mentions: Mapping[str, Iterable[str]] | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Each name of a story → the name that stands for its party.
+
+    ``mentions`` maps a name to the ways the texts wrote it (``Attribution.mention``):
+    "Kremlin spokesman Dmitry Peskov" shows that the name "Dmitry Peskov"
+    speaks for the Kremlin; "the Hersh report" is the word of the person
+    (``kinds``: name → source kind) Seymour Hersh. A party is named by its body when a spokesperson
+    joined it, else by its fullest name (ties: the first seen).
+    """
+    order = list(dict.fromkeys(n for n in names if n))
+    kinds = kinds or {}
+    parent = {n: n for n in order}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(ra: str, rb: str) -> None:
+        parent[rb] = ra
+
+    words = {n: _words(n) for n in order}
+    core = {n: _core(n) for n in order}
+    members: dict[str, list[str]] = {n: [n] for n in order}
+    bodies: set[str] = set()  # names a spokesperson was found to speak for
+
+    def side(name: str) -> str | None:
+        # A person, a body, or (unknown, "other") either.
+        kind = kinds.get(name)
+        return "person" if kind == "person" else None if kind in (None, "other") else "body"
+
+    def compatible(a: str, b: str) -> bool:
+        # Every name of one party must be a subset of, or contain, every other
+        # one: "Foreign Ministry" must not bridge the Russian and the
+        # Norwegian one.
+        return all(
+            set(core[x]) <= set(core[y]) or set(core[y]) <= set(core[x])
+            for x in members[find(a)]
+            for y in members[find(b)]
+        )
+
+    def merge(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            join(ra, rb)
+            members[ra] = members[ra] + members.pop(rb)
+
+    # One person, several spellings; a body inside a longer name.
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            ca, cb = core[a], core[b]
+            if not ca or not cb or find(a) == find(b):
+                continue
+            short, long_ = sorted((ca, cb), key=len)
+            # A body inside a person's longer name ("Coast Guard" in "Coast
+            # Guard Rear Adm. John Mauger") joins only through the title rule
+            # below; one name's spellings ("DeWine", "Gov. Mike DeWine") join
+            # whatever kind the parser gave each.
+            crosses = len({side(a), side(b)} - {None}) > 1
+            same = (short[-1] == long_[-1] and set(short) <= set(long_)) or (
+                len(short) >= 2 and _contains(long_, short) and not crosses
+            )
+            if same and compatible(a, b):
+                merge(a, b)
+    # Spokespeople speak for their body.
+    for n in order:
+        written = [n, *(mentions or {}).get(n, ())]
+        found = (m for w in written for rx in SPOKESPERSON if (m := rx.search(" ".join(w.split()))))
+        for m in found:
+            body = _core(m.group("body"))
+            target = next(
+                (o for o in order if o != n and core[o] and core[o] == body), None
+            ) or next((o for o in order if o != n and core[o] and _contains(body, core[o])), None)
+            if body and target is not None:
+                merge(target, n)
+                bodies.add(target)
+                break
+    # A document named after a person ("the Hersh report") is that person's word.
+    for n in order:
+        for w in (mentions or {}).get(n, ()):
+            written = _words(w)
+            rest = [
+                x.removesuffix("'s") for x in written if x not in TITLES and x not in DOCUMENT_WORDS
+            ]
+            if not rest or not any(x in DOCUMENT_WORDS for x in written):
+                continue  # not a document's name, or a bare "the report"
+            author = next(
+                (
+                    o
+                    for o in order
+                    if o != n and core[o] and rest[-1] == core[o][-1] and kinds.get(o) == "person"
+                ),
+                None,
+            )
+            if author is not None and set(rest) <= set(core[author]):
+                merge(author, n)
+                bodies.add(author)
+                break
+    # A bare title → its one named holder.
+    for n in order:
+        if core[n]:
+            continue
+        titles = [w for w in words[n] if w in TITLES and w not in {"the", "a", "an", "of", "for"}]
+        if not titles:
+            continue
+        holders = {find(o) for o in order if o != n and core[o] and titles[-1] in words[o]}
+        if len(holders) == 1:
+            merge(holders.pop(), n)
+    out: dict[str, str] = {}
+    for group in members.values():
+        best = max(group, key=lambda x: (x in bodies, len(core[x]), len(x), -order.index(x)))
+        for n in group:
+            out[n] = best
+    return out

@@ -1,0 +1,172 @@
+"""Independence needs evidence: the root rules on real text from real events.
+
+The names, paragraphs and articles come from the events in eval/events/
+(real coverage, gold written by hand; see eval/events/README.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stemma.analysis.parties import parties
+from stemma.analysis.roots import _own_access
+from stemma.model import Article, Mention
+
+from .conftest import REPO
+
+EVENTS = REPO / "eval" / "events"
+
+
+def event(name: str) -> dict[str, dict[str, Any]]:
+    """The articles of one event of eval/events, by two-digit id."""
+    rows = (EVENTS / name / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    return {r["id"][-2:]: r for r in map(json.loads, rows)}
+
+
+# -- one party, many names -----------------------------------------------------------
+
+
+def test_roots_titan_commander_and_his_coast_guard_are_one_party() -> None:
+    # How the Titan coverage names the search's commander and his service.
+    names = [
+        "Coast Guard",
+        "U.S. Coast Guard",
+        "United States Coast Guard",
+        "Rear Admiral John Mauger",
+        "Rear Adm. John Mauger",
+        "Mauger",
+        "Coast Guard Rear Admiral John Mauger",
+    ]
+    kinds = {n: "person" for n in names if "Mauger" in n}
+    kinds.update({n: "organisation" for n in names if n not in kinds})
+    written = {"Rear Admiral John Mauger": ["Rear Admiral John Mauger of the U.S. Coast Guard"]}
+    resolved = parties(names, written, kinds)
+    assert len(set(resolved.values())) == 1, resolved
+    # The body names the party, not its spokesman.
+    assert "Mauger" not in resolved["Mauger"]
+
+
+def test_roots_spellings_of_one_person_are_one_source() -> None:
+    # East Palestine: the governor as "Governor DeWine" and "Mike DeWine";
+    # SVB: "Yellen" and "Janet Yellen".
+    resolved = parties(
+        ["Governor DeWine", "Mike DeWine", "Yellen", "Janet Yellen"],
+        kinds={"Governor DeWine": "organisation", "Mike DeWine": "person"},
+    )
+    assert resolved["Governor DeWine"] == resolved["Mike DeWine"]
+    assert resolved["Yellen"] == resolved["Janet Yellen"] == "Janet Yellen"
+
+
+def test_roots_a_title_is_its_one_named_holder() -> None:
+    # Texas floods: "the sheriff said between 23 and 25 of them were girls …"
+    # and, later, "Kerr County Sheriff Larry Leitha".
+    resolved = parties(["sheriff", "Kerr County Sheriff Larry Leitha", "local sheriff"])
+    assert resolved["sheriff"] == resolved["local sheriff"] == "Kerr County Sheriff Larry Leitha"
+
+
+def test_roots_a_spokesman_speaks_for_his_body() -> None:
+    resolved = parties(
+        ["Kremlin", "Dmitry Peskov"],
+        {"Dmitry Peskov": ["Kremlin spokesman Dmitry Peskov"]},
+        {"Kremlin": "organisation", "Dmitry Peskov": "person"},
+    )
+    assert resolved == {"Kremlin": "Kremlin", "Dmitry Peskov": "Kremlin"}
+
+
+def test_roots_a_shared_word_does_not_join_two_parties() -> None:
+    resolved = parties(
+        ["Russian Foreign Ministry", "Norwegian Foreign Ministry", "Foreign Ministry"]
+    )
+    assert resolved["Russian Foreign Ministry"] != resolved["Norwegian Foreign Ministry"]
+    family = parties(["Joe Biden", "Hunter Biden"], {"Joe Biden": ["President Biden"]})
+    assert family["Joe Biden"] != family["Hunter Biden"]
+
+
+def test_roots_a_report_named_after_its_author_is_his_word() -> None:
+    resolved = parties(
+        ["Seymour Hersh", "the document"],
+        {"the document": ["the Hersh report"]},
+        {"Seymour Hersh": "person", "the document": "document"},
+    )
+    assert resolved["the document"] == "Seymour Hersh"
+
+
+# -- an outlet's own access ------------------------------------------------------------
+
+
+def _mention_in(article: dict[str, Any], fragment: str) -> tuple[Article, Mention]:
+    text = article["text"]
+    start = text.index(fragment)
+    art = Article(
+        id=article["id"], path="x.jsonl", text=text, raw_text=text, outlet=article["outlet"]
+    )
+    return art, Mention(art.id, 0, start, start + len(fragment), fragment)
+
+
+def test_roots_own_access_is_read_in_the_mentions_paragraph() -> None:
+    svb = event("svb-collapse-2023-03")
+    # "Yellen told CBS Face The Nation …": CBS held the interview.
+    art, m = _mention_in(svb["12"], "we're not going to do that again")
+    assert _own_access(art, m) == "told CBS Face The Nation"
+    derailment = event("east-palestine-derailment-2023-02")
+    # "NTSB has obtained locomotive event recorder data": the NTSB's access,
+    # not the outlet's.
+    art, m = _mention_in(derailment["13"], "locomotive event recorder data")
+    assert _own_access(art, m) is None
+
+
+# -- datelines ----------------------------------------------------------------------------
+
+
+def test_roots_a_dateline_is_not_a_source(nlp) -> None:
+    from stemma.annotate.attribution import extract_attributions
+
+    text = event("east-palestine-derailment-2023-02")["06"]["text"]
+    assert "EAST PALESTINE, Ohio (AP) –" in text
+    sources = [a.source for a in extract_attributions(nlp(text))]
+    assert sources and not any(s.upper().startswith("EAST PALESTINE") for s in sources)
+
+
+def test_roots_the_speaker_after_a_dateline_is_found(nlp) -> None:
+    from stemma.annotate.attribution import extract_attributions
+
+    doc = nlp(
+        "KERRVILLE, Texas (Reuters) – Kerr County Sheriff Larry Leitha said on Saturday "
+        "that rescuers were still searching the river."
+    )
+    assert [a.source for a in extract_attributions(doc)] == ["Kerr County Sheriff Larry Leitha"]
+
+
+# -- on whole events ----------------------------------------------------------------------
+
+
+def _scorer() -> Any:
+    spec = importlib.util.spec_from_file_location("eval_events", REPO / "eval" / "events.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.parent.name for p in EVENTS.glob("*/gold.json")))
+def test_roots_no_single_source_claim_is_confirmed(name: str) -> None:
+    """A claim the gold says has one root is never graded "confirmed"."""
+    scorer = _scorer()
+    folder = EVENTS / name
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    score = scorer.score(gold, scorer.run_event(folder, "jsonl"), name)
+    assert score.one_root_claims >= 2, "the event must test one-root claims"
+    assert score.false_confirmations == 0, [m for m in score.misses if "FALSE" in m]
+
+
+def test_roots_every_event_is_scored() -> None:
+    assert len([p for p in EVENTS.iterdir() if (p / "gold.json").exists()]) >= 4
+    assert Path(EVENTS / "README.md").exists()
