@@ -331,17 +331,20 @@ def events(only: str | None, sets: Sequence[str] = tuple(SETS)) -> list[Path]:
     return [e for e in found if only is None or only in e.name]
 
 
-def run_event(folder: Path, mode: str) -> Report:
+def run_event(folder: Path, mode: str, settings: Any = None) -> Report:
     import stemma
+    from stemma.settings import DEFAULT
+
+    settings = settings or DEFAULT
 
     records = [json.loads(line) for line in (folder / "articles.jsonl").open(encoding="utf-8")]
     suffix = {r["id"]: r["id"].rsplit("-", 1)[-1] for r in records}
     if mode == "jsonl":
-        result = stemma.analyze([folder / "articles.jsonl"], progress=False)
+        result = stemma.analyze([folder / "articles.jsonl"], progress=False, settings=settings)
         by_url = {r["url"]: suffix[r["id"]] for r in records}
         doc_of = {a["id"]: by_url[a["url"]] for a in result.report["articles"] if a["url"]}
     else:
-        result = stemma.analyze([folder / "split"], progress=False)
+        result = stemma.analyze([folder / "split"], progress=False, settings=settings)
         doc_of = {
             a["id"]: suffix[Path(a["path"]).stem]
             for a in result.report["articles"]
@@ -389,12 +392,38 @@ def table(rows: Sequence[tuple[str, dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def _settings(claims: Sequence[str]) -> Any:
+    """Default settings with the ``--claims NAME=VALUE`` overrides applied."""
+    from dataclasses import fields, replace
+
+    from stemma.settings import DEFAULT
+
+    types = {f.name: f.type for f in fields(DEFAULT.claims)}
+    changes: dict[str, Any] = {}
+    for item in claims:
+        name, _, value = item.partition("=")
+        if name not in types:
+            raise SystemExit(f"--claims {item}: no ClaimParams field {name!r} ({sorted(types)})")
+        kind = str(types[name])
+        changes[name] = (
+            value == "true" if kind == "bool" else int(value) if kind == "int" else float(value)
+        )
+    return DEFAULT.but(claims=replace(DEFAULT.claims, **changes)) if changes else DEFAULT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", help="events whose folder name contains this")
     parser.add_argument("--mode", choices=("jsonl", "split", "both"), default="both")
     parser.add_argument(
         "--sets", default="dev,own,holdout", help="comma-separated: dev, own, holdout"
+    )
+    parser.add_argument(
+        "--claims",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a ClaimParams value to try (e.g. join_threshold=0.55); repeatable",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--quiet", action="store_true", help="no per-claim misses")
@@ -409,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no event folder with a gold.json under {where}", file=sys.stderr)
         return 2
     modes = ("jsonl", "split") if args.mode == "both" else (args.mode,)
+    settings = _settings(args.claims)
     rows: list[tuple[str, dict[str, Any]]] = []
     total = Score()
     per_set = {s: Score() for s in SETS}
@@ -418,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
         for mode in modes:
             label = f"{folder.name} [{mode}]"
-            sc = score(gold, run_event(folder, mode), label)
+            sc = score(gold, run_event(folder, mode, settings), label)
             rows.append((label, sc.row()))
             total.add(sc)
             per_set[next(s for s, root in SETS.items() if folder.parent == root)].add(sc)

@@ -170,3 +170,29 @@ def test_roots_no_single_source_claim_is_confirmed(name: str) -> None:
 def test_roots_every_event_is_scored() -> None:
     assert len([p for p in EVENTS.iterdir() if (p / "gold.json").exists()]) >= 4
     assert Path(EVENTS / "README.md").exists()
+
+
+# -- what is not a claim --------------------------------------------------------------------
+
+
+def test_roots_questions_and_headings_are_not_claims(nlp) -> None:
+    from stemma.analysis.units import claim_units
+    from stemma.annotate.nlp import annotate
+
+    # The White House transcript of the balloon event: reporters' questions
+    # between the President's answers assert nothing.
+    row = event("balloon-2023-02")["06"]
+    text = row["text"]
+    art = Article(id=row["id"], path="x.jsonl", text=text, raw_text=text, language="en")
+    [ann] = annotate([art], nlp=nlp)
+    units = [u.text for u in claim_units(art, ann)]
+    assert "What’s your message to China?" in text
+    assert not any(u.rstrip().endswith("?") for u in units)
+    assert any("shoot it down" in u for u in units)  # the answers are claims
+    # A short unpunctuated line heading a paragraph is a heading.
+    head = "What we know about the crash\nThe jet crashed in the Tver region on Wednesday evening."
+    art = Article(id="h", path="h.txt", text=head, raw_text=head, language="en")
+    [ann] = annotate([art], nlp=nlp)
+    assert [u.text for u in claim_units(art, ann)] == [
+        "The jet crashed in the Tver region on Wednesday evening."
+    ]

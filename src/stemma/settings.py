@@ -89,6 +89,11 @@ class ClaimParams:
     min_unit_words: int = 5
     #: Split sentences into clauses that carry separate claims.
     split_clauses: bool = True
+    #: A line of its own with at most this many words and no closing
+    #: punctuation is a heading or a sub-heading, not a claim ("What we know
+    #: about the crash", "Ratings decline"). News sentences average 20-25
+    #: words; headlines run 6-14. Not tuned.
+    max_heading_words: int = 14
     #: Score at which two units are one claim. eval/claims.py chose it on MSRP
     #: (news paraphrase, even rows) + CLEF 2020 train: best F1 is at 0.52-0.54 but
     #: flat, and the highest threshold within 0.01 F1 of the best is taken (a false

@@ -401,9 +401,16 @@ def claim_units(
     order: int = 0,
     params: ClaimParams = DEFAULT.claims,
 ) -> list[Unit]:
-    """The claim units of one article, in text order."""
+    """The claim units of one article, in text order.
+
+    Questions ("What is the FSB and what happened?") and headings (a short
+    line of its own with no closing punctuation) assert nothing: they are not
+    claims, and would only "corroborate" another outlet's headline.
+    """
     units: list[Unit] = []
     for sent in annotation.sentences:
+        if not_a_claim(article.text, sent, params):
+            continue
         if params.split_clauses:
             spans = split_clauses(sent.text, min_words=params.min_unit_words)
         else:
@@ -415,6 +422,31 @@ def claim_units(
             start, end = sent.start + a, sent.start + b
             units.append(unit_of(article, annotation, sent, start, end, text, order))
     return units
+
+
+#: Closing punctuation of a sentence that asserts something (quotes and
+#: brackets may follow the full stop).
+_CLOSED = re.compile(r"[.!:;…][\"'”’»)\]]*$")
+
+
+def not_a_claim(text: str, sent: Sentence, params: ClaimParams = DEFAULT.claims) -> bool:
+    """Whether a sentence is a question or a heading rather than a statement."""
+    body = sent.text.strip()
+    if body.rstrip("\"'”’»)]").endswith("?"):
+        return True
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    # The sentence may hold its line's break: look for it from the start.
+    line_end = text.find("\n", sent.start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    # A heading is the whole of its line, short, unpunctuated, and heads
+    # something: the last line of a text cut short is a sentence, not a title.
+    return (
+        line == body
+        and len(_words(body)) <= params.max_heading_words
+        and not _CLOSED.search(body)
+        and line_end >= 0
+        and bool(text[line_end:].strip())
+    )
 
 
 def unit_of(
