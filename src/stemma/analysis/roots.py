@@ -207,11 +207,11 @@ def claim_roots(
     inside a direct quote: its speaker) counts that source's roots, with the
     names of one party taken as one (:mod:`stemma.analysis.parties`). A
     mention with no source is *derived* when the claim has a named root
-    already, or when its article copies another carrier; it is the outlet's *own reporting* (a root)
-    only with evidence of its own access in its paragraph ("told CNN", "has
-    learned", "exclusive", a reporter at the scene) or as the claim's
-    earliest dated carrier with nothing upstream; otherwise its *origin is
-    unknown*, shown and never counted. Opinion and speculation corroborate
+    already, or when its article copies another carrier; it is the outlet's
+    *own reporting* (a root) only with evidence of its own access in its
+    paragraph ("told CNN", "has learned", "exclusive", a reporter at the
+    scene) or as the claim's earliest dated carrier with nothing upstream;
+    otherwise its *origin is unknown*, shown and never counted. Opinion and speculation corroborate
     nothing. ``sources`` (:func:`mention_sources` of the same groups) and
     ``levels`` (:func:`levels_of` the same articles) are computed when not
     given.
