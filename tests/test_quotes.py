@@ -219,3 +219,25 @@ def test_quotes_gender_not_taken_from_people_reported_on(nlp):
     passage = _passage(text, "Prosecutors filed 15 charges", "It’s premature for us")
     q = next(q for q in _quotes(nlp, passage) if q.text.startswith("It’s premature"))
     assert q.speaker == "Lohmar"
+
+
+def test_quotes_the_mayor_is_the_mayor_named_before(nlp) -> None:
+    # East Palestine (eval/events): "Mayor Trent Conaway" is named, then
+    # quoted as "the mayor said"; the speaker is Conaway, and the highlight
+    # stays on the words "the mayor".
+    from tests.conftest import REPO
+
+    path = REPO / "eval" / "events" / "east-palestine-derailment-2023-02" / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    text = next(r["text"] for r in rows if r["id"].endswith("-07"))
+    found = [q for q in _quotes(nlp, text) if "We have to wait for the fires" in q.text]
+    assert [q.speaker for q in found] == ["Trent Conaway"]
+    [q] = found
+    assert q.speaker_start is not None
+    assert text[q.speaker_start : q.speaker_end] == "the mayor"
+
+
+def test_quotes_an_unknown_official_stays_as_written(nlp) -> None:
+    # No official named before: "the official" is not guessed.
+    [q] = _quotes(nlp, '"We will find them," the official said on Monday.')
+    assert q.speaker == "the official"

@@ -844,7 +844,60 @@ def _speaker(
         return subj.text, subj.idx, subj.idx + len(subj)
     mention = _mention(ctx, subj)
     # A photo credit ("(Evan Vucci/Associated Press") is no speaker.
-    return None if "/" in mention[0] else mention
+    if "/" in mention[0]:
+        return None
+    return _resolve_description(ctx, mention) or mention
+
+
+#: Roles that name a person ("the minister said") and bodies ("the company
+#: said"): a quote's speaker written so is the one named before with that
+#: role, when the article has named one.
+PERSON_ROLES: frozenset[str] = frozenset(
+    {"minister", "mayor", "governor", "sheriff", "official", "spokesman", "spokeswoman",
+     "spokesperson", "president", "prosecutor", "admiral", "general", "senator", "chief",
+     "director", "commander", "secretary", "ambassador", "judge", "commissioner"}
+)  # fmt: skip
+BODY_ROLES: frozenset[str] = frozenset(
+    {"company", "committee", "ministry", "agency", "department", "commission", "firm",
+     "bank", "airline", "operator", "railroad", "railway", "office", "museum", "camp",
+     "government", "council", "authority", "court"}
+)  # fmt: skip
+_DESCRIPTION = re.compile(r"^the\s+(?:[a-z-]+\s+){0,2}(?P<role>[a-z]+)$")
+
+#: How far before a name its title may stand ("Interior Minister Laurent
+#: Nuñez"), or after it in an apposition ("Trent Conaway, the mayor of …").
+ROLE_WINDOW_CHARS = 40
+
+
+def _resolve_description(
+    ctx: _Context, mention: tuple[str, int, int]
+) -> tuple[str, int, int] | None:
+    """ "The minister", "the company": the person or body named before with that
+    role (title beside the name, or in the body's own name)."""
+    found = _DESCRIPTION.match(mention[0].strip())
+    if found is None:
+        return None
+    role, start = found.group("role"), mention[1]
+    text = ctx.doc.text
+    if role in PERSON_ROLES:
+        labels, near = ("PERSON",), True
+    elif role in BODY_ROLES:
+        labels, near = ("ORG",), False
+    else:
+        return None
+    for e in reversed([e for e in ctx.doc.ents if e.label_ in labels and e.end_char <= start]):
+        if ctx.quoted(e.start_char) or start - e.end_char > PRONOUN_WINDOW_CHARS:
+            continue
+        if near:
+            around = text[max(0, e.start_char - ROLE_WINDOW_CHARS) : e.end_char + ROLE_WINDOW_CHARS]
+            if role not in around.lower():
+                continue
+        elif role not in e.text.lower() and role not in ("company", "firm", "operator"):
+            continue
+        # The name is the antecedent's; the span stays where the text
+        # names the speaker, so the highlight falls on "the minister".
+        return e.text, mention[1], mention[2]
+    return None
 
 
 def _statement_author(subj: Token) -> Token | None:
