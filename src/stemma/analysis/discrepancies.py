@@ -135,8 +135,10 @@ def _name_differences(a: Unit, b: Unit, params: ClaimParams) -> Iterable[tuple[s
     if b.speaker:
         names_b.add((b.speaker, "SPEAKER"))
     seen: set[tuple[str, str]] = set()
-    for na, la in names_a:
-        for nb, lb in names_b:
+    # In sorted order: a set's order changes with the hash seed, and the
+    # brief must list the same discrepancies in the same order every run.
+    for na, la in sorted(names_a):
+        for nb, lb in sorted(names_b):
             if la != lb:
                 continue  # "Russia" (GPE) and "Russian" (NORP) are not one slot
             wa, wb = norm_words(na).split(), norm_words(nb).split()

@@ -303,7 +303,7 @@ def _through_cited_carriers(
     """An outlet cited as the source ("according to TASS") that is itself a
     carrier in the story, attributing the claim to its own sources: its
     sources are the roots, the outlet only relayed them (in place)."""
-    outlet_of = {by_id[c].label.casefold(): c for c in carriers if c in by_id}
+    outlet_of = {by_id[c].label.casefold(): c for c in sorted(carriers) if c in by_id}
     for _ in range(3):  # outlets citing outlets citing outlets
         changed = False
         for aid, roots in named.items():
