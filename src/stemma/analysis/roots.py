@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from stemma.analysis.graph import article_node, source_node
@@ -259,10 +259,14 @@ def claim_roots(
                 own[f"{by_id[aid].label} (own reporting)"] = why
             else:
                 unknown.append(aid)
+        # Named roots are source nodes (an unattributed mention never starts a
+        # walk any more); own reporting is labelled where it is found.
         ends = list(dict.fromkeys(r for rs in named.values() for r in rs))
-        roots = [_root_label(r, by_id) for r in ends]
+        roots = [r.removeprefix("source:") for r in ends]
         labels = tuple(dict.fromkeys([*roots, *own]))
-        unnamed = tuple(_root_label(r, by_id) for r in ends if node_kind.get(r) in (None, "other"))
+        unnamed = tuple(
+            r.removeprefix("source:") for r in ends if node_kind.get(r) in (None, "other")
+        )
         out.append(
             replace(
                 g,
@@ -504,19 +508,3 @@ def _reuse_components(graph: Graph) -> dict[str, str]:
             if a != b:
                 parent[max(a, b)] = min(a, b)
     return {n: find(n) for n in list(parent)}
-
-
-def _root_label(node: str, by_id: Mapping[str, Article]) -> str:
-    """A root as the brief prints it: a source's name, or an article's own reporting."""
-    if node.startswith("source:"):
-        return node.removeprefix("source:")
-    aid = node.removeprefix("article:")
-    art = by_id.get(aid)
-    if art is None:
-        return f"article {aid}"
-    return f"{art.label} (own reporting)"
-
-
-def roots_summary(groups: Iterable[ClaimGroup]) -> Counter[int]:
-    """How many claims have 0, 1, 2, … independent roots."""
-    return Counter(g.independent_roots for g in groups)
