@@ -4,6 +4,7 @@ on a real pair of ECB+ reports that quote one witness with different wording."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -392,3 +393,103 @@ def test_claims_default_encoder_reads_claim_max_tokens(example, monkeypatch):
     assert asked == [DEFAULT.claims.max_tokens]
     enemy = _group_with(again, "refers to China as “the enemy” in an eight-page")
     assert len(enemy.articles) == 5
+
+
+# --- real coverage (eval/events): a figure or a quote told in other sentences --
+
+EVENTS = Path(__file__).resolve().parents[1] / "eval" / "events"
+
+
+def _event_articles(name: str, docs: list[str]) -> list[Article]:
+    """Articles of one event of eval/events (real coverage), by two-digit id."""
+    rows = (EVENTS / name / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    by_doc = {r["id"][-2:]: r for r in map(json.loads, rows)}
+    return [_article(d, by_doc[d]["text"], by_doc[d]["outlet"]) for d in docs]
+
+
+def _groups_with(groups: list[ClaimGroup], fragment: str) -> list[ClaimGroup]:
+    return [g for g in groups if any(fragment in m.text for m in g.mentions)]
+
+
+@pytest.fixture(scope="module")
+def svb(nlp):
+    articles = _event_articles("svb-collapse-2023-03", ["05", "07", "09", "11", "12"])
+    annotations = list(annotate(articles, nlp=nlp))
+    return align_claims("svb", articles, annotations)
+
+
+@pytest.fixture(scope="module")
+def floods(nlp):
+    articles = _event_articles("texas-floods-2025-07", ["01", "03", "08", "11", "13", "14"])
+    annotations = list(annotate(articles, nlp=nlp))
+    return align_claims("floods", articles, annotations)
+
+
+def test_claims_svb_withdrawal_figure_told_two_ways_is_one_claim_with_a_discrepancy(svb):
+    # "$42 billion" (Reuters-like wording in 05 and 07) and "more than $42 million"
+    # (12, a slip) are one fact in three differently worded sentences.
+    [group] = [g for g in _groups_with(svb, "$42 million") if len(g.articles) > 1]
+    assert {"05", "07", "12"} <= set(group.articles)
+    numbers = [d.values for d in group.discrepancies if d.kind == "number"]
+    assert ("$42 billion", "more than $42 million") in numbers
+
+
+def test_claims_svb_one_speakers_quote_is_one_claim_and_another_speakers_is_not(svb):
+    # Biden's words, quoted in full by 12 and in part by 11, are one claim; Yellen's
+    # "The American banking system is really safe" (09) is hers, not his.
+    [biden] = _groups_with(svb, "Americans can have confidence that the banking system is safe")
+    assert set(biden.articles) == {"11", "12"}
+    assert all(m.kind == "quote" for m in biden.mentions)
+    [yellen] = _groups_with(svb, "The American banking system is really safe")
+    assert yellen.articles == ("09",)
+
+
+def test_claims_floods_river_rise_retold_in_five_sentences_is_one_claim(floods):
+    # Five outlets put "the river rose 26 feet" inside sentences about other
+    # things (a quote, a camp's location, the day's timeline).
+    groups = _groups_with(floods, "26 feet")
+    biggest = max(groups, key=lambda g: len(g.articles))
+    assert {"03", "08", "11", "13", "14"} <= set(biggest.articles)
+    # A sentence is in at most two groups, each group names an article once, and
+    # no group repeats only part of another.
+    spans = Counter((m.article, m.start) for g in floods for m in g.mentions)
+    assert max(spans.values()) <= 2
+    assert all(len(g.articles) == len(g.mentions) for g in floods)
+    assert len({g.id for g in floods}) == len(floods)
+    sets = [{(m.article, m.start) for m in g.mentions} for g in floods]
+    assert not any(a < b for a in sets for b in sets)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [
+        (13_000, 12_500, True),  # the Titanic's depth, two outlets
+        (26, 22, True),  # the river's rise
+        (7, 10, True),  # passengers
+        (42e9, 42e6, True),  # the same figure with another multiplier
+        (300_000, 150_000, True),
+        (1_600, 13_000, False),  # distance from the wreck vs its depth
+        (60, 215, False),
+        (0, 5, False),
+    ],
+)
+def test_claims_close_values_of_one_measure(a, b, close):
+    from stemma.analysis.align import _close
+
+    assert _close(a, b) is close
+
+
+def test_claims_find_quantities_reads_irregular_units_and_skips_an_adjective():
+    def pairs(text: str) -> list[tuple[float, str, str]]:
+        return [(q.value, q.unit, q.text) for q in find_quantities(text)]
+
+    assert pairs("the river rose 26 feet; a 22 foot rise; about 22ft") == [
+        (26.0, "foot", "26 feet"),
+        (22.0, "foot", "22 foot"),
+        (22.0, "foot", "about 22ft"),
+    ]
+    found = pairs("thieves took eight priceless jewels")
+    assert found == [(8.0, "jewel", "eight priceless jewels")]
+    assert pairs("depositors tried to pull $42 billion from the bank") == [
+        (42e9, "dollar", "$42 billion")
+    ]

@@ -10,7 +10,9 @@ grades are left to :mod:`stemma.analysis.roots` and :mod:`stemma.analysis.grade`
 1. **Similarity.** MiniLM cosine of the unit texts, plus small bonuses when
    two units share entities, a quantity or a date (:func:`score_matrix`; one
    pair: :func:`pair_score`). Two quotes of the same speaker whose quoted
-   words nearly match are aligned whatever their framing.
+   words nearly match are aligned whatever their framing; two quotes of
+   different speakers in different words never are (a quote is its
+   speaker's claim).
 2. **Grouping.** Average-linkage agglomerative clustering over that score,
    stopping at ``ClaimParams.join_threshold``, with a cannot-link between
    units of the same article (an article states a claim once; two of its
@@ -19,6 +21,14 @@ grades are left to :mod:`stemma.analysis.roots` and :mod:`stemma.analysis.grade`
    or groups with other opinions only. So speculation never bridges two
    reported mentions, and an opinion never makes a reported claim look
    corroborated.
+3. **Anchors.** News re-tells a figure or a quote inside sentences that say
+   other things too, so sentence vectors differ more than the fact does. A
+   group of several articles also takes, from each other article, the
+   sentence that measures the same thing with a close value ("rose 26 feet" /
+   "a 22 foot rise": the discrepancy is then flagged) or re-quotes a
+   member's speaker (:func:`_attach_by_anchor`). That sentence keeps its own
+   group too: one sentence may carry two claims, and sits in two groups at
+   most.
 
 Example::
 
@@ -150,12 +160,34 @@ def _scores(
         scores += params.date_weight * _share_any([set(u.dates) for u in units])
     for i, j in pairs(lambda u: u.quote):
         a, b = units[i], units[j]
-        if (
+        similarity = quote_similarity(a.quote or "", b.quote or "")
+        same_words = similarity >= params.quote_match
+        if same_words and (
             same_speaker(a.speaker, b.speaker, ratio=params.name_variant_ratio)
-            and quote_similarity(a.quote or "", b.quote or "") >= params.quote_match
+            or same_speaker(a.source, b.source, ratio=params.name_variant_ratio)
         ):
-            scores[i, j] = scores[j, i] = max(params.quote_join_score, cosine(i, j))
+            # Closer words rank higher, so that the exact re-quote wins a tie
+            # over a partial one when both could join.
+            joined = max(params.quote_join_score, cosine(i, j)) - 0.01 * (1.0 - similarity)
+            scores[i, j] = scores[j, i] = joined
+        elif not same_words and _other_speakers(a, b, params.name_variant_ratio):
+            # A quote is its speaker's claim: two people's different words are
+            # two claims, however alike ("the banking system is safe").
+            scores[i, j] = scores[j, i] = CANNOT_LINK
     return scores
+
+
+#: Speakers that name nobody until resolved.
+_PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+
+
+def _other_speakers(a: Unit, b: Unit, ratio: int) -> bool:
+    """Both quotes have a known speaker (the sentence's resolved source, else
+    the speaker as written) and they are not the same one."""
+    sa, sb = (u.source or u.speaker for u in (a, b))
+    if not sa or not sb or sa.lower() in _PRONOUNS or sb.lower() in _PRONOUNS:
+        return False
+    return not same_speaker(sa, sb, ratio=ratio)
 
 
 def _share_any(keys: Sequence[set[Any]]) -> np.ndarray:
@@ -243,8 +275,8 @@ def align_claims(
     story, where nothing can align and nothing is embedded.
     ``made`` maps article ids to claim units made already (see
     :func:`~stemma.analysis.units.story_units`). Groups come back ordered by
-    their first mention; every unit is in exactly one group (single-article
-    claims included).
+    their first mention; every unit is in one group (single-article claims
+    included), and a sentence anchored to a second group in that one too.
     """
     units = story_units(articles, annotations, params=params, made=made)
     if not units:
@@ -283,10 +315,100 @@ def align_claims(
     by_article = {a.article: a for a in annotations}
     texts = {a.id: a.text for a in articles}
     groups = [
-        _group(story, [units[i] for i in c], scores, c, by_article, texts, params) for c in clusters
+        _group(story, units, own, extra, scores, by_article, texts, params)
+        for own, extra in _attach_by_anchor(units, scores, clusters, params)
     ]
     groups.sort(key=lambda g: (_first_key(g, articles), g.id))
     return groups
+
+
+def _close(a: float, b: float) -> bool:
+    """Two values of one measure that could be one fact told differently:
+    within a factor of two ("13,000 feet" / "12,500 feet", "seven" / "10
+    passengers"), or the same figure with another multiplier ("$42 billion" /
+    "$42 million"). "1,600 feet" from the wreck and "13,000 feet" down are not."""
+    lo, hi = sorted((abs(a), abs(b)))
+    if lo == 0:
+        return hi == 0
+    if hi <= 2 * lo:
+        return True
+    ratio = hi / lo
+    return round(ratio) in (1_000, 1_000_000) and abs(ratio - round(ratio)) < 1e-6
+
+
+def _attach_by_anchor(
+    units: Sequence[Unit], scores: np.ndarray, clusters: list[list[int]], params: ClaimParams
+) -> list[tuple[list[int], list[int]]]:
+    """Each cluster with the sentences of other articles it also holds: a
+    sentence anchored to a group of several articles because
+
+    - it measures the same thing as a mention with a close value ("rose 26
+      feet" / "a 22 foot rise"; :func:`_close`: a discrepancy is still the
+      same fact) and is on average at least ``measure_floor`` similar to the
+      group's mentions; or
+    - it quotes a mention's speaker in the same words (``quote_match``).
+
+    News re-tells a figure or a quote inside sentences that say other things
+    too, and the clustering puts each sentence in one group only; such a
+    sentence stays in its own group as well (one sentence, two claims), and
+    joins one other group at most: the one it matches best. A cluster all of
+    whose sentences a larger group now holds is dropped (it was that group).
+    """
+    measures = [[(q.unit, q.value) for q in u.quantities if q.unit] for u in units]
+    candidates: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        if u.kind != "opinion" and (measures[i] or u.quote):
+            candidates.setdefault(u.article, []).append(i)
+    # The articles each unit is grouped with already: an anchor to one of
+    # them is a link the clustering has made, not a new one.
+    with_articles: dict[int, set[str]] = {}
+    for members in clusters:
+        arts = {units[m].article for m in members}
+        for m in members:
+            with_articles[m] = arts
+    best_group: dict[int, tuple[float, int]] = {}  # unit -> (score, cluster)
+    for k, members in enumerate(clusters):
+        arts = {units[m].article for m in members}
+        if len(arts) < 2:
+            continue
+        reported = [m for m in members if units[m].kind != "opinion"]
+        for art, idx in candidates.items():
+            if art in arts:
+                continue
+            best, best_score = -1, params.measure_floor
+            for i in idx:
+                anchors = [m for m in reported if units[m].article not in with_articles[i]]
+                if any(_same_quote(units[i], units[m], params) for m in anchors):
+                    best, best_score = i, np.inf
+                    break
+                held = [q for m in anchors for q in measures[m]]
+                if not any(a == b and _close(x, y) for a, x in held for b, y in measures[i]):
+                    continue
+                s = float(np.mean([scores[i, m] for m in members]))
+                if s >= best_score:
+                    best, best_score = i, s
+            if best >= 0 and best_score > best_group.get(best, (-np.inf, -1))[0]:
+                best_group[best] = (best_score, k)
+    attached: list[list[int]] = [[] for _ in clusters]
+    for i, (_, k) in sorted(best_group.items()):
+        attached[k].append(i)
+    # A group all of whose mentions another group now holds is that group.
+    full = [set(c) | set(a) for c, a in zip(clusters, attached, strict=True)]
+    return [
+        (own, extra)
+        for k, (own, extra) in enumerate(zip(clusters, attached, strict=True))
+        if not any(full[k] < full[j] for j in range(len(clusters)) if j != k)
+    ]
+
+
+def _same_quote(a: Unit, b: Unit, params: ClaimParams) -> bool:
+    """One speaker's words quoted by two articles (a re-quote or an excerpt)."""
+    if not a.quote or not b.quote:
+        return False
+    return (
+        same_speaker(a.speaker, b.speaker, ratio=params.name_variant_ratio)
+        or same_speaker(a.source, b.source, ratio=params.name_variant_ratio)
+    ) and quote_similarity(a.quote, b.quote) >= params.quote_match
 
 
 def _embedder(max_tokens: int) -> Callable[[Sequence[str]], np.ndarray]:
@@ -306,16 +428,24 @@ def _first_key(group: ClaimGroup, articles: Sequence[Article]) -> tuple[int, int
 
 def _group(
     story: str,
-    members: list[Unit],
+    units: Sequence[Unit],
+    own: list[int],
+    attached: list[int],
     scores: np.ndarray,
-    index: list[int],
     by_article: Mapping[str, Annotation],
     texts: Mapping[str, str],
     params: ClaimParams,
 ) -> ClaimGroup:
-    pairs = sorted(zip(members, index, strict=True), key=lambda p: (p[0].order, p[0].start))
-    members = [u for u, _ in pairs]
-    index = [i for _, i in pairs]
+    """The claim group of the units at ``own`` (its cluster) and ``attached``
+    (sentences it shares with another group). Its id comes from its own first
+    mention, which no other group holds."""
+
+    def place(i: int) -> tuple[int, int]:
+        return units[i].order, units[i].start
+
+    index = sorted(own + attached, key=place)
+    members = [units[i] for i in index]
+    first = units[min(own, key=place)]
     # Representative: the mention most similar to the others (ties → earliest).
     if len(index) > 1:
         sub = scores[np.ix_(index, index)]
@@ -326,7 +456,6 @@ def _group(
         rep = members[0]
     kinds = [u.kind for u in members if u.kind != "opinion"]
     kind: Kind = Counter(kinds).most_common(1)[0][0] if kinds else "opinion"
-    first = members[0]
     digest = hashlib.sha1(
         f"{story}|{first.article}|{first.sentence}|{first.start}".encode()
     ).hexdigest()[:12]

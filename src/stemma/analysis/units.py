@@ -105,17 +105,23 @@ QUALIFIERS = (
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
+#: One adjective between a number and what it counts is skipped: "eight
+#: priceless jewels" counts jewels.
+_ADJECTIVE = r"(?:[a-z]+(?:less|ful|ous|ive|able|ible|ic)|other|more|new|young|small|large)"
+
 _QUANTITY_RE = re.compile(
     rf"(?:\b(?P<qual>{QUALIFIERS})\s+)?(?P<cur>[$€£])?(?<![\w.,-])(?P<num>{_NUMBER})"
-    r"(?!\w|[.,]\d)(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn)\b)?"
-    r"(?:(?:\s*-\s*|\s+)(?P<unit>%|[A-Za-z]+))?",
+    r"(?:(?P<glued>ft|km|kg|mph)\b|(?!\w|[.,]\d))"
+    r"(?:\s*(?P<mult>thousand|million|billion|trillion|bn|mn)\b)?"
+    rf"(?:(?:\s*-\s*|\s+)(?:{_ADJECTIVE}\s+)?(?P<unit>%|[A-Za-z]+))?",
     re.IGNORECASE,
 )
 
 
 _WORD_QUANTITY_RE = re.compile(
     rf"(?:\b(?P<qual>{QUALIFIERS})\s+)?\b(?P<num>{'|'.join(NUMBER_WORDS)})"
-    r"(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?(?:\s*-\s*|\s+)(?P<unit>[A-Za-z]+)",
+    r"(?:\s*(?P<mult>thousand|million|billion|trillion)\b)?(?:\s*-\s*|\s+)"
+    rf"(?:{_ADJECTIVE}\s+)?(?P<unit>[A-Za-z]+)",
     re.IGNORECASE,
 )
 
@@ -321,14 +327,17 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     for m in _QUANTITY_RE.finditer(text):
         value = float(m["num"].replace(",", ""))
         value *= MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
-        unit = _unit(m["unit"])
+        unit = _unit(m["glued"] or m["unit"])
         if m["cur"]:
             unit = {"$": "dollar", "€": "euro", "£": "pound"}[m["cur"]]
         if re.match(r"(st|nd|rd|th)\b", (m["unit"] or "").lower()) and not m["unit"][2:]:
             continue  # an ordinal: "7th Service"
         if not unit and not m["mult"] and 1800 <= value <= 2100 and "." not in m["num"]:
             continue  # a year: the date stage reads it
-        found.append((m.start(), Quantity(value, unit, m.group(0).strip())))
+        end = m.end()
+        if m["cur"]:  # "$42 billion from": the currency is the unit; the next word is not
+            end = m.end("mult") if m["mult"] else m.end("num")
+        found.append((m.start(), Quantity(value, unit, text[m.start() : end].strip())))
     for m in _WORD_QUANTITY_RE.finditer(text):
         unit = _unit(m["unit"])
         if not unit:
@@ -336,6 +345,10 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         value = NUMBER_WORDS[m["num"].lower()] * MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
         found.append((m.start(), Quantity(float(value), unit, m.group(0).strip())))
     return tuple(q for _, q in sorted(found, key=lambda x: x[0]))
+
+
+#: Plurals the suffix rule gets wrong ("26 feet" and "a 22 foot rise" measure one thing).
+_IRREGULAR = {"feet": "foot", "ft": "foot", "men": "man", "women": "woman", "children": "child"}
 
 
 def _unit(word: str | None) -> str:
@@ -348,6 +361,8 @@ def _unit(word: str | None) -> str:
         return ""
     if low in {"people", "persons"}:
         return "person"
+    if low in _IRREGULAR:
+        return _IRREGULAR[low]
     if low.endswith("ies") and len(low) > 4:
         return low[:-3] + "y"
     if low.endswith("s") and not low.endswith("ss") and len(low) > 3:
