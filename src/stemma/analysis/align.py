@@ -51,7 +51,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from stemma.analysis.discrepancies import discrepancies_of
-from stemma.analysis.units import Unit, quote_similarity, same_speaker, story_units
+from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
 from stemma.model import Annotation, Article, ClaimGroup, Kind
 from stemma.settings import DEFAULT, ClaimParams
 
@@ -355,50 +355,80 @@ def _attach_by_anchor(
     whose sentences a larger group now holds is dropped (it was that group).
     """
     measures = [[(q.unit, q.value) for q in u.quantities if q.unit] for u in units]
-    candidates: dict[str, list[int]] = {}
+    # Candidates indexed by what could anchor them, so that a large story
+    # compares each group only with the sentences that share its measures or
+    # speakers, never with all of them.
+    by_measure: dict[str, list[int]] = {}
+    by_speaker: dict[str, list[int]] = {}
     for i, u in enumerate(units):
-        if u.kind != "opinion" and (measures[i] or u.quote):
-            candidates.setdefault(u.article, []).append(i)
+        if u.kind == "opinion":
+            continue
+        for word in {w for w, _ in measures[i]}:
+            by_measure.setdefault(word, []).append(i)
+        if u.quote:
+            for key in _speaker_keys(u):
+                by_speaker.setdefault(key, []).append(i)
     # The articles each unit is grouped with already: an anchor to one of
     # them is a link the clustering has made, not a new one.
-    with_articles: dict[int, set[str]] = {}
-    for members in clusters:
-        arts = {units[m].article for m in members}
+    cluster_of: dict[int, int] = {}
+    with_articles: list[set[str]] = []
+    for k, members in enumerate(clusters):
+        with_articles.append({units[m].article for m in members})
         for m in members:
-            with_articles[m] = arts
+            cluster_of[m] = k
     best_group: dict[int, tuple[float, int]] = {}  # unit -> (score, cluster)
     for k, members in enumerate(clusters):
-        arts = {units[m].article for m in members}
+        arts = with_articles[k]
         if len(arts) < 2:
             continue
         reported = [m for m in members if units[m].kind != "opinion"]
-        for art, idx in candidates.items():
-            if art in arts:
+        pool: set[int] = set()
+        for m in reported:
+            for word in {w for w, _ in measures[m]}:
+                pool.update(by_measure.get(word, ()))
+            if units[m].quote:
+                for key in _speaker_keys(units[m]):
+                    pool.update(by_speaker.get(key, ()))
+        found: dict[str, tuple[float, int]] = {}  # article -> (score, unit)
+        for i in sorted(pool):
+            art = units[i].article
+            if art in arts or found.get(art, (0.0, -1))[0] == np.inf:
                 continue
-            best, best_score = -1, params.measure_floor
-            for i in idx:
-                anchors = [m for m in reported if units[m].article not in with_articles[i]]
-                if any(_same_quote(units[i], units[m], params) for m in anchors):
-                    best, best_score = i, np.inf
-                    break
-                held = [q for m in anchors for q in measures[m]]
-                if not any(a == b and _close(x, y) for a, x in held for b, y in measures[i]):
-                    continue
-                s = float(np.mean([scores[i, m] for m in members]))
-                if s >= best_score:
-                    best, best_score = i, s
-            if best >= 0 and best_score > best_group.get(best, (-np.inf, -1))[0]:
-                best_group[best] = (best_score, k)
+            anchors = [m for m in reported if units[m].article not in with_articles[cluster_of[i]]]
+            if any(_same_quote(units[i], units[m], params) for m in anchors):
+                found[art] = (np.inf, i)
+                continue
+            held = [q for m in anchors for q in measures[m]]
+            if not any(a == b and _close(x, y) for a, x in held for b, y in measures[i]):
+                continue
+            score = float(np.mean(scores[i, members]))
+            if score >= params.measure_floor and score > found.get(art, (-np.inf, -1))[0]:
+                found[art] = (score, i)
+        for score, i in found.values():
+            if score > best_group.get(i, (-np.inf, -1))[0]:
+                best_group[i] = (score, k)
     attached: list[list[int]] = [[] for _ in clusters]
     for i, (_, k) in sorted(best_group.items()):
         attached[k].append(i)
-    # A group all of whose mentions another group now holds is that group.
+    # A group all of whose mentions a group with attachments now holds is
+    # that group: only clusters sharing a unit with it can be inside it.
     full = [set(c) | set(a) for c, a in zip(clusters, attached, strict=True)]
+    inside: set[int] = set()
+    for j, extra in enumerate(attached):
+        if extra:
+            for k in {cluster_of[i] for i in full[j]} - {j}:
+                if full[k] < full[j]:
+                    inside.add(k)
     return [
         (own, extra)
         for k, (own, extra) in enumerate(zip(clusters, attached, strict=True))
-        if not any(full[k] < full[j] for j in range(len(clusters)) if j != k)
+        if k not in inside
     ]
+
+
+def _speaker_keys(u: Unit) -> set[str]:
+    """Keys a quote's speaker is indexed by (its surname, as written and as resolved)."""
+    return {entity_key(name) for name in (u.speaker, u.source) if name}
 
 
 def _same_quote(a: Unit, b: Unit, params: ClaimParams) -> bool:

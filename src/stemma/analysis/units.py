@@ -370,7 +370,7 @@ def _unit(word: str | None) -> str:
     return low
 
 
-def _entity_key(text: str) -> str:
+def entity_key(text: str) -> str:
     """Last word, lower-cased, without possessive: "Xi Jinping" ~ "Jinping"."""
     words = _words(text.replace("’s", "").replace("'s", ""))
     return words[-1].lower() if words else text.lower()
@@ -400,7 +400,7 @@ def make_unit(
         text=text,
         kind=kind,
         source=source,
-        entities=tuple((_entity_key(t), t, label) for t, label in entities),
+        entities=tuple((entity_key(t), t, label) for t, label in entities),
         quantities=find_quantities(text),
         dates=tuple(dates),
         quote=quote,
@@ -488,7 +488,7 @@ def unit_of(
         text=text,
         kind=sent.kind,
         source=sent.source,
-        entities=tuple((_entity_key(e.text), e.text, e.label) for e in ents),
+        entities=tuple((entity_key(e.text), e.text, e.label) for e in ents),
         quantities=find_quantities(text),
         dates=dates,
         quote=quote,
@@ -522,7 +522,7 @@ def same_speaker(
     """One speaker, allowing a spelling variant of the surname (rapidfuzz ``ratio``)."""
     if not a or not b:
         return False
-    ka, kb = _entity_key(a), _entity_key(b)
+    ka, kb = entity_key(a), entity_key(b)
     return ka == kb or fuzz.ratio(ka, kb) >= ratio
 
 
