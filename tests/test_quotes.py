@@ -241,3 +241,56 @@ def test_quotes_an_unknown_official_stays_as_written(nlp) -> None:
     # No official named before: "the official" is not guessed.
     [q] = _quotes(nlp, '"We will find them," the official said on Monday.')
     assert q.speaker == "the official"
+
+
+def _event_text(path, doc: str) -> str:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return next(r["text"] for r in rows if r["id"].endswith(f"-{doc}"))
+
+
+def test_quotes_single_marked_quote_after_its_speaker_continues_it(nlp) -> None:
+    # Texas floods (eval/events, a UK outlet quoting in single marks): the
+    # second quote has no cue; it goes on from the camper's first one.
+    from tests.conftest import REPO
+
+    path = REPO / "eval" / "events" / "texas-floods-2025-07" / "articles.jsonl"
+    text = _paragraph_pair(_event_text(path, "06"), "A helicopter landed")
+    found = {q.text: q.speaker for q in _quotes(nlp, text)}
+    assert found["The camp was completely destroyed,"] == "Elinor Lester"
+    assert found["A helicopter landed and started taking people away. It was really scary."] == (
+        "Elinor Lester"
+    )
+
+
+def test_quotes_lone_single_marks_without_cue_are_not_a_quote(nlp) -> None:
+    # A pair of single marks with no quotation before it stays what it may be:
+    # a title, a nickname, or apostrophes.
+    text = "The river rose fast.\n'Come Hell or High Water in Texas' is the title of its history."
+    assert _quotes(nlp, text) == []
+
+
+def test_quotes_transcript_turns_are_their_speakers_words(nlp) -> None:
+    # NPR transcript (events-dev, Louvre 06): the collector's turn is his quote;
+    # the correspondent's turns (she introduces him) are the outlet's reporting.
+    path = shared_data("events-dev") / "louvre-jewel-heist-2025-10" / "articles.jsonl"
+    text = _event_text(path, "06")
+    turns = [q for q in _quotes(nlp, text) if q.cue == ":"]
+    assert [q.speaker for q in turns] == ["Pierre-Jean Chalencon"]  # as the article names him
+    assert turns[0].text.startswith("The attack of the Louvre yesterday is a terrible, terrible")
+    assert text[turns[0].speaker_start : turns[0].speaker_end] == "PIERRE-JEAN CHALENCON"
+
+
+def test_quotes_briefing_transcript_turn_by_surname(nlp) -> None:
+    # State Department briefing (events-dev, Nord Stream 13): "Price:" is Ned Price.
+    path = shared_data("events-dev") / "nord-stream-hersh-2023-02" / "articles.jsonl"
+    text = _event_text(path, "13")
+    [q] = [q for q in _quotes(nlp, text) if "utter and complete nonsense" in q.text]
+    assert q.speaker == "Price" and q.cue == ":"
+
+
+def test_quotes_a_label_that_names_nobody_is_no_speaker(nlp) -> None:
+    text = (
+        "Reuters video.\n\nSTORY: An obvious overreaction, the Chinese defense ministry said of "
+        "the shooting down of the balloon.\n\nWATCH: Jets fire on the balloon off the coast."
+    )
+    assert [q for q in _quotes(nlp, text) if q.cue == ":"] == []

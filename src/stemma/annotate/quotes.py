@@ -46,7 +46,13 @@ How it works, in three passes:
      own (at least :data:`FLOATING_MIN_WORDS` words, opening a sentence or
      a paragraph). Its speaker is the previous quote's when that quote is
      in the same or the previous paragraph, else the subject of a cue verb
-     in the previous sentence, else in the next one.
+     in the previous sentence, else in the next one. In single marks it
+     counts only as the continuation of a single-marked quotation in the
+     same or the previous paragraph ("'…,' said X. '…'").
+   - *transcript turn*: a paragraph opening with a speaker label
+     ("PRICE: …", "Price: …") the article names as a person elsewhere is
+     that person's words, unless the label is the presenter's (who
+     introduces the others): see :func:`_transcript_turns`.
 
    Anything else between marks (scare quotes such as “the enemy”,
    “no-limits”, titles, nicknames) is not a quotation.
@@ -97,7 +103,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -973,7 +979,9 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
                 or lead[-1] in SENTENCE_END + ":"
                 or "\n" in ctx.text[len(lead) : first.open_mark]
             )
-            if first.single or _words(inner) < FLOATING_MIN_WORDS or not at_sentence_start:
+            if _words(inner) < FLOATING_MIN_WORDS or not at_sentence_start:
+                continue
+            if first.single and not _continues(ctx, found, first):
                 continue
         found.append(f)
 
@@ -1017,7 +1025,94 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
                     cue=None if f.cue is None else _cue_text(f.cue),
                 )
             )
+    quotes.extend(_transcript_turns(ctx, quotes, article))
+    quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+#: A transcript turn: a paragraph that opens with a speaker label ("BEARDSLEY:",
+#: "Price:", "PIERRE-JEAN CHALENCON:") and goes on with their words.
+_TURN = re.compile(r"(?P<label>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}):[ \t]+(?=\S)")
+
+
+def _transcript_turns(ctx: _Context, quotes: Sequence[Quote], article: str) -> list[Quote]:
+    """Transcripts (radio, briefings, interviews) print each speaker's words
+    after their name and a colon, without quotation marks. Such a paragraph is
+    that person's quotation when the label is a person the article names
+    (a PERSON entity, or its surname: "Price" after "Ned Price"); "STORY:",
+    "WATCH:", "Q:" and other labels are not people, a paragraph that
+    already holds a quotation keeps it, and the presenter's turns are not
+    quotations."""
+    labels = [(p, m) for p in ctx.paragraphs if (m := _TURN.match(ctx.text, *p))]
+    if not labels:
+        return []
+    label_starts = {m.start() for _, m in labels}
+    people: dict[str, str] = {}
+    for ent in ctx.doc.ents:
+        if ent.start_char in label_starts:
+            continue  # a label names someone only if the article names them elsewhere
+        name = " ".join(ent.text.split())
+        words = name.split()
+        if ent.label_ == "PERSON":
+            people.setdefault(name.casefold(), name)
+            people.setdefault(words[-1].casefold(), name)
+        elif ent.label_ == "ORG" and len(words) > 1 and all(w[:1].isupper() for w in words):
+            # A full name is often tagged as an organisation ("Pierre-Jean
+            # Chalencon"); only the whole name then makes a label a speaker.
+            people.setdefault(name.casefold(), name)
+    if not people:
+        return []
+    taken = [(q.start, q.end) for q in quotes]
+    turns = []
+    for (_, end), m in labels:
+        if m["label"].casefold() not in people:
+            continue
+        body_start, body_end = m.end(), end
+        while body_end > body_start and ctx.text[body_end - 1].isspace():
+            body_end -= 1
+        if _words(ctx.text[body_start:body_end]) < FLOATING_MIN_WORDS:
+            continue
+        if any(a < body_end and body_start < b for a, b in taken):
+            continue
+        label = m["label"]
+        name = people[label.casefold()]
+        # The speaker as written: the label, unless it is the name in capitals.
+        speaker = name if name.casefold() == label.casefold() else label
+        turns.append(
+            Quote(
+                article=article,
+                sentence=ctx.sentence_of(body_start),
+                text=ctx.text[body_start:body_end],
+                start=body_start,
+                end=body_end,
+                speaker=speaker,
+                speaker_start=m.start("label"),
+                speaker_end=m.end("label"),
+                cue=":",
+            )
+        )
+    # The presenter (host, correspondent) introduces the others ("That's
+    # Pierre-Jean Chalencon, one of …"): their turns are the outlet's own
+    # reporting, not a source's words.
+    keys = {q.speaker: q.speaker.casefold().split()[-1] for q in turns if q.speaker}
+    presenters = {
+        q.speaker
+        for q in turns
+        if q.speaker and any(k in q.text.casefold() for who, k in keys.items() if who != q.speaker)
+    }
+    return [q for q in turns if q.speaker not in presenters]
+
+
+def _continues(ctx: _Context, found: Sequence[_Found], span: _Span) -> bool:
+    """A quote in single marks with no cue of its own counts only as the
+    continuation of a single-marked quotation just before it, in the same or
+    the previous paragraph ("'The camp was destroyed,' said X. 'A helicopter
+    landed …'"): outlets that quote in single marks do so throughout, while a
+    lone pair of single marks is as often apostrophes or a title."""
+    if not found:
+        return False
+    last = found[-1].spans[-1]
+    return last.single and ctx.paragraph_of(span.open_mark) - ctx.paragraph_of(last.open_mark) <= 1
 
 
 def _cue_text(cue: Token) -> str:
