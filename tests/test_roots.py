@@ -196,3 +196,27 @@ def test_roots_questions_and_headings_are_not_claims(nlp) -> None:
     assert [u.text for u in claim_units(art, ann)] == [
         "The jet crashed in the Tver region on Wednesday evening."
     ]
+
+
+def test_roots_louvre_prosecutor_under_every_title_is_one_party() -> None:
+    # How the Louvre coverage (events-dev) names the Paris prosecutor: five
+    # names, one person; the museum and unnamed officials stay apart.
+    names = [
+        "prosecutor",
+        "The Louvre",
+        "Paris prosecutor",
+        "statement from Paris prosecutor Laure Beccuau",
+        "chief prosecutor",
+        "Laure Beccuau",
+        "Officials",
+    ]
+    got = parties(names)
+    assert {got[n] for n in names if "rosecutor" in n or "Beccuau" in n} == {"Laure Beccuau"}
+    assert got["The Louvre"] == "The Louvre" and got["Officials"] == "Officials"
+
+
+def test_roots_a_title_with_two_holders_stays_apart() -> None:
+    # Two named prosecutors: "the prosecutor" could be either, so it joins neither.
+    got = parties(["the prosecutor", "Paris prosecutor Laure Beccuau", "Lyon prosecutor Jean Roux"])
+    assert got["the prosecutor"] == "the prosecutor"
+    assert got["Paris prosecutor Laure Beccuau"] != got["Lyon prosecutor Jean Roux"]

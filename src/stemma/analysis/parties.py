@@ -21,10 +21,16 @@ that stands for its party, by these rules (in this order):
    spokesman/spokeswoman/spokesperson/press secretary title ("Kremlin
    spokesman Dmitry Peskov", "a spokesperson for Norfolk Southern") is that
    body, when the body is itself a source in the story.
-4. **A title and its named holder**: a name made only of titles and
-   descriptive words ("the sheriff", "chief prosecutor", "the governor") is
-   the one source of the story whose name holds that title with a person's
-   name ("Sheriff Larry Leitha"), when exactly one does.
+4. **A title and its named holder**: a title with a place or body ("Paris
+   prosecutor") is the one source whose name holds that title and those
+   words too ("Paris prosecutor Laure Beccuau"); then a name made only of
+   titles and descriptive words ("the sheriff", "chief prosecutor", "the
+   governor") is the one source of the story whose name holds that title
+   with a person's name ("Sheriff Larry Leitha"), when exactly one does.
+
+A party is shown under its body when a spokesperson joined it, else under
+its fullest name that is not a text's ("Laure Beccuau", not "statement from
+Paris prosecutor Laure Beccuau").
 
 This follows the analysts' rule that sources are dependent unless their
 independence can be shown: two spellings of one name are one source. Names
@@ -80,6 +86,16 @@ DOCUMENT_WORDS = frozenset(
     {"report", "reports", "document", "documents", "memo", "article", "blog", "post", "story",
      "piece", "investigation", "substack", "newsletter", "account", "claims", "claim"}
 )  # fmt: skip
+
+
+def _names_a_text(name: str) -> bool:
+    """ "statement from Paris prosecutor Laure Beccuau": a party is better
+    named by its author than by one of its texts."""
+    first = _words(name)[:1]
+    return bool(first) and (first[0] in DOCUMENT_WORDS or first[0] in {"statement", "statements"})
+
+
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "for", "from", "on"})
 
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -208,19 +224,39 @@ def parties(
                 merge(author, n)
                 bodies.add(author)
                 break
-    # A bare title → its one named holder.
-    for n in order:
-        if core[n]:
-            continue
-        titles = [w for w in words[n] if w in TITLES and w not in {"the", "a", "an", "of", "for"}]
-        if not titles:
-            continue
-        holders = {find(o) for o in order if o != n and core[o] and titles[-1] in words[o]}
-        if len(holders) == 1:
-            merge(holders.pop(), n)
+    # A title with a place or body ("Paris prosecutor") → the one holder of
+    # that title whose name holds those words too ("Paris prosecutor Laure
+    # Beccuau"); then a bare title ("the prosecutor") → its one named holder.
+    for bare in (False, True):
+        for n in order:
+            if bool(core[n]) == bare:
+                continue
+            titles = [w for w in words[n] if w in TITLES and w not in _FUNCTION_WORDS]
+            if not titles:
+                continue
+            holders = {
+                find(o)
+                for o in order
+                if o != n
+                and core[o]
+                and titles[-1] in words[o]
+                and set(core[n]) < set(core[o])
+                and find(o) != find(n)
+            }
+            if len(holders) == 1:
+                merge(holders.pop(), n)
     out: dict[str, str] = {}
     for group in members.values():
-        best = max(group, key=lambda x: (x in bodies, len(core[x]), len(x), -order.index(x)))
+        best = max(
+            group,
+            key=lambda x: (
+                x in bodies,
+                not _names_a_text(x),
+                len(core[x]),
+                len(x),
+                -order.index(x),
+            ),
+        )
         for n in group:
             out[n] = best
     return out
