@@ -349,3 +349,19 @@ def test_e2e_same_grades_and_discrepancies_whatever_the_hash_seed(tmp_path: Path
         outputs.append(done.stdout)
     assert "Tourian vs Gourian" in outputs[0]  # the case that once moved
     assert outputs[0] == outputs[1]
+
+
+def test_e2e_a_long_cut_is_shown_by_its_start(tmp_path: Path, example_texts: dict) -> None:
+    # A 1.1 MB article beside a normal one: both are analysed (spaCy alone
+    # would refuse the first and the batch would be lost), the cut is in the
+    # brief by its start, with the offsets of the whole cut.
+    para = " ".join(example_texts["001_1da184889dc0a294.txt"].split())
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "long.txt").write_text(" ".join([para] * 300), "utf-8")
+    (tmp_path / "in" / "000.txt").write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")
+    result = stemma.analyze([tmp_path / "in"], db=tmp_path / "s.duckdb", progress=False)
+    by_path = {Path(a["path"]).name: a for a in result.report["articles"]}
+    assert by_path["long.txt"]["analysed"] and by_path["000.txt"]["analysed"]
+    [cut] = [r for r in by_path["long.txt"]["removed"] if "length limit" in r["reason"]]
+    assert cut["text"].endswith("more characters)") and len(cut["text"]) < 2100
+    assert cut["end"] - cut["start"] > 800_000

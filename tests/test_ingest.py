@@ -11,6 +11,7 @@ import pytest
 
 from stemma.ingest.readers import (
     HEADLINE_REASON,
+    MAX_ARTICLE_CHARS,
     detect_language,
     load,
     outlet_from_url,
@@ -199,6 +200,25 @@ def test_ingest_too_large_file_is_a_problem(tmp_path, example_texts):
     assert isinstance(problem, Problem)
     assert problem.reason.startswith("file too large")
     assert "1000" in problem.reason
+
+
+@pytest.mark.parametrize("joiner", [" ", "\n\n"])
+def test_ingest_article_over_the_length_limit_is_cut_and_the_cut_recorded(
+    tmp_path, example_texts, joiner
+):
+    # A 2 MB one-line file (or one of many paragraphs): the first part is
+    # analysed, the cut is recorded with its offsets, and nothing is lost from
+    # the raw text. spaCy refuses texts over 1,000,000 characters.
+    para = " ".join(example_texts["001_1da184889dc0a294.txt"].split())
+    raw = joiner.join([para] * (2_000_000 // len(para) + 1))
+    (tmp_path / "huge.txt").write_text(raw, "utf-8")
+    [article] = list(load([tmp_path / "huge.txt"]))
+    assert isinstance(article, Article)
+    assert MAX_ARTICLE_CHARS // 2 < len(article.text) <= MAX_ARTICLE_CHARS < 1_000_000
+    [cut] = [r for r in article.removed if r.reason.startswith("over the length limit")]
+    assert cut.end == len(article.raw_text) and article.raw_text[cut.start :] == cut.text
+    assert article.raw_text[: cut.start].endswith(para.split()[-1]) or joiner == " "
+    assert f"of {len(article.raw_text):,} characters" in cut.reason
 
 
 def test_ingest_unreadable_file_is_a_problem(tmp_path, example_texts, monkeypatch):

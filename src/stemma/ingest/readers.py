@@ -88,6 +88,12 @@ MIN_LANGUAGE_CHARS = 20
 LANGUAGE_SAMPLE_CHARS = 3000
 # Below this confidence the top language is not trusted (mixed or odd text).
 MIN_LANGUAGE_CONFIDENCE = 0.5
+# An article longer than this is cut (at a paragraph or word break before it)
+# and the cut recorded as removed: news articles run to tens of thousands of
+# characters; a file of millions is a book, a dump or a broken page, and the
+# parser's working memory grows with the length of one text (spaCy refuses
+# texts over 1,000,000 characters outright).
+MAX_ARTICLE_CHARS = 200_000
 # Number of characters of the content shown when saying why it was not parsed.
 SNIPPET_CHARS = 60
 
@@ -519,6 +525,18 @@ class Meta:
         return Meta(*(getattr(other, f) or getattr(self, f) for f in Meta.__dataclass_fields__))
 
 
+def _length_cut(raw_text: str, limit: int = MAX_ARTICLE_CHARS) -> int:
+    """Where to cut a text over ``limit`` characters: at the last paragraph
+    break before it, else the last space, else at the limit."""
+    if len(raw_text) <= limit:
+        return len(raw_text)
+    for sep in ("\n\n", "\n", " "):
+        at = raw_text.rfind(sep, limit // 2, limit)
+        if at > 0:
+            return at
+    return limit
+
+
 def _make_article(
     path: str,
     raw_text: str,
@@ -534,7 +552,14 @@ def _make_article(
     a first line repeating either is moved out of the text.
     """
     meta = meta or Meta()
-    text, removed = clean(raw_text)
+    cut = _length_cut(raw_text)
+    text, removed = clean(raw_text[:cut])
+    if cut < len(raw_text):
+        why = (
+            f"over the length limit: only the first {cut:,} of {len(raw_text):,} "
+            "characters are analysed"
+        )
+        removed = (*removed, Removed(cut, len(raw_text), raw_text[cut:], why))
     text, removed, title = _split_headline(
         raw_text, text, removed, meta.title, guess=find_headline, also=page_title
     )

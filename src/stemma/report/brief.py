@@ -37,7 +37,7 @@ def build(
     removed: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records(tables.removed):
         removed[r["article"]].append(
-            {"start": r["start"], "end": r["end"], "text": r["text"], "reason": r["reason"]}
+            {"start": r["start"], "end": r["end"], "text": _clip(r["text"]), "reason": r["reason"]}
         )
     articles = [
         _article(row, removed.get(row["id"], []), analysed) for row in records(tables.articles)
@@ -95,6 +95,18 @@ def build(
     result["summary"]["stories"] = len(result["stories"])
     result["summary"].setdefault("problems", [])
     return result
+
+
+#: A removed span longer than this is shown by its start (the store keeps it
+#: whole): the cut tail of a 2 MB file would bury the brief.
+REMOVED_SHOWN_CHARS = 2000
+
+
+def _clip(text: str) -> str:
+    if len(text) <= REMOVED_SHOWN_CHARS:
+        return text
+    rest = len(text) - REMOVED_SHOWN_CHARS
+    return f"{text[:REMOVED_SHOWN_CHARS]}… ({rest:,} more characters)"
 
 
 def _article(
