@@ -220,3 +220,19 @@ def test_roots_a_title_with_two_holders_stays_apart() -> None:
     got = parties(["the prosecutor", "Paris prosecutor Laure Beccuau", "Lyon prosecutor Jean Roux"])
     assert got["the prosecutor"] == "the prosecutor"
     assert got["Paris prosecutor Laure Beccuau"] != got["Lyon prosecutor Jean Roux"]
+
+
+def test_roots_unnamed_officials_beside_named_bodies_are_no_second_root() -> None:
+    # Prigozhin's plane (events-dev): the passenger list is the aviation
+    # agency's; "Russian officials" and "officials" saying the same cannot be
+    # shown to be anyone else. With no named source, they stay (unconfirmable).
+    from stemma.analysis.roots import _unnamed_are_not_roots
+
+    kind = {"civil aviation authority": "organisation", "Russian officials": "other",
+            "officials": "other", "TASS": "outlet"}  # fmt: skip
+    named = {"a": ["civil aviation authority"], "b": ["Russian officials"], "c": ["officials"]}
+    assert _unnamed_are_not_roots(named, kind) == ["b", "c"]
+    assert named == {"a": ["civil aviation authority"]}
+    alone = {"b": ["Russian officials"], "d": ["TASS"]}
+    assert _unnamed_are_not_roots(alone, kind) == []
+    assert alone == {"b": ["Russian officials"], "d": ["TASS"]}

@@ -245,6 +245,7 @@ def claim_roots(
         carriers = {m.article for m in g.mentions}
         _through_cited_carriers(named, carriers, by_id)
         derived: list[str] = _relays_are_not_roots(named, node_kind)
+        derived += _unnamed_are_not_roots(named, node_kind)
         unknown: list[str] = []
         own: dict[str, str] = {}
         for m in pending:
@@ -279,6 +280,27 @@ def claim_roots(
             )
         )
     return out
+
+
+def _unnamed_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, str]) -> list[str]:
+    """Where a claim has a named source (a person, a body, a document), an
+    unnamed one beside it ("officials", "Russian officials", "an
+    investigator") cannot be shown to be someone else: it is most likely the
+    named one or its people, so it is no second root (in place). Articles left
+    with no root are returned, as derived. Unnamed sources stay roots where the
+    claim has no named one (they then cannot confirm it: C3-unnamed)."""
+    everything = {r for rs in named.values() for r in rs}
+    if not any(node_kind.get(r) not in (None, "other", "outlet") for r in everything):
+        return []
+    left = []
+    for aid in list(named):
+        kept = [r for r in named[aid] if node_kind.get(r) not in (None, "other")]
+        if kept:
+            named[aid] = kept
+        else:
+            del named[aid]
+            left.append(aid)
+    return left
 
 
 def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, str]) -> list[str]:
