@@ -97,3 +97,32 @@ def test_cli_schema_is_json() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"] == "stemma report"
+
+
+def test_cli_unreachable_path_is_skipped_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+    # As a non-root user a path inside a folder without execute permission makes
+    # Path.exists() and Path.is_dir() raise PermissionError (root never sees
+    # it, so the refusal is simulated): one line on stderr, exit 1, the
+    # example articles analysed.
+    locked = tmp_path / "locked" / "a.txt"
+    real_exists, real_is_dir = Path.exists, Path.is_dir
+
+    def refuse(real):
+        def check(self, *a, **kw):
+            if self == locked:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *a, **kw)
+
+        return check
+
+    monkeypatch.setattr(Path, "exists", refuse(real_exists))
+    monkeypatch.setattr(Path, "is_dir", refuse(real_is_dir))
+    result = runner.invoke(
+        app,
+        ["analyze", str(EXAMPLES), str(locked), "--out", str(tmp_path / "o"), "--db",
+         str(tmp_path / "d")],
+    )  # fmt: skip
+    assert result.exit_code == EXIT_SOME_FAILED, result.output
+    assert f"{locked}: cannot be reached: Permission denied" in result.stderr
+    assert "Traceback" not in result.output
+    assert "5 articles" in result.stdout

@@ -477,3 +477,37 @@ def test_ingest_outlet_from_url(url, host):
 )
 def test_ingest_detect_language(text, code):
     assert detect_language(text) == code
+
+
+def test_ingest_file_name_that_is_not_utf8_is_kept_readable(tmp_path, example_texts):
+    # A name in latin-1 bytes ("café.txt" from another system): the article is
+    # read, its path keeps the byte as \xe9, and the store and brief take it.
+    import os
+
+    import stemma
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(raw, "wb") as f:
+        f.write(example_texts["000_3c45b8d28d6be2d7.txt"].encode("utf-8"))
+    (folder / "001.txt").write_text(example_texts["001_1da184889dc0a294.txt"], "utf-8")
+    [a, b] = [x for x in load([folder]) if isinstance(x, Article)]
+    names = sorted(Path(x.path).name for x in (a, b))
+    assert names == ["001.txt", "caf\\xe9.txt"]
+    out = tmp_path / "out"
+    result = stemma.analyze([folder], db=tmp_path / "s.duckdb", out=out, progress=False)
+    assert sorted(Path(x["path"]).name for x in result.report["articles"]) == names
+    assert (out / "report.json").stat().st_size > 1000
+
+
+def test_ingest_path_behind_a_folder_that_cannot_be_entered_is_a_problem(tmp_path, monkeypatch):
+    # As a non-root user, Path.exists() raises PermissionError for a path inside
+    # a folder without execute permission; it is one problem, not a crash.
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "is_dir", refuse)
+    [problem] = list(load([tmp_path / "locked" / "a.txt"]))
+    assert isinstance(problem, Problem)
+    assert problem.reason == "cannot be reached: Permission denied"

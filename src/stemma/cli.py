@@ -75,7 +75,14 @@ def analyze_cli(
     from stemma.store.db import StoreError
 
     err = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
-    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+
+    def absent(p: str) -> bool:
+        try:
+            return not Path(p).exists()
+        except OSError:
+            return False  # there but unreachable (a folder that cannot be entered): ingest says so
+
+    missing = [p for p in paths if p != "-" and absent(p)]
     for p in missing:
         err.print(f"[red]error[/red]: {p}: no such file or folder")
     if missing and len(missing) == len(paths):

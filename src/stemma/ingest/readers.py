@@ -175,13 +175,19 @@ def load(
             yield from _read_stdin(stdin if stdin is not None else sys.stdin, max_bytes)
             continue
         path = Path(given)
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as e:  # a folder on the way that cannot be entered
+            yield Problem(_name(path), f"cannot be reached: {e.strerror or e}")
+            continue
+        if is_dir:
             for file in _walk(path):
                 yield from _read_file(file, max_bytes, explicit=False)
-        elif path.exists():
+        elif exists:
             yield from _read_file(path, max_bytes, explicit=True)
         else:
-            yield Problem(str(path), "no such file or directory")
+            yield Problem(_name(path), "no such file or directory")
 
 
 def read_html(data: bytes, *, path: str = "<html>", url: str | None = None) -> Article | Problem:
@@ -250,9 +256,21 @@ def _suffix(path: Path) -> str:
 _KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES | WARC_SUFFIXES
 
 
+def _name(path: Path | str) -> str:
+    """The path as text for messages, the store and the brief. A file name
+    that is not valid UTF-8 (bytes from another system) keeps those bytes as
+    ``\\xNN``: the store and JSON take only valid text."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
+
+
 def _read_file(path: Path, max_bytes: int, *, explicit: bool) -> Iterator[Item]:
     """Dispatch one file to its format's reader; turn any failure into a Problem."""
-    name = str(path)
+    name = _name(path)
     suffix = _suffix(path)
     try:
         if suffix in WARC_SUFFIXES:
@@ -467,7 +485,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    name = str(path)
+    name = _name(path)
     found = 0
     try:
         with path.open("rb") as stream:
