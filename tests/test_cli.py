@@ -126,3 +126,29 @@ def test_cli_unreachable_path_is_skipped_not_a_crash(tmp_path: Path, monkeypatch
     assert f"{locked}: cannot be reached: Permission denied" in result.stderr
     assert "Traceback" not in result.output
     assert "5 articles" in result.stdout
+
+
+def test_cli_internal_error_is_one_line_and_exit_5(tmp_path: Path, monkeypatch, capsys) -> None:
+    # A bug (here: the engine raising) is not "some inputs skipped" (1): it
+    # exits 5 with one line; --debug lets the traceback through.
+    import sys
+
+    import stemma.cli
+    import stemma.engine.local
+    from stemma.cli import EXIT_INTERNAL
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("claim table lost its header")
+
+    monkeypatch.setattr(stemma.engine.local, "analyze", broken)
+    args = ["stemma", "analyze", str(EXAMPLES), "--db", str(tmp_path / "d")]
+    monkeypatch.setattr(sys, "argv", args)
+    with pytest.raises(SystemExit) as exit_:
+        stemma.cli.main()
+    assert exit_.value.code == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: claim table lost its header" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 2  # one line, maybe wrapped
+    monkeypatch.setattr(sys, "argv", [args[0], "--debug", *args[1:]])
+    with pytest.raises(RuntimeError, match="lost its header"):
+        stemma.cli.main()

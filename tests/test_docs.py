@@ -38,6 +38,7 @@ EXIT_MEANINGS = {
     "EXIT_USAGE": "usage error",
     "EXIT_NOTHING_READ": "no article could be read",
     "EXIT_ENVIRONMENT": "the store or the model cannot be used",
+    "EXIT_INTERNAL": "internal error",
 }
 
 

@@ -6,7 +6,9 @@ Exit codes (also in README):
 - 1: some inputs were skipped (each is named on stderr and in the brief);
 - 2: usage error (unknown option, missing path);
 - 3: no article could be read from the inputs;
-- 4: the store or the language model cannot be used.
+- 4: the store or the language model cannot be used;
+- 5: internal error (a bug in stemma): one line on stderr, the traceback
+  with ``stemma --debug …``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ from stemma.model import Problem
 from stemma.settings import DEFAULT
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
+EXIT_INTERNAL = 5
+
+#: Set by ``--debug``: an internal error shows its traceback.
+_debug = False
 
 app = typer.Typer(
     name="stemma",
@@ -32,6 +38,17 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+    ] = False,
+) -> None:
+    """Trace a news story back to its sources."""
+    global _debug
+    _debug = debug
+
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but fatal errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
@@ -178,7 +195,16 @@ def version_cli() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as e:  # the one place that turns a bug into an exit code
+        if _debug:
+            raise
+        Console(stderr=True, soft_wrap=True, highlight=False).print(
+            f"[red]internal error[/red]: {type(e).__name__}: {e} (a bug in stemma: run again "
+            "with `stemma --debug …` for the traceback, and please report it)"
+        )
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":
