@@ -449,6 +449,32 @@ def test_ingest_corrupt_warc_is_a_problem(tmp_path):
     assert "WARC" in items[0].reason  # type: ignore[union-attr]
 
 
+def test_ingest_garbage_warc_says_what_is_wrong_in_one_readable_line(tmp_path):
+    import random
+
+    noise = bytes(random.Random(7).randrange(256) for _ in range(3000))
+    (tmp_path / "noise.warc.gz").write_bytes(noise)
+    [problem] = list(load([tmp_path / "noise.warc.gz"]))
+    assert isinstance(problem, Problem)
+    assert problem.reason == "invalid WARC: not a WARC or ARC archive (unknown format)"
+
+
+def test_ingest_malformed_warc_record_is_a_problem_not_a_crash(tmp_path, example_texts):
+    # A response record without a target URI made warcio raise AttributeError,
+    # which stopped the whole run; the good file beside it must still be read.
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 60\r\n\r\n"
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>cut</p>"
+    )
+    (tmp_path / "a.warc.gz").write_bytes(gzip.compress(record))
+    (tmp_path / "b.txt").write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")
+    items = list(load([tmp_path]))
+    [problem] = [i for i in items if isinstance(i, Problem)]
+    assert problem.reason.startswith("invalid WARC: a record cannot be parsed (")
+    assert "\n" not in problem.reason
+    assert [Path(i.path).name for i in items if isinstance(i, Article)] == ["b.txt"]
+
+
 # ---------------------------------------------------------------- helpers
 
 

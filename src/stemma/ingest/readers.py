@@ -487,6 +487,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
 
     name = _name(path)
     found = 0
+    number = 0
     try:
         with path.open("rb") as stream:
             for number, record in enumerate(ArchiveIterator(stream), start=1):
@@ -517,10 +518,29 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Problem(name, "unreadable: permission denied")
         return
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as err:
-        yield Problem(name, f"invalid WARC: {err}".splitlines()[0])
+        yield Problem(name, f"invalid WARC{_after(number)}: {_warc_error(err)}")
+        return
+    except Exception as err:  # warcio on hostile bytes: one bad archive never stops the run
+        why = f"{type(err).__name__}: {_warc_error(err)}"
+        yield Problem(name, f"invalid WARC{_after(number)}: a record cannot be parsed ({why})")
         return
     if not found:
         yield Problem(name, "WARC has no HTML response records")
+
+
+def _after(number: int) -> str:
+    return f" (after record {number})" if number else ""
+
+
+def _warc_error(err: BaseException) -> str:
+    """warcio's message, made fit for one line: its "unknown format" error
+    prints the file's first bytes, which say nothing to a reader."""
+    text = str(err).strip()
+    if text.startswith("Unknown archive format"):
+        return "not a WARC or ARC archive (unknown format)"
+    first = text.splitlines()[0] if text else ""
+    first = "".join(ch if ch.isprintable() else "?" for ch in first)[: SNIPPET_CHARS * 2]
+    return first or "the archive ends or breaks in the middle of a record"
 
 
 # ---------------------------------------------------------------- building
