@@ -297,6 +297,70 @@ def test_web_refuses_cross_site_posts(writable: tuple[TestClient, Path]) -> None
     assert r.status_code == 403 and "cross-site" in r.text
 
 
+def test_web_refuses_posts_from_an_opaque_origin(writable: tuple[TestClient, Path]) -> None:
+    # "Origin: null" is what a sandboxed frame or a file:// page sends.
+    c, _ = writable
+    r = c.post("/ingest", data={"text": "x"}, headers={"Origin": "null"})
+    assert r.status_code == 403 and "cross-site" in r.text
+
+
+def test_web_oversized_upload_is_refused_with_what_was_sent(
+    writable: tuple[TestClient, Path],
+) -> None:
+    # A chunked upload (no declared length) over the limit is a 413 that says
+    # the limit, and nothing is stored; a declared length over it is refused
+    # with that length.
+    from stemma.web.app import MAX_BODY_BYTES
+
+    c, db = writable
+    head = b'--x\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n'
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for _ in range(MAX_BODY_BYTES // 1_000_000 + 2):
+            yield b"word " * 200_000  # 1 MB
+
+    multipart = {"Content-Type": "multipart/form-data; boundary=x"}
+    r = c.post("/api/ingest", content=chunks(), headers=multipart)
+    assert r.status_code == 413
+    assert f"at most {MAX_BODY_BYTES:,} bytes" in r.json()["detail"]
+    uploads = db.with_name(db.name + ".uploads")
+    assert not uploads.exists() or not any(uploads.iterdir())
+    r = c.post("/api/ingest", content=b"x", headers={"Content-Length": str(MAX_BODY_BYTES + 1)})
+    assert r.status_code == 413 and f"it is {MAX_BODY_BYTES + 1:,} bytes" in r.json()["detail"]
+
+
+def test_web_body_limit_stops_reading_at_the_limit() -> None:
+    # The test client reads a body whole before the app sees it, so the
+    # streaming itself is checked on the middleware: it stops pulling chunks
+    # once past the limit, and answers 413 in place of the app.
+    import asyncio
+
+    from stemma.web.app import _BodyLimit
+
+    pulled, sent = 0, []
+
+    async def inner(scope, receive, send):  # an app that reads the whole body
+        while (await receive()).get("more_body", False):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def receive():
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"12345", "more_body": pulled < 100}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/ingest", "headers": [],
+             "query_string": b"", "scheme": "http", "server": ("127.0.0.1", 80)}  # fmt: skip
+    asyncio.run(_BodyLimit(inner, limit=12)(scope, receive, send))
+    assert pulled == 3  # 15 bytes > 12: no fourth chunk is read
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+
+
 def test_web_ingest_adds_an_article_to_its_story(writable: tuple[TestClient, Path]) -> None:
     c, db = writable
     r = c.post(

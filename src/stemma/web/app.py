@@ -155,6 +155,7 @@ def create_app(
     app.include_router(pages.router)
 
     app.middleware("http")(_guard)
+    app.add_middleware(_BodyLimit)
     # Added last, so it runs first: a request for a foreign Host is refused
     # before anything else looks at it.
     if allowed_hosts:
@@ -186,12 +187,7 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return error_response(
-                request,
-                413,
-                f"the upload is too large: at most {MAX_FILES} "
-                f"files of {MAX_FILE_BYTES // (1024 * 1024)} MB each",
-            )
+            return error_response(request, 413, _too_large(f"it is {int(length):,} bytes"))
         if _cross_site(request):
             return error_response(request, 403, "cross-site form posts are refused")
     response = await call_next(request)
@@ -200,6 +196,61 @@ async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Resp
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def _too_large(what: str) -> str:
+    return (
+        f"the upload is too large ({what}): a request may carry at most {MAX_BODY_BYTES:,} "
+        f"bytes, {MAX_FILES} files of {MAX_FILE_BYTES // (1024 * 1024)} MB each"
+    )
+
+
+class _BodyLimit:
+    """Refuse a request body over MAX_BODY_BYTES as it arrives.
+
+    ``_guard`` reads the declared Content-Length; a chunked upload declares
+    none, and the form parser would spool all of it to disk before anything
+    could answer. Here the body is counted as it is received: past the
+    limit the app is told the client left, its answer is dropped, and a 413
+    is sent instead.
+    """
+
+    def __init__(self, app: Any, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        seen, tripped, started = 0, False, False
+
+        async def counted() -> Any:
+            nonlocal seen, tripped
+            if tripped:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    tripped = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def answer(message: Any) -> None:
+            nonlocal started
+            if tripped and not started:
+                return  # the app's reply to a body it never got whole
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, answer)
+        except Exception:
+            if not tripped:
+                raise
+        if tripped and not started:
+            what = f"more than {self.limit:,} bytes were sent"
+            await error_response(Request(scope), 413, _too_large(what))(scope, receive, send)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -234,6 +285,8 @@ def _cross_site(request: Request) -> bool:
     if site is not None:
         return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
-    if not origin or origin == "null":
+    if not origin:
         return False
+    if origin == "null":
+        return True  # an opaque origin: a sandboxed frame, a file:// page, a redirect
     return urlsplit(origin).netloc != request.headers.get("host", "")
