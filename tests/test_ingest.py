@@ -221,6 +221,35 @@ def test_ingest_article_over_the_length_limit_is_cut_and_the_cut_recorded(
     assert f"of {len(article.raw_text):,} characters" in cut.reason
 
 
+def test_ingest_symbolic_link_loops_and_broken_links_are_named(tmp_path, example_texts):
+    # A link back to a parent folder, a link to itself and a dangling link:
+    # each is one problem; the real article is read once.
+    import os
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")
+    os.symlink("..", tmp_path / "sub" / "up")
+    os.symlink("self", tmp_path / "self")
+    os.symlink("nowhere.txt", tmp_path / "broken.txt")
+    items = list(load([tmp_path]))
+    problems = {Path(p.path).name: p.reason for p in items if isinstance(p, Problem)}
+    assert problems == {
+        "up": "symbolic link loop: skipped",
+        "self": "looping symbolic link: skipped",
+        "broken.txt": "broken symbolic link: skipped",
+    }
+    assert [Path(a.path).name for a in items if isinstance(a, Article)] == ["a.txt"]
+
+
+def test_ingest_folder_order_is_sorted_by_path(tmp_path, example_texts):
+    # "a.txt" before "a/x.txt", as a sorted listing of paths has it.
+    (tmp_path / "a").mkdir()
+    for rel in ("a/x.txt", "a.txt", "b.txt"):
+        (tmp_path / rel).write_text(example_texts["000_3c45b8d28d6be2d7.txt"] + rel, "utf-8")
+    got = [Path(a.path).relative_to(tmp_path).as_posix() for a in load([tmp_path])]
+    assert got == ["a.txt", "a/x.txt", "b.txt"]
+
+
 def test_ingest_unreadable_file_is_a_problem(tmp_path, example_texts, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")

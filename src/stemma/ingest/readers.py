@@ -48,8 +48,10 @@ Nothing is guessed beyond that: unknown stays ``None``.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -183,7 +185,10 @@ def load(
             continue
         if is_dir:
             for file in _walk(path):
-                yield from _read_file(file, max_bytes, explicit=False)
+                if isinstance(file, Problem):
+                    yield file
+                else:
+                    yield from _read_file(file, max_bytes, explicit=False)
         elif exists:
             yield from _read_file(path, max_bytes, explicit=True)
         else:
@@ -238,14 +243,59 @@ def text_id(raw_text: str) -> str:
 # ---------------------------------------------------------------- walking
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root`` with a known article extension, sorted, hidden ones skipped."""
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if path.is_file() and _suffix(path) in _KNOWN_SUFFIXES:
-            yield path
+def _walk(root: Path) -> Iterator[Path | Problem]:
+    """Files under ``root`` with a known article extension, in sorted path
+    order, hidden ones skipped; symbolic links are followed. A folder that
+    cannot be listed, a link that loops back into a folder being read and a
+    broken link are reported, not skipped in silence."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    reading: set[str] = set()
+
+    def visit(folder: Path) -> None:
+        real = os.path.realpath(folder)
+        if real in reading:
+            problems.append(Problem(_name(folder), "symbolic link loop: skipped"))
+            return
+        reading.add(real)
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as e:
+            problems.append(Problem(_name(folder), f"folder cannot be listed: {e.strerror or e}"))
+            reading.discard(real)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as e:
+                why = "looping symbolic link: skipped" if e.errno == errno.ELOOP else None
+                problems.append(Problem(_name(path), why or f"cannot be reached: {e.strerror}"))
+                continue
+            if is_dir:
+                visit(path)
+            elif is_file:
+                if _suffix(path) in _KNOWN_SUFFIXES:
+                    found.append(path)
+            elif entry.is_symlink():
+                why = "looping" if _loops(path) else "broken"
+                problems.append(Problem(_name(path), f"{why} symbolic link: skipped"))
+        reading.discard(real)
+
+    visit(root)
+    yield from problems
+    yield from sorted(found, key=str)
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
 
 
 def _suffix(path: Path) -> str:
