@@ -250,6 +250,29 @@ def test_ingest_folder_order_is_sorted_by_path(tmp_path, example_texts):
     assert got == ["a.txt", "a/x.txt", "b.txt"]
 
 
+def test_ingest_html_nested_10000_deep_is_still_read():
+    # lxml (under trafilatura) stops past 255 levels and saw only the menu;
+    # the page's paragraphs are read, the menu is not, and a deep page with
+    # nothing but a script is still "no article text".
+    from stemma.ingest.readers import read_html
+
+    paragraphs = [
+        "Russia's FSB regards China as an enemy, according to an internal memo seen by The "
+        "New York Times on Wednesday.",
+        "The eight-page document warns that Chinese intelligence is recruiting Russian "
+        "scientists and officials in the Arctic.",
+        "Officials in Moscow declined to comment on the memo when asked on Thursday.",
+    ]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    deep = "<div>" * 10_000 + "{}" + "</div>" * 10_000
+    page = f"<html><head><title>FSB memo</title></head><body><nav>Home | World</nav>{deep}</body>"
+    article = read_html(page.format(body).encode())
+    assert isinstance(article, Article)
+    assert article.text == "\n".join(paragraphs) and article.title == "FSB memo"
+    empty = read_html(page.format("<script>var x = 1;</script>").encode())
+    assert isinstance(empty, Problem)
+
+
 def test_ingest_unreadable_file_is_a_problem(tmp_path, example_texts, monkeypatch):
     path = tmp_path / "secret.txt"
     path.write_text(example_texts["000_3c45b8d28d6be2d7.txt"], "utf-8")

@@ -1,4 +1,6 @@
-"""Plain text of an HTML fragment (a feed entry's content), block by block."""
+"""Plain text of HTML with the standard library's parser, block by block: a
+feed entry's content, and pages nested deeper than lxml (hence trafilatura)
+reads."""
 
 from __future__ import annotations
 
@@ -58,6 +60,48 @@ def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: one paragraph per line, spaces collapsed."""
     parser = _TextOfHtml()
     parser.feed(fragment)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class _TextOfPage(_TextOfHtml):
+    """Text of a whole page's body: page furniture elements skipped too."""
+
+    SKIP = _TextOfHtml.SKIP | {"head", "title", "nav", "header", "footer", "aside", "form"}
+
+
+class _Depth(HTMLParser):
+    VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "area", "base", "col",
+                      "embed", "source", "track", "wbr", "param"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.depth = max(0, self.depth - 1)
+
+
+def nesting_depth(page: str) -> int:
+    """How deep the page's elements nest (open tags inside open tags)."""
+    parser = _Depth()
+    parser.feed(page)
+    parser.close()
+    return parser.deepest
+
+
+def page_text(page: str) -> str:
+    """Plain text of a page's body, without scripts, navigation, header and
+    footer: for pages trafilatura cannot read at all."""
+    parser = _TextOfPage()
+    parser.feed(page)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)

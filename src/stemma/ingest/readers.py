@@ -64,7 +64,7 @@ from urllib.parse import urlparse
 
 from stemma.ingest.clean import PROMO, clean
 from stemma.ingest.decode import CHARSET_SNIFF_BYTES, NotAnArticle, declared_charset, decode
-from stemma.ingest.html import html_to_text
+from stemma.ingest.html import html_to_text, nesting_depth, page_text
 from stemma.model import Article, Problem, Removed
 
 if TYPE_CHECKING:
@@ -96,6 +96,12 @@ MIN_LANGUAGE_CONFIDENCE = 0.5
 # parser's working memory grows with the length of one text (spaCy refuses
 # texts over 1,000,000 characters outright).
 MAX_ARTICLE_CHARS = 200_000
+# libxml2 (under lxml, under trafilatura) gives up on elements nested deeper
+# than this; such a page is read with the standard library's parser instead.
+LXML_MAX_DEPTH = 255
+# An extract shorter than this may be such a cut page (the depth is measured
+# only then: it costs a second parse).
+SHORT_EXTRACT_CHARS = 500
 # Number of characters of the content shown when saying why it was not parsed.
 SNIPPET_CHARS = 60
 
@@ -430,6 +436,13 @@ def _article_from_html(
         else dict(extracted if isinstance(extracted, dict) else extracted.as_dict())
     )
     text = doc.get("text")
+    if (not isinstance(text, str) or len(text) < SHORT_EXTRACT_CHARS) and (
+        nesting_depth(page) > LXML_MAX_DEPTH
+    ):
+        # lxml stops reading past its depth limit, so trafilatura sees only
+        # what comes before (a menu, or nothing); the standard library's
+        # parser has no such limit.
+        text = page_text(page)
     if not isinstance(text, str) or not text.strip():
         return Problem(name, "HTML contains no article text")
     page_url = url or _string(doc.get("url"))
