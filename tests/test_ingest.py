@@ -589,3 +589,21 @@ def test_ingest_path_behind_a_folder_that_cannot_be_entered_is_a_problem(tmp_pat
     [problem] = list(load([tmp_path / "locked" / "a.txt"]))
     assert isinstance(problem, Problem)
     assert problem.reason == "cannot be reached: Permission denied"
+
+
+@pytest.mark.parametrize(
+    ("utf8_part", "legacy_part", "encoding"),
+    [
+        ("Служба безопасности России назвала Китай врагом, сообщает газета.",
+         "В документе ФСБ говорится о шпионаже в Арктике и вербовке учёных.", "cp1251"),
+        ("The FSB memo – “the enemy” – was seen by reporters.",
+         "Le mémo de la sécurité russe décrit la Chine comme un ennemi.", "latin-1"),
+    ],
+)  # fmt: skip
+def test_ingest_mixed_encoding_file_keeps_both_parts(utf8_part, legacy_part, encoding):
+    # A UTF-8 article with a paragraph pasted in a legacy encoding: decoding
+    # the whole as the legacy one turned the UTF-8 part into mojibake.
+    from stemma.ingest.decode import decode
+
+    data = (utf8_part + "\n").encode("utf-8") + (legacy_part + "\n").encode(encoding)
+    assert decode(data) == f"{utf8_part}\n{legacy_part}\n"

@@ -45,10 +45,41 @@ def decode(data: bytes, declared: str | None = None) -> str:
                 continue
     from charset_normalizer import from_bytes
 
+    mixed = _mixed(data)
+    if mixed is not None:
+        return _checked(mixed)
     best = from_bytes(data).best()
     if best is None:
         raise NotAnArticle("binary or undecodable file (no text encoding fits)")
     return _checked(str(best))
+
+
+def _mixed(data: bytes) -> str | None:
+    """A file pasted together from a UTF-8 part and a legacy-encoded part (a
+    cp1251 quote inside a UTF-8 article): each line in the encoding it is in.
+
+    Only when some lines are real UTF-8 beyond ASCII (so UTF-8 is meant) and
+    others are not UTF-8 at all; the latter are decoded together with
+    charset-normalizer's guess for them. None when the file is not like that.
+    """
+    from charset_normalizer import from_bytes
+
+    lines = data.split(b"\n")
+    utf8: dict[int, str] = {}
+    for i, line in enumerate(lines):
+        try:
+            utf8[i] = line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    other = [i for i in range(len(lines)) if i not in utf8]
+    if not other or not any(not t.isascii() for t in utf8.values()):
+        return None
+    guess = from_bytes(b"\n".join(lines[i] for i in other)).best()
+    encoding = guess.encoding if guess is not None else "cp1252"
+    return "\n".join(
+        utf8[i] if i in utf8 else lines[i].decode(encoding, errors="replace")
+        for i in range(len(lines))
+    )
 
 
 def _checked(text: str) -> str:
