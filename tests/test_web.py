@@ -297,6 +297,34 @@ def test_web_refuses_cross_site_posts(writable: tuple[TestClient, Path]) -> None
     assert r.status_code == 403 and "cross-site" in r.text
 
 
+def test_web_story_page_is_kept_until_the_store_changes(
+    writable: tuple[TestClient, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Several readers of one large story each rebuilt it; now it is built once
+    # per store generation, and a write (here: the story table saved again)
+    # makes the next request build it afresh.
+    c, _ = writable
+    story = c.get("/api/stories").json()["stories"][0]
+    built = 0
+    real = queries.story
+
+    def counting(store, story_id):
+        nonlocal built
+        built += 1
+        return real(store, story_id)
+
+    monkeypatch.setattr(queries, "story", counting)
+    first = c.get(f"/stories/{story['id']}")
+    again = c.get(f"/stories/{story['id']}")
+    assert first.status_code == again.status_code == 200 and first.text == again.text
+    assert built == 1
+    store = c.app.state.store  # type: ignore[attr-defined]
+    store.save_stories(store.stories())
+    assert c.get(f"/stories/{story['id']}").status_code == 200
+    assert built == 2
+    assert c.get("/stories/0123456789abcdef").status_code == 404  # not cached, still 404
+
+
 def test_web_refuses_posts_from_an_opaque_origin(writable: tuple[TestClient, Path]) -> None:
     # "Origin: null" is what a sandboxed frame or a file:// page sends.
     c, _ = writable

@@ -43,6 +43,15 @@ from stemma.store.codec import (
 from stemma.store.schema import ANNOTATION_TABLES, DDL, SCHEMA_VERSION, columns_of
 
 
+class _Writes:
+    """A count of committed writes, shared by a store and its cursors."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class Store:
     """A DuckDB file (or ``":memory:"``) with stemma's tables.
 
@@ -54,6 +63,7 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False) -> None:
         self.path = str(path)
+        self._writes = _Writes()
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -64,6 +74,20 @@ class Store:
         if not read_only:
             self._create()
         self._check_version()
+
+    @property
+    def generation(self) -> int:
+        """How many writes were committed through this store and its cursors:
+        readers that keep results (the web page cache) know when theirs are
+        stale."""
+        return self._writes.count
+
+    def cursor(self) -> Store:
+        """This store on a cursor of its own (DuckDB's way to use one database
+        from several threads); its writes count in :attr:`generation`."""
+        view = Store.__new__(Store)
+        view.path, view.con, view._writes = self.path, self.con.cursor(), self._writes
+        return view
 
     def close(self) -> None:
         self.con.close()
@@ -276,6 +300,7 @@ class Store:
                 args = [param] if "?" in sql else []
                 con.execute(sql, args).fetchall()
             con.execute("COMMIT").fetchall()
+            self._writes.count += 1
         except BaseException:
             con.execute("ROLLBACK").fetchall()
             raise

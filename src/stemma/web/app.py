@@ -46,7 +46,7 @@ from stemma import __version__
 from stemma.errors import ServeError
 from stemma.store.db import Store
 from stemma.web import api, pages
-from stemma.web.deps import error_response, template_env
+from stemma.web.deps import PageCache, error_response, template_env
 from stemma.web.jobs import MAX_FILE_BYTES, MAX_FILES, Ingester
 
 HERE = Path(__file__).parent
@@ -146,6 +146,7 @@ def create_app(
     app.state.store = store
     # DuckDB cursors are made one at a time; each request then reads on its own.
     app.state.cursor_lock = threading.Lock()
+    app.state.pages = PageCache()
     app.state.read_only = read_only
     app.state.ingester = None if read_only else Ingester(store, _uploads_folder(store))
     app.state.env = template_env()

@@ -7,7 +7,9 @@ Shared state lives on ``request.app.state`` (set by
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -47,10 +49,8 @@ JobId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="an ing
 def _reader(request: Request) -> Iterator[Store]:
     """A Store on a fresh cursor: requests read in parallel with a running ingest."""
     store: Store = request.app.state.store
-    shell = Store.__new__(Store)
-    shell.path = store.path
     with request.app.state.cursor_lock:
-        shell.con = store.con.cursor()
+        shell = store.cursor()
     try:
         yield shell
     finally:
@@ -107,6 +107,54 @@ def template_env() -> Environment:
     env.filters["credibility"] = lambda grade: str(grade)[1:2] if grade else "6"
     env.filters["kind_label"] = lambda s: str(s).replace("_", " ")
     return env
+
+
+class PageCache:
+    """Rendered pages kept until the store changes (``Store.generation``).
+
+    The largest story pages take a second to query and render; under several
+    readers at once each request rebuilt the same page. A page is kept with
+    the store generation it was built at and served while that is current;
+    the oldest of more than ``size`` pages goes first.
+    """
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[str, ...], tuple[int, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...], generation: int) -> str | None:
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is None or hit[0] != generation:
+                return None
+            self._pages.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple[str, ...], generation: int, html: str) -> None:
+        with self._lock:
+            self._pages[key] = (generation, html)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+
+def cached_page(
+    request: Request, key: tuple[str, ...], build: Callable[[], str | None]
+) -> HTMLResponse | None:
+    """The page ``build`` renders, from the cache while the store is unchanged;
+    None when ``build`` finds nothing (never cached)."""
+    cache: PageCache = request.app.state.pages
+    # Read before building: a write during the build leaves the page stale
+    # under the old generation, and the next request builds it again.
+    generation = request.app.state.store.generation
+    html = cache.get(key, generation)
+    if html is None:
+        html = build()
+        if html is None:
+            return None
+        cache.put(key, generation, html)
+    return HTMLResponse(html)
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -181,7 +181,7 @@ class Ingester:
         with self.lock:
             job.state = "running"
         problems: list[str] = []
-        writer = _cursor_store(self.store)
+        writer = self.store.cursor()
         try:
             result = pipeline.analyze(
                 [str(where)],
@@ -219,12 +219,3 @@ def _shown(path: str, where: Path, job: Job) -> str:
         except (ValueError, IndexError):
             return name
     return name
-
-
-def _cursor_store(store: Store) -> Store:
-    """A Store on its own cursor of ``store``'s database (a cursor is DuckDB's
-    per-thread connection: same database, same writer process, own state)."""
-    shell = Store.__new__(Store)
-    shell.path = store.path
-    shell.con = store.con.cursor()
-    return shell

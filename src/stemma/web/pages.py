@@ -23,6 +23,7 @@ from stemma.web.deps import (
     Reader,
     StoryId,
     accept,
+    cached_page,
     not_found,
     page,
 )
@@ -41,12 +42,18 @@ def stories_page(
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: StoryId, con: Reader) -> HTMLResponse:
-    data = queries.story(con, story_id)
-    if data is None:
+    def build() -> str | None:
+        data = queries.story(con, story_id)
+        if data is None:
+            return None
+        # svg.render escapes every label itself, so its output may go in unescaped.
+        graph = Markup(svg.render(Graph.from_dict(data["graph"])))
+        return bytes(page(request, "story.html", {"s": data, "graph_svg": graph}).body).decode()
+
+    response = cached_page(request, ("story", story_id), build)
+    if response is None:
         raise not_found("story")
-    # svg.render escapes every label itself, so its output may go in unescaped.
-    graph = Markup(svg.render(Graph.from_dict(data["graph"])))
-    return page(request, "story.html", {"s": data, "graph_svg": graph})
+    return response
 
 
 @router.get("/stories/{story_id}/claims/{claim_id}", response_class=HTMLResponse)
