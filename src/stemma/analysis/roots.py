@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from stemma.analysis.graph import article_node, source_node
@@ -292,15 +292,7 @@ def _unnamed_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, 
     everything = {r for rs in named.values() for r in rs}
     if not any(node_kind.get(r) not in (None, "other", "outlet") for r in everything):
         return []
-    left = []
-    for aid in list(named):
-        kept = [r for r in named[aid] if node_kind.get(r) not in (None, "other")]
-        if kept:
-            named[aid] = kept
-        else:
-            del named[aid]
-            left.append(aid)
-    return left
+    return _drop_roots(named, lambda r: node_kind.get(r) in (None, "other"))
 
 
 def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, str]) -> list[str]:
@@ -312,15 +304,21 @@ def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, s
     everything = {r for rs in named.values() for r in rs}
     if all(node_kind.get(r) == "outlet" for r in everything):
         return []
-    relayed = []
+    return _drop_roots(named, lambda r: node_kind.get(r) == "outlet")
+
+
+def _drop_roots(named: dict[str, list[str]], drop: Callable[[str], bool]) -> list[str]:
+    """Remove the roots ``drop`` picks from every article (in place); return
+    the articles left with none."""
+    emptied = []
     for aid in list(named):
-        kept = [r for r in named[aid] if node_kind.get(r) != "outlet"]
+        kept = [r for r in named[aid] if not drop(r)]
         if kept:
             named[aid] = kept
         else:
             del named[aid]
-            relayed.append(aid)
-    return relayed
+            emptied.append(aid)
+    return emptied
 
 
 def _through_cited_carriers(
