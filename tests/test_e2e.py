@@ -365,3 +365,30 @@ def test_e2e_a_long_cut_is_shown_by_its_start(tmp_path: Path, example_texts: dic
     [cut] = [r for r in by_path["long.txt"]["removed"] if "length limit" in r["reason"]]
     assert cut["text"].endswith("more characters)") and len(cut["text"]) < 2100
     assert cut["end"] - cut["start"] > 800_000
+
+
+def test_e2e_an_article_that_breaks_a_stage_costs_no_other(
+    tmp_path: Path, example_texts: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A stage raising on one article failed its whole batch, and the run. Now
+    # the batch is redone article by article: the bad one is reported and kept
+    # unannotated, the other four are analysed.
+    import stemma.annotate.nlp
+
+    real = stemma.annotate.nlp.annotate_doc
+
+    def fragile(doc, article):
+        if Path(article.path).name.startswith("001_"):
+            raise ValueError("a stage broke on this article")
+        return real(doc, article)
+
+    monkeypatch.setattr(stemma.annotate.nlp, "annotate_doc", fragile)
+    problems = []
+    result = stemma.analyze([EXAMPLES], db=tmp_path / "s.duckdb", progress=False,
+                            on_problem=problems.append)  # fmt: skip
+    [problem] = problems
+    assert problem.reason.startswith("could not be analysed (ValueError: a stage broke")
+    assert Path(problem.path).name.startswith("001_")
+    assert result.summary.articles == 5
+    analysed = {Path(a["path"]).name[:3] for a in result.report["articles"] if a["analysed"]}
+    assert analysed == {"000", "002", "003", "004"}

@@ -91,11 +91,15 @@ def annotate(
     nlp: Language | None = None,
     settings: Settings = DEFAULT,
     on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[Article, Exception], None] | None = None,
 ) -> Iterator[Annotation]:
     """Yield one ``Annotation`` per article, in input order.
 
     Non-English articles yield an empty annotation. ``on_done(n)`` is called as
-    articles finish (for progress bars).
+    articles finish (for progress bars). When a batch fails, its articles are
+    annotated one by one; an article that fails alone is passed to
+    ``on_error(article, exception)`` and yields an empty annotation (without
+    ``on_error``, the exception is raised).
 
     Example:
         >>> from stemma.ingest.readers import load
@@ -105,19 +109,49 @@ def annotate(
         'Mikhail Khordokovsky'
     """
     nlp = nlp or load_pipeline()
-    todo = [a for a in articles if is_analysable(a)]
+    step = max(settings.batch_size, 1) * max(settings.n_process, 1)
+    for i in range(0, len(articles), step):
+        batch = articles[i : i + step]
+        try:
+            done = list(_annotate_batch(batch, nlp, settings))
+        except Exception:
+            # One article the parser or a stage cannot take must not cost the
+            # others: the batch is done again article by article.
+            done = [_annotate_one(a, nlp, on_error) for a in batch]
+        for annotation in done:
+            yield annotation
+            if on_done is not None:
+                on_done(1)
+
+
+def _annotate_batch(
+    batch: Sequence[Article], nlp: Language, settings: Settings
+) -> Iterator[Annotation]:
+    todo = [a for a in batch if is_analysable(a)]
     docs: Iterable[Doc] = nlp.pipe(
         (a.text for a in todo), batch_size=settings.batch_size, n_process=settings.n_process
     )
     parsed = iter(zip(todo, docs, strict=True))
-    for article in articles:
+    for article in batch:
         if not is_analysable(article):
             yield Annotation(article=article.id)
         else:
             _, doc = next(parsed)  # nlp.pipe keeps input order
             yield annotate_doc(doc, article)
-        if on_done is not None:
-            on_done(1)
+
+
+def _annotate_one(
+    article: Article, nlp: Language, on_error: Callable[[Article, Exception], None] | None
+) -> Annotation:
+    if not is_analysable(article):
+        return Annotation(article=article.id)
+    try:
+        return annotate_doc(nlp(article.text), article)
+    except Exception as e:
+        if on_error is None:
+            raise
+        on_error(article, e)
+        return Annotation(article=article.id)
 
 
 def annotate_doc(doc: Doc, article: Article) -> Annotation:

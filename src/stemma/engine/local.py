@@ -201,7 +201,15 @@ def _run(
     with Prefetch(enabled=background) as ahead:
         made: dict[str, list[Unit]] = {}
         if todo:
-            made = _annotate_into(store, todo, settings, bars, ahead)
+
+            def failed(article: Article, error: Exception) -> None:
+                why = f"could not be analysed ({type(error).__name__}: {error}); kept unannotated"
+                problem = Problem(article.path, why.splitlines()[0])
+                summary.problems.append(problem)
+                if on_problem is not None:
+                    on_problem(problem)
+
+            made = _annotate_into(store, todo, settings, bars, ahead, on_error=failed)
         summary.annotated = len(todo)
         lap("annotate")
         entries = _story_stage(store, articles, ratings or {}, bars, ahead, settings, made)
@@ -389,7 +397,12 @@ def _read(
 
 
 def _annotate_into(
-    store: Store, todo: list[Article], settings: Settings, bars: Bars, ahead: Prefetch
+    store: Store,
+    todo: list[Article],
+    settings: Settings,
+    bars: Bars,
+    ahead: Prefetch,
+    on_error: Callable[[Article, Exception], None] | None = None,
 ) -> dict[str, list[Unit]]:
     """Annotate ``todo`` and store it in transactions of ``commit_every``
     articles; return the claim units made for the background embedder (when
@@ -405,7 +418,11 @@ def _annotate_into(
         pairs: list[tuple[Article, Annotation]] = []
         waiting: dict[str, list[Unit]] = {}
         annotated = annotate(
-            chunk, nlp=nlp, settings=settings, on_done=lambda n: bars.advance(task, n)
+            chunk,
+            nlp=nlp,
+            settings=settings,
+            on_done=lambda n: bars.advance(task, n),
+            on_error=on_error,
         )
         for article, annotation in zip(chunk, annotated, strict=True):
             pairs.append((article, annotation))
