@@ -454,12 +454,12 @@ def test_ingest_xml_that_is_not_a_feed_is_a_problem(tmp_path):
 # ---------------------------------------------------------------- WARC
 
 
-def _write_warc(path: Path, records: list[tuple[str, str, bytes]]) -> None:
+def _write_warc(path: Path, records: list[tuple[str, str, bytes]], *, gzip: bool = True) -> None:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     with path.open("wb") as stream:
-        writer = WARCWriter(stream, gzip=True)
+        writer = WARCWriter(stream, gzip=gzip)
         for uri, ctype, payload in records:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             record = writer.create_warc_record(
@@ -499,6 +499,19 @@ def test_ingest_corrupt_warc_is_a_problem(tmp_path):
     items = list(load([tmp_path / "bad.warc.gz"]))
     assert items and all(isinstance(i, Problem) for i in items)
     assert "WARC" in items[0].reason  # type: ignore[union-attr]
+
+
+def test_ingest_warc_record_cut_short_is_a_problem_not_a_short_article(tmp_path):
+    # A download that stopped mid-record: the page's first paragraph would
+    # pass for a short article; the record's declared length says otherwise.
+    page = _html_page([f"Paragraph {i} of a long report on the FSB memo." for i in range(60)])
+    _write_warc(tmp_path / "cut.warc", [("https://x.example/a", "text/html", page.encode())],
+                gzip=False)  # fmt: skip
+    whole = (tmp_path / "cut.warc").read_bytes()
+    (tmp_path / "cut.warc").write_bytes(whole[: len(whole) // 2])
+    [problem] = list(load([tmp_path / "cut.warc"]))
+    assert isinstance(problem, Problem)
+    assert "record 1 (https://x.example/a) is cut short" in problem.reason
 
 
 def test_ingest_garbage_warc_says_what_is_wrong_in_one_readable_line(tmp_path):

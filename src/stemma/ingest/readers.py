@@ -566,6 +566,15 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                 if len(data) > max_bytes:
                     yield Problem(name, f"record {number} ({uri}) too large (limit {max_bytes})")
                     continue
+                if getattr(record.raw_stream, "limit", 0) > 0:
+                    # The record declares more bytes than the archive holds: a
+                    # cut download, whose page would pass for a short article.
+                    yield Problem(
+                        name,
+                        f"record {number} ({uri}) is cut short: {record.length:,} bytes "
+                        "declared, the archive ends first",
+                    )
+                    continue
                 charset = _HTTP_CHARSET.search(ctype)
                 item = _read_html(
                     where,
