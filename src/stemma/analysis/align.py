@@ -162,10 +162,7 @@ def _scores(
         a, b = units[i], units[j]
         similarity = quote_similarity(a.quote or "", b.quote or "")
         same_words = similarity >= params.quote_match
-        if same_words and (
-            same_speaker(a.speaker, b.speaker, ratio=params.name_variant_ratio)
-            or same_speaker(a.source, b.source, ratio=params.name_variant_ratio)
-        ):
+        if same_words and _one_speaker(a, b, params.name_variant_ratio):
             # Closer words rank higher, so that the exact re-quote wins a tie
             # over a partial one when both could join.
             joined = max(params.quote_join_score, cosine(i, j)) - 0.01 * (1.0 - similarity)
@@ -436,9 +433,16 @@ def _same_quote(a: Unit, b: Unit, params: ClaimParams) -> bool:
     if not a.quote or not b.quote:
         return False
     return (
-        same_speaker(a.speaker, b.speaker, ratio=params.name_variant_ratio)
-        or same_speaker(a.source, b.source, ratio=params.name_variant_ratio)
-    ) and quote_similarity(a.quote, b.quote) >= params.quote_match
+        _one_speaker(a, b, params.name_variant_ratio)
+        and quote_similarity(a.quote, b.quote) >= params.quote_match
+    )
+
+
+def _one_speaker(a: Unit, b: Unit, ratio: int) -> bool:
+    """The same speaker, as written ("Biden") or as resolved ("he" → Joe Biden)."""
+    return same_speaker(a.speaker, b.speaker, ratio=ratio) or same_speaker(
+        a.source, b.source, ratio=ratio
+    )
 
 
 def _embedder(max_tokens: int) -> Callable[[Sequence[str]], np.ndarray]:

@@ -109,7 +109,10 @@ def annotate(
         'Mikhail Khordokovsky'
     """
     nlp = nlp or load_pipeline()
-    step = max(settings.batch_size, 1) * max(settings.n_process, 1)
+    # Batches of batch_size keep the progress bar moving; with several
+    # processes, each nlp.pipe call starts its workers, so the input is one
+    # batch (the engine passes commit_every articles at a time).
+    step = max(settings.batch_size, 1) if settings.n_process <= 1 else max(len(articles), 1)
     for i in range(0, len(articles), step):
         batch = articles[i : i + step]
         try:

@@ -58,8 +58,11 @@ class _TextOfHtml(HTMLParser):
 
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment: one paragraph per line, spaces collapsed."""
-    parser = _TextOfHtml()
-    parser.feed(fragment)
+    return _text(_TextOfHtml(), fragment)
+
+
+def _text(parser: _TextOfHtml, html: str) -> str:
+    parser.feed(html)
     parser.close()
     lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
     return "\n".join(line for line in lines if line)
@@ -100,8 +103,4 @@ def nesting_depth(page: str) -> int:
 def page_text(page: str) -> str:
     """Plain text of a page's body, without scripts, navigation, header and
     footer: for pages trafilatura cannot read at all."""
-    parser = _TextOfPage()
-    parser.feed(page)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _text(_TextOfPage(), page)
