@@ -36,12 +36,12 @@ browser:
 ## The whole test suite, then lint and type checks.
 test: venv browser
 	$(BIN)/python -m pytest -q
-	$(BIN)/ruff check src tests eval bench
+	$(BIN)/ruff check src tests eval bench scripts
 	$(BIN)/mypy
 
 lint:
-	$(BIN)/ruff check src tests eval bench
-	$(BIN)/ruff format --check src tests eval bench
+	$(BIN)/ruff check src tests eval bench scripts
+	$(BIN)/ruff format --check src tests eval bench scripts
 
 eval: venv
 	$(BIN)/python eval/quotes.py
@@ -52,6 +52,7 @@ eval: venv
 	$(BIN)/python eval/claims.py
 	$(BIN)/python eval/reuse.py
 	$(BIN)/python eval/events.py --quiet
+	$(BIN)/python eval/kinds.py --quiet
 
 bench: venv
 	$(BIN)/python bench/bench_analyze.py

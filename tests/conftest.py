@@ -38,3 +38,14 @@ def shared_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data set {path} is absent (see ../shared/data/README.md)")
     return path
+
+
+@pytest.fixture(scope="session")
+def example_run(tmp_path_factory: pytest.TempPathFactory):
+    """The example corpus analysed once per session: (Analysis, output folder
+    holding report.json and the store stemma.duckdb). Tests only read them."""
+    import stemma
+
+    out = tmp_path_factory.mktemp("example-run")
+    result = stemma.analyze([EXAMPLES], db=out / "stemma.duckdb", out=out, progress=False)
+    return result, out

@@ -11,6 +11,7 @@ import pytest
 
 from stemma.analysis.align import align_claims, entity_weights, pair_score, score_matrix
 from stemma.analysis.discrepancies import find_discrepancies
+from stemma.analysis.kinds import refine
 from stemma.analysis.units import find_quantities, split_clauses, story_units
 from stemma.annotate.nlp import annotate
 from stemma.model import Annotation, Article, ClaimGroup, Entity, Mention, TimeRef
@@ -72,7 +73,7 @@ def test_claims_document_details_only_001_carries_are_single_article(example, fr
 def test_claims_speculation_never_joins_reported_mentions(example):
     _, _, groups, _, _ = example
     group = _group_with(groups, "The supposed leak might be a strategic move by Russia itself.")
-    assert {m.kind for m in group.mentions} == {"opinion"}
+    assert {m.kind for m in group.mentions} == {"commentary"}
 
 
 def test_claims_every_sentence_unit_is_in_exactly_one_group(example):
@@ -316,14 +317,19 @@ def test_claims_params_threshold_controls_grouping(example):
     assert sum(not g.single_article for g in strict) < sum(not g.single_article for g in groups)
 
 
-def test_claims_opinions_do_not_change_how_reported_mentions_group(example):
+def test_claims_commentary_does_not_change_how_reported_mentions_group(example):
     articles, annotations, groups, _, vectors = example
-    units = story_units(articles, annotations)
-    keep = [i for i, u in enumerate(units) if u.kind != "opinion"]
+    # Commentary as the learned model decides it (the kind claim units end with).
+    units = refine(story_units(articles, annotations), vectors)
+    # Sentences whose every unit is commentary are taken out.
+    dropped = {(u.article, u.sentence) for u in units if u.kind == "commentary"} - {
+        (u.article, u.sentence) for u in units if u.kind != "commentary"
+    }
+    keep = [i for i, u in enumerate(units) if (u.article, u.sentence) not in dropped]
     without = [
         Annotation(
             a.article,
-            tuple(s for s in a.sentences if s.kind != "opinion"),
+            tuple(s for s in a.sentences if (a.article, s.index) not in dropped),
             a.entities,
             a.timerefs,
             a.quotes,
@@ -336,13 +342,13 @@ def test_claims_opinions_do_not_change_how_reported_mentions_group(example):
     def partition(gs: list[ClaimGroup]) -> set[frozenset[tuple[str, int]]]:
         out = set()
         for g in gs:
-            spans = frozenset((m.article, m.start) for m in g.mentions if m.kind != "opinion")
+            spans = frozenset((m.article, m.start) for m in g.mentions if m.kind != "commentary")
             if spans:
                 out.add(spans)
         return out
 
     assert partition(reduced) == partition(groups)
-    assert any(m.kind == "opinion" for g in groups for m in g.mentions)
+    assert any(m.kind == "commentary" for g in groups for m in g.mentions)
 
 
 def test_claims_score_matrix_matches_pair_score(example):
@@ -365,14 +371,18 @@ def test_claims_score_matrix_matches_pair_score(example):
 # --- what gets embedded -------------------------------------------------------
 
 
-def test_claims_single_article_story_embeds_nothing(example):
-    articles, annotations, _, _, _ = example
-
-    def refuse(texts):
-        raise AssertionError(f"embedded {len(texts)} units of a one-article story")
-
-    groups = align_claims("one", articles[:1], annotations[:1], encode=refuse)
+def test_claims_single_article_story_embeds_its_units_once_for_their_kinds(example):
+    articles, annotations, _, _, vectors = example
     units = story_units(articles[:1], annotations[:1])
+    calls = []
+
+    def encode(texts):
+        # The kinds model reads the same vectors alignment would: one call.
+        calls.append(len(texts))
+        return vectors[: len(texts)]
+
+    groups = align_claims("one", articles[:1], annotations[:1], encode=encode)
+    assert calls == [len(units)]
     assert len(groups) == len(units) > 10
     assert all(g.single_article and len(g.mentions) == 1 for g in groups)
 

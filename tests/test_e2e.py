@@ -24,10 +24,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[stemma.Analysis, Path]:
-    out = tmp_path_factory.mktemp("out")
-    result = stemma.analyze([EXAMPLES], db=out / "stemma.duckdb", out=out, progress=False)
-    return result, out
+def run(example_run: tuple[stemma.Analysis, Path]) -> tuple[stemma.Analysis, Path]:
+    return example_run
 
 
 @pytest.fixture(scope="module")
@@ -108,13 +106,13 @@ def test_e2e_keeps_the_texts_spelling_of_names(report: dict) -> None:
     assert "Khodorkovsky" not in json.dumps(report)
 
 
-def test_e2e_aggregator_speculation_is_opinion(report: dict) -> None:
+def test_e2e_aggregator_speculation_is_commentary(report: dict) -> None:
     [s] = [
         s
         for s in report["sentences"]
         if s["text"].startswith("The supposed leak might be a strategic move")
     ]
-    assert s["kind"] == "opinion"
+    assert s["kind"] == "commentary"
 
 
 def test_e2e_boilerplate_removed_with_reasons(report: dict) -> None:
@@ -157,7 +155,7 @@ def test_e2e_api_returns_pandas_tables(run: tuple[stemma.Analysis, Path]) -> Non
     result = run[0]
     assert len(result.articles) == 5
     assert {"speaker", "text", "article"} <= set(result.quotes.columns)
-    assert (result.sentences["kind"] == "opinion").any()
+    assert (result.sentences["kind"] == "commentary").any()
 
 
 def test_e2e_second_run_does_no_new_work(tmp_path: Path) -> None:
@@ -229,7 +227,7 @@ def test_e2e_speculation_corroborates_nothing(story: dict) -> None:
     ]
     assert holding
     for c in holding:
-        assert all(m["kind"] == "opinion" for m in c["mentions"])
+        assert all(m["kind"] == "commentary" for m in c["mentions"])
         assert c["independent_roots"] == 0
         assert c["grade"].endswith("6")
 

@@ -55,7 +55,7 @@ NEGATION = Discrepancy("negation", "calls vs does not call", ("a0", "a1"), ("cal
         (group(["reported"] * 2, ("FSB document", "Kolbe"), disc=[NUMBER]), 3, "C3"),
         (group(["reported"] * 2, ("FSB document",), disc=[NUMBER]), 4, "C4"),
         (group(["reported"] * 2, ("a", "b"), disc=[NEGATION]), 5, "C5"),
-        (group(["opinion"], ()), 6, "C6-opinion"),
+        (group(["commentary"], ()), 6, "C6-commentary"),
         (group(["background"], ("article a0",), attributed=False), 6, "C6"),
     ],
 )

@@ -70,13 +70,13 @@ def test_hedges_offsets_are_into_the_doc(nlp, example_texts):
 @pytest.mark.parametrize(
     ("article", "phrase", "kind"),
     [
-        ("004", "The supposed leak might be a strategic move by Russia itself.", "opinion"),
-        ("004", "The fear is entirely understandable, even legitimate.", "opinion"),
-        ("004", "China’s patience in this situation is remarkable.", "opinion"),
-        ("004", "But this strategy is risky", "opinion"),
-        ("004", "Why would Russia continue to pour its resources", "opinion"),
+        ("004", "The supposed leak might be a strategic move by Russia itself.", "commentary"),
+        ("004", "The fear is entirely understandable, even legitimate.", "commentary"),
+        ("004", "China’s patience in this situation is remarkable.", "commentary"),
+        ("004", "But this strategy is risky", "commentary"),
+        ("004", "Why would Russia continue to pour its resources", "commentary"),
         ("004", "They are reportedly biding their time", "reported"),
-        ("000", "Some of this interest may be for technology transfer", "opinion"),
+        ("000", "Some of this interest may be for technology transfer", "commentary"),
         ("000", "The Soviet Union heavily explored the potential of ekranoplans", "background"),
         ("000", "Chinese maps have begun to use old Chinese place names", "background"),
         ("000", "They are even reportedly accused", "reported"),
@@ -91,10 +91,10 @@ def test_hedges_attributed_speculation_is_reported(nlp, example_texts):
     text = example_texts["001_1da184889dc0a294.txt"]
     phrase = "According to the document, Chinese intelligence has indeed intensified efforts"
     assert _kind(nlp, text, phrase, attributed=True) == "reported"
-    # The same modal sentence is opinion in the outlet's voice, reported when attributed.
+    # The same modal sentence is commentary in the outlet's voice, reported when attributed.
     text2 = example_texts["002_a0c40a7f595994d5.txt"]
     phrase2 = "may be planning to lay claim to the Russian territory"
-    assert _kind(nlp, text2, phrase2, attributed=False) == "opinion"
+    assert _kind(nlp, text2, phrase2, attributed=False) == "commentary"
     assert _kind(nlp, text2, phrase2, attributed=True) == "reported"
 
 
@@ -107,7 +107,7 @@ def test_hedges_quote_sentence(nlp, example_texts):
     ) == ("quote")
 
 
-def test_hedges_modal_inside_quote_is_not_opinion(nlp):
+def test_hedges_modal_inside_quote_is_not_commentary(nlp):
     sent = next(
         nlp("Officials warned that the deal “could collapse at any moment” during the talks.").sents
     )

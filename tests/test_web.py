@@ -139,6 +139,10 @@ def test_web_story_page_shows_checks_matrix_graph_quotes(
     assert r.status_code == 200
     html = r.text
     assert html.index('id="check"') < html.index('id="matrix"') < html.index('id="graph"')
+    # The bottom line comes first, the same lines as the brief's.
+    assert html.index('class="bottom-line"') < html.index('id="check"')
+    assert "5 articles from 5 outlets." in html
+    assert "Chain: FSB document → Ares Leaks → The New York Times → 5 outlets." in html
     assert html.count('<th class="outlet">') == 5
     assert html.count("<tr data-claim=") == len(story["matrix"]["rows"])
     assert "Moneycontrol" in html
@@ -155,7 +159,7 @@ def test_web_story_api_shape(story: dict[str, Any]) -> None:
     columns = story["matrix"]["columns"]
     assert len(columns) == 5 == len(story["articles"])
     states = {c["state"] for row in story["matrix"]["rows"] for c in row["cells"].values()}
-    assert states <= {"carried", "attributed", "derived", "unknown", "opinion"}
+    assert states <= {"carried", "attributed", "derived", "unknown", "commentary"}
     assert {"attributed", "unknown"} <= states  # the tabloid's own history: origin unknown
     assert all(set(row["cells"]) <= set(columns) for row in story["matrix"]["rows"])
     # Rows with discrepancies come first, then the widest carried.

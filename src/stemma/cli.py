@@ -181,6 +181,74 @@ def serve_cli(
         raise typer.Exit(EXIT_ENVIRONMENT) from e
 
 
+@app.command("export")
+def export_cli(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="stix (a STIX 2.1 bundle, one file), parquet or csv (one file per table).",
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The bundle's file (stix) or a folder (tables).")
+    ],
+    db: Db = Path("stemma.duckdb"),
+    story: Annotated[
+        str | None, typer.Option("--story", help="Export this story only (its id).")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Export a store: STIX 2.1 for threat-intelligence platforms, or its tables."""
+    from datetime import UTC, datetime
+
+    from stemma.store.db import Store, StoreError
+
+    err = Console(stderr=True, soft_wrap=True)
+    fmt = fmt.lower()
+    if fmt not in ("stix", "parquet", "csv"):
+        err.print(f"[red]error[/red]: unknown --format {fmt!r}: use stix, parquet or csv")
+        raise typer.Exit(EXIT_USAGE)
+    if not db.is_file():
+        err.print(f"[red]error[/red]: no store at {db} (run `stemma analyze … --db {db}` first)")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        store = Store(db, read_only=True)
+    except StoreError as e:
+        err.print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_ENVIRONMENT) from e
+    with store:
+        ids = [s.id for s in store.stories()]
+        if story is not None and story not in ids:
+            err.print(f"[red]error[/red]: no story {story!r} in {db} ({len(ids)} stories)")
+            raise typer.Exit(EXIT_USAGE)
+        if fmt == "stix":
+            from stemma.report.stix import bundle
+
+            entries = store.story_entries([story] if story else ids)
+            articles = {
+                r[0]: {"url": r[1]}
+                for r in store.con.execute("SELECT id, url FROM articles").fetchall()
+            }
+            created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            text = bundle(entries, created=created, articles=articles).serialize(pretty=True)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text + "\n", encoding="utf-8")
+            if not quiet:
+                Console(soft_wrap=True).print(
+                    f"STIX 2.1 bundle of {len(entries)} stories: [bold]{out}[/bold]"
+                )
+        else:
+            written = store.export_tables(out, fmt, story=story)
+            if not quiet:
+                Console(soft_wrap=True).print(
+                    f"{len(written)} tables ({sum(written.values())} rows) as {fmt}: "
+                    f"[bold]{out}[/bold]"
+                )
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command("schema")
 def schema_cli() -> None:
     """Print the JSON Schema of report.json."""

@@ -22,9 +22,11 @@ from typing import Any, Literal
 #: - ``reported``: states something the article attributes to a source, or hedges
 #:   as reported ("reportedly").
 #: - ``quote``: mostly a direct quotation.
-#: - ``opinion``: speculation or evaluation ("may", "might", "seems", "remarkable").
+#: - ``commentary``: the outlet's own opinion, evaluation, speculation, rhetoric or
+#:   analysis. Sentences get a first reading by rules (``annotate.hedges``); claim
+#:   units are then classified by a learned model (``analysis.kinds``).
 #: - ``background``: the outlet's own unattributed statement.
-Kind = Literal["reported", "quote", "opinion", "background"]
+Kind = Literal["reported", "quote", "commentary", "background"]
 
 #: What kind of thing a source is.
 SourceKind = Literal["outlet", "document", "person", "organisation", "group", "other"]
@@ -322,6 +324,9 @@ class ClaimGroup:
     # another article at least this similar (alignment score); None when one
     # article carries it. "Confirmed" needs close agreement (see grading).
     agreement: float | None = None
+    #: How much the claim states a checkable fact (0–1): the highest
+    #: check-worthiness of its non-commentary mentions (``analysis.kinds``).
+    checkworthy: float | None = None
 
     @property
     def articles(self) -> tuple[str, ...]:

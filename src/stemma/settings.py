@@ -14,15 +14,15 @@ from typing import Literal
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "5"
+ANALYSIS_VERSION = "6"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 
 #: The English pipeline. It is the real en_core_web_sm 3.8.0, shipped on PyPI
 #: under this name so that it installs from the registry (no model download).
@@ -125,10 +125,10 @@ class ClaimParams:
     quote_match: float = 0.75
     #: Score given to a same-speaker quote match, whatever the framing around it.
     quote_join_score: float = 1.0
-    #: An opinion joins a group only if its best non-opinion member scores this
+    #: Commentary joins a group only if its best non-commentary member scores this
     #: much: higher than join_threshold, because speculation phrased like a report
     #: ("might be labelling China an enemy") must clearly repeat that report.
-    opinion_join_threshold: float = 0.70
+    commentary_join_threshold: float = 0.70
     #: Spelling variants of one name: rapidfuzz ratio at least this, but not equal
     #: ("Khordokovsky" / "Khodorkovsky" = 83; "Putin" / "Peskov" = 36).
     name_variant_ratio: int = 80
@@ -250,7 +250,7 @@ class GradeRule:
 
 CREDIBILITY_RULES: tuple[GradeRule, ...] = (
     GradeRule("C5", 5, "one mention negates another: the claim is contradicted"),
-    GradeRule("C6-opinion", 6, "only opinion or speculation carries it: nothing to judge"),
+    GradeRule("C6-commentary", 6, "only the outlets' own commentary carries it: nothing to check"),
     GradeRule(
         "C1",
         1,

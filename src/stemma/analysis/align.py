@@ -17,7 +17,7 @@ grades are left to :mod:`stemma.analysis.roots` and :mod:`stemma.analysis.grade`
    stopping at ``ClaimParams.join_threshold``, with a cannot-link between
    units of the same article (an article states a claim once; two of its
    sentences are two claims). Opinion units take no part in it: afterwards
-   each one joins the group whose best non-opinion member is similar enough,
+   each one joins the group whose best non-commentary member is similar enough,
    or groups with other opinions only. So speculation never bridges two
    reported mentions, and an opinion never makes a reported claim look
    corroborated.
@@ -51,6 +51,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from stemma.analysis.discrepancies import discrepancies_of
+from stemma.analysis.kinds import refine
 from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
 from stemma.model import Annotation, Article, ClaimGroup, Kind
 from stemma.settings import DEFAULT, ClaimParams
@@ -278,29 +279,28 @@ def align_claims(
     units = story_units(articles, annotations, params=params, made=made)
     if not units:
         return []
-    if embeddings is None and len({u.article for u in units}) < 2:
-        # One article: the cannot-link keeps every unit in its own group
-        # whatever the vectors, so the model need not run.
-        embeddings = np.zeros((len(units), 1), dtype=np.float32)
     if embeddings is None:
         embeddings = (encode or _embedder(params.max_tokens))([u.text for u in units])
+    # What each unit does (commentary or not, check-worthiness) is learned over
+    # the same vectors: no second model pass.
+    units = refine(units, embeddings)
     if embeddings.shape[0] != len(units):
         raise ValueError(f"{embeddings.shape[0]} embeddings for {len(units)} claim units")
     scores = score_matrix(units, embeddings, params)
 
-    opinions = [i for i, u in enumerate(units) if u.kind == "opinion"]
-    others = [i for i, u in enumerate(units) if u.kind != "opinion"]
+    opinions = [i for i, u in enumerate(units) if u.kind == "commentary"]
+    others = [i for i, u in enumerate(units) if u.kind != "commentary"]
     clusters = _agglomerate(scores, others, params.join_threshold)
 
-    # Opinions join a non-opinion group only on their own strength.
+    # Opinions join a non-commentary group only on their own strength.
     leftover: list[int] = []
     for o in opinions:
-        best, best_score = -1, params.opinion_join_threshold
+        best, best_score = -1, params.commentary_join_threshold
         for k, members in enumerate(clusters):
             if any(units[m].article == units[o].article for m in members):
                 continue
             # Average over the reported members, as the clustering links groups.
-            s = float(np.mean([scores[o, m] for m in members if units[m].kind != "opinion"]))
+            s = float(np.mean([scores[o, m] for m in members if units[m].kind != "commentary"]))
             if s >= best_score:
                 best, best_score = k, s
         if best >= 0:
@@ -358,7 +358,7 @@ def _attach_by_anchor(
     by_measure: dict[str, list[int]] = {}
     by_speaker: dict[str, list[int]] = {}
     for i, u in enumerate(units):
-        if u.kind == "opinion":
+        if u.kind == "commentary":
             continue
         for word in {w for w, _ in measures[i]}:
             by_measure.setdefault(word, []).append(i)
@@ -378,7 +378,7 @@ def _attach_by_anchor(
         arts = with_articles[k]
         if len(arts) < 2:
             continue
-        reported = [m for m in members if units[m].kind != "opinion"]
+        reported = [m for m in members if units[m].kind != "commentary"]
         pool: set[int] = set()
         for m in reported:
             for word in {w for w, _ in measures[m]}:
@@ -488,8 +488,9 @@ def _group(
         rep = members[int(np.argmax(mean))]  # argmax takes the first of ties
     else:
         rep = members[0]
-    kinds = [u.kind for u in members if u.kind != "opinion"]
-    kind: Kind = Counter(kinds).most_common(1)[0][0] if kinds else "opinion"
+    kinds = [u.kind for u in members if u.kind != "commentary"]
+    kind: Kind = Counter(kinds).most_common(1)[0][0] if kinds else "commentary"
+    worth = [u.checkworthy for u in members if u.kind != "commentary" and u.checkworthy is not None]
     digest = hashlib.sha1(
         f"{story}|{first.article}|{first.sentence}|{first.start}".encode()
     ).hexdigest()[:12]
@@ -502,6 +503,7 @@ def _group(
         mentions=mentions,
         discrepancies=discrepancies_of(members, by_article, texts, params),
         agreement=_agreement(members, index, scores, params.copy_ratio),
+        checkworthy=max(worth) if worth else None,
     )
 
 
@@ -518,7 +520,7 @@ def _agreement(
     that each have a verbatim copy would otherwise agree at 1.0. None when no
     reported mention has a counterpart that is not a copy.
     """
-    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "opinion"]
+    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "commentary"]
     best: list[float] = []
     for u, i in reported:
         partners = [

@@ -77,7 +77,7 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
     close = group.agreement is not None and group.agreement >= CONFIRM_AGREEMENT
     checks = {
         "C5": negated,
-        "C6-opinion": kinds <= {"opinion"},
+        "C6-commentary": kinds <= {"commentary"},
         "C1": named >= 2 and not differs and close,
         "C3": roots >= 2 and differs,
         "C3-loose": roots >= 2 and not close,

@@ -2,7 +2,7 @@
 
 A mention's source is found at the closest level that names one (sentence,
 then paragraph, then article: :func:`mention_upstream`). The independent
-roots of a claim (:func:`claim_roots`): every non-opinion mention is followed
+roots of a claim (:func:`claim_roots`): every non-commentary mention is followed
 upstream through the provenance graph (:mod:`stemma.analysis.graph`) — its
 source to the sources that source relies on, else its article to the article
 it reuses — until nothing is upstream. Distinct end points are the roots.
@@ -109,7 +109,7 @@ def article_levels(article: Article, ann: Annotation) -> Levels:
         attrs = [a for a in by_sentence.get(s.index, []) if a.source_kind in CARRIED_KINDS]
         if attrs:
             current = sentence_upstream(attrs)
-        elif current is not None and s.kind != "opinion" and s.index not in by_sentence:
+        elif current is not None and s.kind != "commentary" and s.index not in by_sentence:
             carried[s.index] = current
     top = article_upstream(ann)
     subjects = {w.casefold() for a in ann.attributions for w in a.source.split() if len(w) > 2}
@@ -145,7 +145,7 @@ def mention_upstream(m: Mention, levels: Levels, sentence_kind: str) -> tuple[st
             return speaker, "sentence"
     if m.sentence in levels.carried:
         return levels.carried[m.sentence], "paragraph"
-    if levels.article is not None and sentence_kind != "opinion":
+    if levels.article is not None and sentence_kind != "commentary":
         words = {w.casefold().strip(".,;:’'\"“”") for w in m.text.split()}
         # Reported sentences, or ones about the article's own source ("The FSB
         # also mandated …" in an article reporting the FSB's document), carry
@@ -232,7 +232,7 @@ def claim_roots(
         pending: list[Mention] = []  # counted mentions with no source
         for m in g.mentions:
             kind = kinds.get((m.article, m.sentence), m.kind)
-            if kind == "opinion" or m.article not in by_id:
+            if kind == "commentary" or m.article not in by_id:
                 continue
             source, _ = sources.get((m.article, m.start), (None, "none"))
             if source is None:

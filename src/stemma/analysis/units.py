@@ -168,6 +168,8 @@ class Unit:
     quote: str | None = None  # quoted words inside the unit
     speaker: str | None = None  # the quote's speaker as written
     order: int = 0  # article position in the story
+    #: How much it states a checkable fact (0–1, ``analysis.kinds``); None until classified.
+    checkworthy: float | None = None
 
     @property
     def entity_keys(self) -> frozenset[str]:

@@ -512,12 +512,18 @@ def _clause(tok: Token) -> tuple[int, int]:
     return sub[0].idx, sub[-1].idx + len(sub[-1].text)
 
 
+def _is_person(e: Span) -> bool:
+    """A PERSON entity that names a person: "the Louvre", which the small model
+    tags PERSON, does not (people are not named with "the")."""
+    return e.label_ == "PERSON" and not (e.start > 0 and e.doc[e.start - 1].lower_ == "the")
+
+
 def _resolve_pronoun(
     head: Token, found_before: Sequence[Attribution]
 ) -> tuple[str, SourceKind] | None:
     word = head.lower_
     if word in PERSON_PRONOUNS:
-        people = [e for e in head.doc.ents if e.label_ == "PERSON" and e.end <= head.i]
+        people = [e for e in head.doc.ents if _is_person(e) and e.end <= head.i]
         if people:
             return canonical_source(people[-1].text, entity_label="PERSON")
         return None
@@ -587,7 +593,7 @@ def _resolve_role(
     if people:
         return None
     # No person quoted before: the one person the article has named so far.
-    named = [e for e in mention.doc.ents if e.label_ == "PERSON" and e.end <= mention.start]
+    named = [e for e in mention.doc.ents if _is_person(e) and e.end <= mention.start]
     if len({e.text.split()[-1] for e in named}) != 1:
         return None
     fullest = max(named, key=lambda e: len(e.text))

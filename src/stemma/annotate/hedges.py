@@ -12,13 +12,18 @@ spaCy's :class:`~spacy.matcher.Matcher` on lemmas, so "appears to",
    quotation marks;
 2. ``reported`` when a source is credited (``attributed``) or when it is hedged
    as hearsay ("reportedly", "allegedly", "is said to");
-3. ``opinion`` when the outlet itself speculates or judges: speculative modals
+3. ``commentary`` when the outlet itself speculates or judges: speculative modals
    ("may", "might", "could", "would", "should") outside quotes, "seems",
    "perhaps", a question, or evaluative wording ("remarkable", "bleak");
 4. ``background`` otherwise: the outlet's own plain statement.
 
 An attributed "X may be planning ..." is therefore ``reported``, not
-``opinion``: the speculation is the source's.
+``commentary``: the speculation is the source's.
+
+This is the first reading. Claim units are classified again by the learned
+model of :mod:`stemma.analysis.kinds`, which takes this reading as a feature:
+word lists alone call "appears to have branded China an enemy in a remarkable
+attack" commentary, when it is a hedged report.
 
 Example:
     >>> import spacy
@@ -202,7 +207,7 @@ def sentence_kind(
     attributed: bool,
     hedges: Sequence[Hedge],
 ) -> Kind:
-    """What the sentence does: ``quote``, ``reported``, ``opinion`` or ``background``.
+    """What the sentence does: ``quote``, ``reported``, ``commentary`` or ``background``.
 
     Args:
         span: the sentence.
@@ -221,14 +226,14 @@ def sentence_kind(
         return "reported"
     inside = _quoted_chars(span)
     if span.text.rstrip(" ”\"'’").endswith("?"):
-        return "opinion"
+        return "commentary"
     for tok in span:
         if _in_quote(tok, span, inside):
             continue
         if _is_speculative_modal(tok):
-            return "opinion"
+            return "commentary"
         if tok.lemma_.lower() in SPECULATION_WORDS or tok.lower_ in SPECULATION_WORDS:
-            return "opinion"
+            return "commentary"
         if tok.lower_ in EVALUATIVE_WORDS:
-            return "opinion"
+            return "commentary"
     return "background"

@@ -81,7 +81,7 @@ def _matrix(story: dict[str, Any]) -> dict[str, Any]:
         cells: dict[str, list[str]] = {}
         for m in c["mentions"]:
             cell = cells.setdefault(m["outlet"], [])
-            what = "opinion" if m["kind"] == "opinion" else (m["source"] or "no source")
+            what = "commentary" if m["kind"] == "commentary" else (m["source"] or "no source")
             if what not in cell:
                 cell.append(what)
         rows.append({"claim": c, "cells": cells})

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from stemma.analysis.bottom_line import bottom_line, is_red_flag
 from stemma.model import (
     Annotation,
     Article,
@@ -198,6 +199,8 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
                 "origin_unknown": list(g.unknown),
                 "unnamed_roots": list(g.unnamed),
                 "agreement": g.agreement,
+                "checkworthy": g.checkworthy,
+                "red_flag": is_red_flag(g),
                 "discrepancies": [_discrepancy(d) for d in g.discrepancies],
                 "single_article": len(articles) == 1,
                 "attributed": g.attributed,
@@ -209,7 +212,7 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
                 ),
             }
         )
-    corroborating = [c for c in claims if c["kind"] != "opinion"]
+    corroborating = [c for c in claims if c["kind"] != "commentary"]
     widest = max(corroborating, key=lambda c: len(c["outlets"]), default=None)
     return {
         "id": result.story.id,
@@ -226,6 +229,7 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
                 c["single_article"] and not c["attributed"] for c in corroborating
             ),
         },
+        "bottom_line": bottom_line(result),
         "claims": claims,
         "reuse": [
             {
@@ -279,6 +283,7 @@ def story_from_dict(entry: dict[str, Any]) -> StoryResult:
                 unnamed=tuple(c.get("unnamed_roots", ())),
                 grade=Grade(code[0], int(code[1:]), c["grade_rule"]),
                 agreement=c["agreement"],
+                checkworthy=c.get("checkworthy"),
             )
         )
     reuse = tuple(

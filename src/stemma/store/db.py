@@ -292,6 +292,40 @@ class Store:
             for name in ("claims", "mentions", "reuse")
         }
 
+    def export_tables(
+        self, out: Path, fmt: str = "parquet", *, story: str | None = None
+    ) -> dict[str, int]:
+        """Write every table as ``<out>/<table>.parquet`` (or ``.csv``) with
+        DuckDB's ``COPY``; with ``story``, only the rows of that story and its
+        articles (``text_vectors``, keyed by text hash, is then left out).
+
+        Returns table → rows written. Columns are documented in docs/exports.md.
+        """
+        if fmt not in ("parquet", "csv"):
+            raise ValueError(f"unknown table format {fmt!r}: parquet or csv")
+        out.mkdir(parents=True, exist_ok=True)
+        options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        where: dict[str, str] = {}
+        if story is not None:
+            members = "(SELECT article FROM stories WHERE story = $story)"
+            where = {
+                name: f"article IN {members}" for name in DDL if "article VARCHAR" in DDL[name]
+            }
+            where |= {name: "story = $story" for name in DDL if "story VARCHAR" in DDL[name]}
+            where["articles"] = f"id IN {members}"
+            where["meta"] = "true"
+        written: dict[str, int] = {}
+        for name in DDL:
+            if story is not None and name not in where:
+                continue
+            path = out / f"{name}.{fmt}"
+            select = f"SELECT * FROM {name}" + (f" WHERE {where[name]}" if name in where else "")
+            target = str(path).replace("'", "''")
+            args = {"story": story} if "$story" in select else {}
+            rows = self.con.execute(f"COPY ({select}) TO '{target}' ({options})", args).fetchall()
+            written[name] = int(rows[0][0]) if rows else 0
+        return written
+
     def _transaction(self, statements: Sequence[str], param: str | None = None) -> None:
         con = self.con
         con.execute("BEGIN TRANSACTION").fetchall()

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from stemma import __version__
 from stemma.store.db import Store
@@ -99,7 +99,11 @@ async def accept(
 def template_env() -> Environment:
     """The Jinja2 environment; autoescape is on for every template and string."""
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        # The brief's partials (report/templates/partials) are shared, so the
+        # static brief and this page say the same thing the same way.
+        loader=ChoiceLoader(
+            [FileSystemLoader(HERE / "templates"), PackageLoader("stemma.report", "templates")]
+        ),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -75,11 +75,11 @@ def stories(store: Store, query: str | None = None) -> dict[str, Any]:
             FROM members GROUP BY story
         ), claimed AS (
             SELECT story, count(*) AS claims,
-                   count(*) FILTER (WHERE independent_roots >= 2 AND kind <> 'opinion')
+                   count(*) FILTER (WHERE independent_roots >= 2 AND kind <> 'commentary')
                        AS two_or_more_roots,
                    count(*) FILTER (WHERE discrepancies <> '[]') AS with_discrepancies,
                    count(*) FILTER (WHERE single_article AND NOT attributed
-                                    AND kind <> 'opinion') AS single_article_unattributed
+                                    AND kind <> 'commentary') AS single_article_unattributed
             FROM claims GROUP BY story
         ), first_seen AS (
             SELECT story, min(rowid) AS first FROM stories GROUP BY story
@@ -217,9 +217,11 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     claims = entry["claims"]
     checks = {
         "discrepancies": [_claim_ref(c) for c in claims if c["discrepancies"]],
-        "single_article": [
-            _claim_ref(c) for c in claims if c["single_article"] and c["kind"] != "opinion"
-        ],
+        # Red flags first, most check-worthy first; then attributed; then the rest.
+        "single_article": sorted(
+            (_claim_ref(c) for c in claims if c["single_article"] and c["kind"] != "commentary"),
+            key=lambda c: (not c["red_flag"], c["attributed"] is False, -(c["checkworthy"] or 0)),
+        ),
     }
     # Discrepancies first, then the widely carried claims, single-article ones last.
     ordered = sorted(
@@ -229,8 +231,8 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     for c in ordered:
         cells: dict[str, dict[str, Any]] = {}
         for m in c["mentions"]:
-            cell = cells.setdefault(m["article"], {"state": "opinion", "sources": []})
-            if m["kind"] != "opinion":
+            cell = cells.setdefault(m["article"], {"state": "commentary", "sources": []})
+            if m["kind"] != "commentary":
                 if m.get("source"):
                     cell["state"] = "attributed"
                     if m["source"] not in cell["sources"]:
@@ -246,6 +248,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
         "id": entry["id"],
         "title": entry["title"],
         "summary": entry["summary"],
+        "bottom_line": entry.get("bottom_line"),
         "articles": articles,
         "checks": checks,
         "matrix": {"columns": [a["id"] for a in articles], "rows": rows},
@@ -272,6 +275,8 @@ def _claim_ref(c: Mapping[str, Any]) -> dict[str, Any]:
         "single_article": c["single_article"],
         "outlets": c["outlets"],
         "discrepancies": c["discrepancies"],
+        "checkworthy": c.get("checkworthy"),
+        "red_flag": c.get("red_flag", False),
     }
 
 
