@@ -149,3 +149,83 @@ def test_browser_analyst_walks_story_claim_evidence_and_uploads(
         finally:
             browser.close()
     assert errors == []
+
+
+#: A phone's width and a laptop's.
+WIDTHS = (390, 1280)
+
+#: Elements that reach past the viewport outside a scroll box (the page would
+#: scroll sideways), and, per matrix, whether its box scrolls and its claim
+#: column stays put.
+_LAYOUT = """() => {
+  const outside = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right > window.innerWidth + 1 && !e.closest('.scroll');
+  }).map(e => e.tagName + '.' + e.className);
+  const boxes = [...document.querySelectorAll('.matrix-box')].map(box => {
+    const table = box.querySelector('table.matrix');
+    const claim = table.querySelector('td.claim');
+    const cols = [...table.querySelectorAll('thead th')]
+      .map(th => th.getBoundingClientRect().width);
+    return {
+      overflow: getComputedStyle(box).overflowX,
+      sticky: claim ? getComputedStyle(claim).position : null,
+      reach: box.scrollWidth >= table.getBoundingClientRect().width - 1,
+      narrowest: Math.min(...cols),
+    };
+  });
+  return {scroll: document.documentElement.scrollWidth, width: window.innerWidth, outside, boxes};
+}"""
+
+
+def _check_layout(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    got = page.evaluate(_LAYOUT)
+    assert got["scroll"] <= got["width"], (
+        f"{where}: the page scrolls sideways: {got['outside'][:5]}"
+    )
+    assert not got["outside"], f"{where}: past the edge: {got['outside'][:5]}"
+    assert got["boxes"], f"{where}: no matrix"
+    for box in got["boxes"]:
+        # No column is clipped: the box scrolls to the table's full width,
+        # every column has room, and the claim column stays in view.
+        assert box["overflow"] == "auto" and box["reach"], f"{where}: {box}"
+        assert box["narrowest"] >= 30, f"{where}: a column is squeezed: {box}"
+        assert box["sticky"] == "sticky", f"{where}: {box}"
+
+
+def test_browser_brief_and_story_page_fit_a_phone_and_a_laptop(
+    base_url: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    import stemma
+
+    from .conftest import EXAMPLES
+
+    out = tmp_path / "out"
+    stemma.analyze([EXAMPLES], db=":memory:", out=out, progress=False)
+    brief = (out / "report.html").as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(base_url + "/")
+            story = base_url + str(page.locator("a.story-link").first.get_attribute("href"))
+            for width in WIDTHS:
+                page.set_viewport_size({"width": width, "height": 900})
+                for name, url in (("brief", brief), ("story", story)):
+                    page.goto(url)
+                    _check_layout(page, f"{name} at {width} px")
+                    # The bottom line opens the story, above the checks.
+                    line = page.locator(".bottom-line li").first
+                    assert line.inner_text() == "5 articles from 5 outlets."
+                    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"))
+            # Print → PDF: navigation and forms are left out, the matrix unrolled.
+            page.emulate_media(media="print")
+            page.goto(story)
+            assert page.locator("nav.toc").evaluate("e => getComputedStyle(e).display") == "none"
+            box = page.locator(".matrix-box").first
+            assert box.evaluate("e => getComputedStyle(e).overflowX") == "visible"
+            assert len(page.pdf(format="A4")) > 10_000
+        finally:
+            browser.close()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from stemma.model import Graph, article_name
 from stemma.report import svg
+from stemma.report.matrix import claim_matrix
 
 
 def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
@@ -55,6 +56,7 @@ def render(brief: dict[str, Any], fmt: str) -> str:
         r=brief,
         graph_svg=lambda data: Markup(svg.render(Graph.from_dict(data))),
         matrix=_matrix,
+        claim_matrix=claim_matrix,
         by_id=by_id,
         sentences_by_article=sentences_by_article,
         label=lambda aid: _label(by_id.get(aid)),
@@ -74,7 +76,8 @@ def schema() -> dict[str, Any]:
 
 
 def _matrix(story: dict[str, Any]) -> dict[str, Any]:
-    """Claim × outlet cells: for each claim, per outlet, carried and to whom attributed."""
+    """Claim × outlet cells for the Markdown brief: for each claim, per outlet,
+    carried and to whom attributed (HTML uses :func:`claim_matrix`)."""
     outlets = list(dict.fromkeys(story["outlets"][a] for a in story["articles"]))
     rows = []
     for c in story["claims"]:
@@ -102,6 +105,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = _md_text
+    env.filters["credibility"] = lambda grade: str(grade)[1:2] if grade else "6"
     env.filters["discrepancies"] = lambda ds: "; ".join(f"{d['kind']}: {d['detail']}" for d in ds)
     return env
 

@@ -31,6 +31,7 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -150,6 +151,14 @@ def create_app(
     app.state.read_only = read_only
     app.state.ingester = None if read_only else Ingester(store, _uploads_folder(store))
     app.state.env = template_env()
+
+    # The brief's own stylesheet (matrix, bottom line, print), shared with report.html.
+    shared_css = resources.files("stemma.report").joinpath("templates/partials/brief.css")
+    brief_css = shared_css.read_text(encoding="utf-8")
+
+    @app.get("/static/brief.css", include_in_schema=False)
+    def _brief_css() -> Response:
+        return Response(brief_css, media_type="text/css")
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)

@@ -28,6 +28,7 @@ from typing import Any
 
 from stemma.analysis import roots
 from stemma.model import Graph, outlet_label
+from stemma.report.matrix import claim_matrix, claim_ref
 from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store.db import Store
 
@@ -216,34 +217,14 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     articles = _articles_meta(store, ids)
     claims = entry["claims"]
     checks = {
-        "discrepancies": [_claim_ref(c) for c in claims if c["discrepancies"]],
+        "discrepancies": [claim_ref(c) for c in claims if c["discrepancies"]],
         # Red flags first, most check-worthy first; then attributed; then the rest.
         "single_article": sorted(
-            (_claim_ref(c) for c in claims if c["single_article"] and c["kind"] != "commentary"),
+            (claim_ref(c) for c in claims if c["single_article"] and c["kind"] != "commentary"),
             key=lambda c: (not c["red_flag"], c["attributed"] is False, -(c["checkworthy"] or 0)),
         ),
     }
-    # Discrepancies first, then the widely carried claims, single-article ones last.
-    ordered = sorted(
-        claims, key=lambda c: (not c["discrepancies"], -len({m["article"] for m in c["mentions"]}))
-    )
-    rows = []
-    for c in ordered:
-        cells: dict[str, dict[str, Any]] = {}
-        for m in c["mentions"]:
-            cell = cells.setdefault(m["article"], {"state": "commentary", "sources": []})
-            if m["kind"] != "commentary":
-                if m.get("source"):
-                    cell["state"] = "attributed"
-                    if m["source"] not in cell["sources"]:
-                        cell["sources"].append(m["source"])
-                elif cell["state"] != "attributed":
-                    # Where an unattributed mention comes from: re-told from a
-                    # root the claim has (derived), or nobody knows.
-                    derived = m["article"] in c.get("derived", ())
-                    unknown = m["article"] in c.get("origin_unknown", ())
-                    cell["state"] = "derived" if derived else "unknown" if unknown else "carried"
-        rows.append({**_claim_ref(c), "cells": cells})
+    matrix = claim_matrix(entry)
     return {
         "id": entry["id"],
         "title": entry["title"],
@@ -251,32 +232,12 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
         "bottom_line": entry.get("bottom_line"),
         "articles": articles,
         "checks": checks,
-        "matrix": {"columns": [a["id"] for a in articles], "rows": rows},
+        "matrix": {"columns": [a["id"] for a in articles], "rows": matrix["rows"]},
         "graph": entry["graph"],
         "node_sentences": _node_sentences(entry["graph"], {a["id"]: a for a in articles}),
         "reuse": entry["reuse"],
         "quotes": _quotes_by_speaker(store, ids),
         "timeline": _timeline(store, ids),
-    }
-
-
-def _claim_ref(c: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "id": c["id"],
-        "text": c["text"],
-        "kind": c["kind"],
-        "grade": c["grade"],
-        "grade_rule": c["grade_rule"],
-        "independent_roots": c["independent_roots"],
-        "roots": c["roots"],
-        # Absent from story entries stored before agreement was measured.
-        "agreement": c.get("agreement"),
-        "attributed": c["attributed"],
-        "single_article": c["single_article"],
-        "outlets": c["outlets"],
-        "discrepancies": c["discrepancies"],
-        "checkworthy": c.get("checkworthy"),
-        "red_flag": c.get("red_flag", False),
     }
 
 

@@ -1,0 +1,69 @@
+"""The claim × article matrix of one story, as the brief and the web page show it.
+
+One pure function over a story's entry in report.json, so the static brief
+and ``stemma serve`` render the same rows from the same partial template
+(``templates/partials/matrix.html.j2``): a row per claim (discrepancies first,
+then the most widely carried, single-article claims last), a column per
+article, and per cell what the article does with the claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def claim_ref(c: Mapping[str, Any]) -> dict[str, Any]:
+    """What a matrix row or a check list shows of one claim."""
+    return {
+        "id": c["id"],
+        "text": c["text"],
+        "kind": c["kind"],
+        "grade": c["grade"],
+        "grade_rule": c["grade_rule"],
+        "independent_roots": c["independent_roots"],
+        "roots": c["roots"],
+        # Absent from story entries stored before agreement was measured.
+        "agreement": c.get("agreement"),
+        "attributed": c["attributed"],
+        "single_article": c["single_article"],
+        "outlets": c["outlets"],
+        "discrepancies": c["discrepancies"],
+        "derived": len(c.get("derived", ())),
+        "origin_unknown": len(c.get("origin_unknown", ())),
+        "checkworthy": c.get("checkworthy"),
+        "red_flag": c.get("red_flag", False),
+    }
+
+
+def cell_states(c: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Article id → what it does with the claim: ``attributed`` (with the
+    sources it names), ``derived`` (re-tells a root the claim has, or copies
+    another carrier), ``unknown`` (origin unknown, never counted), ``carried``,
+    or ``commentary`` (its own voice only)."""
+    cells: dict[str, dict[str, Any]] = {}
+    for m in c["mentions"]:
+        cell = cells.setdefault(m["article"], {"state": "commentary", "sources": []})
+        if m["kind"] == "commentary":
+            continue
+        if m.get("source"):
+            cell["state"] = "attributed"
+            if m["source"] not in cell["sources"]:
+                cell["sources"].append(m["source"])
+        elif cell["state"] != "attributed":
+            derived = m["article"] in c.get("derived", ())
+            unknown = m["article"] in c.get("origin_unknown", ())
+            cell["state"] = "derived" if derived else "unknown" if unknown else "carried"
+    return cells
+
+
+def claim_matrix(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"columns": [{"id", "label"}], "rows": [claim_ref + "cells"]}`` of a story entry."""
+    claims = entry["claims"]
+    ordered = sorted(
+        claims, key=lambda c: (not c["discrepancies"], -len({m["article"] for m in c["mentions"]}))
+    )
+    return {
+        "columns": [{"id": a, "label": entry["outlets"].get(a, a)} for a in entry["articles"]],
+        "rows": [{**claim_ref(c), "cells": cell_states(c)} for c in ordered],
+    }
