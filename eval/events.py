@@ -317,10 +317,15 @@ def _cleaning(gold: dict[str, Any], rep: Report, sc: Score, label: str) -> None:
             sc.boilerplate[1] += 1
             ok = fold(f) not in rep.cleaned(doc) and fold(f) in removed.get(doc, "")
             sc.boilerplate[0] += ok
+            if not ok:
+                sc.misses.append(f"{label} boilerplate kept {doc}: {f[:60]!r}")
     for doc, fragments in gold.get("must_keep", {}).items():
         for f in fragments:
             sc.must_keep[1] += 1
-            sc.must_keep[0] += fold(f) in rep.cleaned(doc)
+            kept = fold(f) in rep.cleaned(doc)
+            sc.must_keep[0] += kept
+            if not kept:
+                sc.misses.append(f"{label} MUST-KEEP removed {doc}: {f[:60]!r}")
 
 
 # -- running ---------------------------------------------------------------------------

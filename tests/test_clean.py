@@ -242,3 +242,75 @@ def test_clean_normalises_blank_lines_and_line_ends():
     cleaned, removed = clean(f"{REPORT_1}\r\n\r\n\n  \n{REPORT_2}  \n\n")
     assert cleaned == f"{REPORT_1}\n{REPORT_2}"
     assert removed == ()
+
+
+# -- furniture of plain-text page copies (issue 10), lines from the events' gold ------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("REUTERS/Gonzalo Fuentes (Gonzalo Fuentes)", "photo credit or caption"),
+        ("Gene J. Puskar / AP", "photo credit or caption"),
+        ("Jorge Salgado/Anadolu via Getty Images", "photo credit or caption"),
+        ("(Photo by JASON REDMOND/AFP via Getty Images)", "photo credit or caption"),
+        ("Credit: AP", "photo credit or caption"),
+        ("A plume of escaped gas bubbles from the Baltic Sea. AFP", "photo credit or caption"),
+        (
+            "File image of Russia's Nord Stream 2 pipeline (Representative image: AP)",
+            "photo credit or caption",
+        ),
+        ("By Danielle De Wolfe", "byline"),
+        ("By Greg Bensinger, Anna Tong, Krystal Hu and Jeffrey Dastin", "byline"),
+        ("Posted at 4:17 PM, Feb 13, 2023", "publication time stamp"),
+        (
+            "Published: Feb. 4, 2023 at 1:09 PM EST|Updated: Feb. 4, 2023 at 8:19 PM EST",
+            "publication time stamp",
+        ),
+        ("23 August 2023, 18:15 | Updated: 23 August 2023, 20:30", "publication time stamp"),
+        ("Reading Time: 2 minutes", "reading time"),
+        ("This is a developing story and will be updated.", "note that the story is developing"),
+        (
+            "This post will be updated as new information is available.",
+            "note that the story is developing",
+        ),
+        ("Play Live Radio", "page widget (player, icon, app or feedback link)"),
+        ("Share on LinkedIn", "share buttons"),
+        (
+            "We use cookies to improve user experience, and analyse website traffic.",
+            "cookie notice",
+        ),
+        ("© 2024 WOSU Public Media", "copyright notice"),
+        (
+            "RELATED: East Palestine families want reassurance well water is safe to drink "
+            "after train derailment",
+            "related-article link",
+        ),
+    ],
+)
+def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> None:
+    text = f"Officials said the fire was out.\n{line}\nResidents returned home on Wednesday."
+    kept, removed = clean(text)
+    assert line not in kept
+    assert [r.reason for r in removed] == [reason]
+    assert kept == "Officials said the fire was out.\nResidents returned home on Wednesday."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Friday, Silicon Valley Bank was dead.",  # a must-keep line of the SVB event
+        "By the time rescuers arrived, the camp was gone.",
+        "Reuters contributed to this report.",
+        "(Reuters)",  # a wire's name alone says who reported
+        "Source: Qatar News Agency",  # where the report came from: evidence
+        "“We are watching it closely,” the Pentagon said.",
+        "The AP photo was taken on Saturday, the agency told the BBC.",
+        "Orb spotted over Billings is suspected Chinese surveillance balloon",
+    ],
+)
+def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:
+    text = f"Officials said the fire was out.\n{line}\nResidents returned home on Wednesday."
+    kept, removed = clean(text)
+    assert line in kept.split("\n")
+    assert removed == ()

@@ -110,3 +110,34 @@ def test_kinds_features_read_the_outlets_own_voice_only() -> None:
         ]
         == 1.0
     )
+
+
+def test_kinds_page_furniture_is_no_claim_but_a_report_is() -> None:
+    from stemma.analysis.kinds import furniture
+    from stemma.analysis.units import Unit
+
+    lines = [
+        ("Photo: Getty Images", "background", None, True),
+        ("Sign up for our daily newsletter", "background", None, True),
+        ("Updated 3 hours ago", "background", None, True),
+        ("Related stories", "background", None, True),
+        (
+            "Russia’s powerful intelligence unit refers to China as “the enemy” in an "
+            "eight-page planning document obtained by The New York Times.",
+            "reported",
+            "The New York Times",
+            False,
+        ),
+        (
+            "The Soviet Union heavily explored the potential of ekranoplans, particularly "
+            "during the Cold War.",
+            "background",
+            None,
+            False,
+        ),
+        # A quote is never furniture, however short.
+        ("“We will not be intimidated.”", "quote", None, False),
+    ]
+    units = [Unit("a", i, 0, len(t), t, k, s) for i, (t, k, s, _) in enumerate(lines)]
+    found = furniture(units, embed([u.text for u in units]))
+    assert found == [want for *_, want in lines]

@@ -3,7 +3,7 @@
 The annotation's first reading (``annotate.hedges.sentence_kind``: quote share,
 attribution, hedges, a question, speculative modals and evaluative words) is
 cheap but brittle: "appears to have branded China an enemy in a remarkable
-attack" is a hedged *report*, not the outlet's opinion. Here two logistic
+attack" is a hedged *report*, not the outlet's opinion. Here logistic
 regressions over the MiniLM vector the claim alignment computes anyway (no
 second model pass) plus a few syntactic features decide:
 
@@ -13,6 +13,8 @@ second model pass) plus a few syntactic features decide:
 - **check-worthiness**: how much a unit states a checkable fact (ClaimBuster's
   definition), used to rank the claims one outlet alone makes with no source.
   Trained on ClaimBuster 2.5xNCS.
+- **furniture**: page furniture that cleaning left in the text (headlines,
+  captions, credits, teasers): not a claim. Trained on the same hand labels.
 
 The weights ship in ``kinds_model.json`` (versioned); ``scripts/train_kinds.py``
 reproduces them. A direct quote stays a quote whatever the models say: who is
@@ -125,6 +127,7 @@ class KindsModel:
     version: str
     commentary: Head
     checkworthy: Head
+    furniture: Head
 
 
 @lru_cache(maxsize=1)
@@ -134,7 +137,10 @@ def load_model(path: Path = MODEL_FILE) -> KindsModel:
     if list(d["features"]) != list(FEATURES):
         raise ValueError(f"{path}: its features are not this stemma's; retrain it")
     return KindsModel(
-        str(d["version"]), Head.from_dict(d["commentary"]), Head.from_dict(d["checkworthy"])
+        str(d["version"]),
+        Head.from_dict(d["commentary"]),
+        Head.from_dict(d["checkworthy"]),
+        Head.from_dict(d["furniture"]),
     )
 
 
@@ -175,6 +181,29 @@ def refine(
         kind = decide(u.kind, float(pc), model.commentary.threshold, u.text, u.source is not None)
         out.append(replace(u, kind=kind, checkworthy=round(float(pw), 4)))
     return out
+
+
+def furniture(
+    units: Sequence[Unit], vectors: np.ndarray, model: KindsModel | None = None
+) -> list[bool]:
+    """Which units are page furniture, not article prose: a headline or
+    sub-heading, a caption or credit, a byline, a dateline alone, a share or
+    subscribe call, a teaser for another story. They are no claims. A quote
+    and an attributed unit never are (a short attribution line is a report)."""
+    if not units:
+        return []
+    model = model or load_model()
+    x = design(
+        vectors,
+        [u.text for u in units],
+        [u.source is not None for u in units],
+        [u.kind for u in units],
+    )
+    p = model.furniture.probability(x)
+    return [
+        bool(q >= model.furniture.threshold) and u.kind != "quote" and u.source is None
+        for u, q in zip(units, p, strict=True)
+    ]
 
 
 def decide(first: Kind, p_commentary: float, threshold: float, text: str, attributed: bool) -> Kind:

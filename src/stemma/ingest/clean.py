@@ -57,6 +57,13 @@ COPYRIGHT = "copyright notice"
 TAGS = "tag list"
 DISCLAIMER = "disclaimer"
 COMMENTS = "reader comments (and everything after)"
+CREDIT = "photo credit or caption"
+BYLINE = "byline"
+TIMESTAMP = "publication time stamp"
+READING_TIME = "reading time"
+DEVELOPING = "note that the story is developing"
+WIDGET = "page widget (player, icon, app or feedback link)"
+COOKIES = "cookie notice"
 
 # A whole-line label is short; longer lines are paragraphs, whatever they say.
 MAX_LABEL_WORDS = 12
@@ -280,6 +287,88 @@ _PROMO_INLINE = re.compile(
     re.IGNORECASE,
 )
 
+# -- furniture of plain-text copies (issue 10): credits, bylines, stamps -------------
+
+# What must stay whatever else a line looks like: an attribution ("Reuters
+# contributed to this report.", "…, told the BBC.") or a quotation.
+_KEEP = re.compile(
+    r"\b(?:said|says|told|tells|according to|contributed (?:to )?(?:this|the) (?:report|story)|"
+    r"reported|reports|announced|stated|confirmed|added|wrote|asked)\b|[“\"«][^”\"»]{12,}",
+    re.IGNORECASE,
+)
+# Who took a picture: agencies and picture desks as credits name them.
+_AGENCY = (
+    r"(?:AP(?: Photo)?|AFP|Reuters|REUTERS|Getty(?: Images)?|EPA(?:-EFE)?|Bloomberg|Anadolu|"
+    r"Shutterstock|Alamy|PA(?: Wire| Media)?|Xinhua|TASS|Sputnik|Handout|AAP|Pool|"
+    r"Associated Press|Wikimedia Commons[^)]*|CC BY[^)]*|CBS|CNN|NBC|ABC|BFMTV|Telegram|"
+    r"Facebook|Instagram|X|Twitter)"
+)
+_CREDIT = re.compile(
+    # "Photo: …", "Image credit: …", "(Credit: …)"; "Source:" only for a picture or video
+    # ("Source: Video Screenshot") — "Source: Qatar News Agency" names where the report
+    # came from, which is evidence, not furniture.
+    r"^\(?(?:photo(?:graph)?s?|image|picture|credit|video|illustration|graphic|"
+    r"file (?:photo|image)|representative image)(?: credit)?\s*:"
+    r"|^\(?source\s*:\s*(?:video|screenshot|screen grab|photo|image|file|social media|"
+    r"handout|youtube|tiktok)\b"
+    # "Gene J. Puskar / AP", "REUTERS/Gonzalo Fuentes", "Jorge Salgado/Anadolu via Getty Images"
+    rf"|^[\w.'’ -]{{1,40}}\s*/\s*{_AGENCY}\b[\w .()/-]*$"
+    rf"|^{_AGENCY}\s*/\s*[\w.'’ -]{{1,40}}(?:\([^)]*\))?$"
+    # "(Photo by JASON REDMOND/AFP via Getty Images)", "Getty Images" alone. A wire's
+    # name alone ("Reuters", "(Reuters)") says who reported, and stays.
+    r"|^\((?:photo|image|picture)[^)]*\)$|^(?:getty images|shutterstock|alamy)(?: via \w+)?\.?$",
+    re.IGNORECASE,
+)
+# A caption: a description that ends with the picture's credit ("… Baltic Sea. AFP",
+# "… (Dai Sugano/Bay Area News Group)", "… (Representative image: AP)").
+_CAPTION_END = re.compile(
+    rf"(?:\.\s+{_AGENCY}|\((?:[^()]*/[^()]*|(?:photo|image|representative image)[^()]*"
+    rf"|{_AGENCY})\))\s*$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(?i:by|posted by|written by|words by|reporting by)\s+"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|Then|Now|Noon|Midnight|"
+    r"Early|Late|Mid|Dawn|Dusk|Nightfall|Morning|Evening|Tonight|Today|Tomorrow)\b)[A-Z][\w.'’-]*"
+    r"|^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?i:published|updated)\b",
+)
+_TIMESTAMP = re.compile(
+    r"^(?:[\w.,|: ]{0,40}\|\s*)?(?:published|updated|posted(?: at| on)?|modified|created|"
+    r"last updated|first published)\b\s*(?::|\||on\b|at\b|\d)"
+    r"|^\d{1,2} \w+ \d{4},? \d{1,2}:\d{2}\s*\|",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"^(?:reading time|read time|estimated reading time)\b|\b\d+\s*(?:min|mins|minutes?)\s+read\b",
+    re.IGNORECASE,
+)
+_DEVELOPING = re.compile(
+    r"^(?:this (?:is a )?(?:developing|breaking)(?: news)? (?:story|update)|"
+    r"this (?:story|post|article|page) (?:will|may|is being|has been) (?:be )?updated|"
+    r"this is a breaking news update|this is an archived article|"
+    r"\(?this story has not been edited by)",
+    re.IGNORECASE,
+)
+_WIDGET = re.compile(
+    r"^(?:play live radio|available on air stations|next up:?|listen(?: to this article)?|"
+    r"watch(?: our report below| live| cbs news| now)?:?|please use chrome browser\b.*|"
+    r"font size:?|explore more|give feedback|email this link|camera icon|title icon|"
+    r"[\w ]{1,20} logo|open this photo in gallery:?|download (?:the )?app|stay connected|"
+    r"get live market quotes & news|advert|key takeaways|share this (?:story|article)|"
+    r"share (?:on|via) \w+|image for illustrative purposes?|comment on this story|"
+    r"gift (?:this )?article)\W*$",
+    re.IGNORECASE,
+)
+_COOKIES = re.compile(
+    r"^we use cookies\b|\bcookie (?:policy|settings|preferences)\b", re.IGNORECASE
+)
+# A byline has no verb: "By Friday, the bank was dead." is reporting.
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|did|does)\b", re.I)
+MAX_CAPTION_WORDS = 30
+# Longer lines that are still furniture when they open this way.
+MAX_CREDIT_WORDS = 40
+
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
 _TAGS = re.compile(r"^(?:tags?|topics?|filed under|labels|keywords)\s*:", re.IGNORECASE)
 _DISCLAIMER = re.compile(
@@ -333,14 +422,21 @@ def _items(line: str) -> list[str]:
 
 def _line_reason(line: str) -> str | None:
     """Why a line is furniture wherever it stands, or None to keep it."""
-    if _words(line) > MAX_LABEL_WORDS:
-        return None
+    bare = _BULLET.sub("", line).strip()
+    words = _words(line)
+    why = _label_reason(line, bare) if words <= MAX_LABEL_WORDS else None
+    if why is None and words <= MAX_CREDIT_WORDS and not _KEEP.search(bare):
+        why = _page_line_reason(bare, words)
+    return why
+
+
+def _label_reason(line: str, bare: str) -> str | None:
+    """Whole-line labels: share buttons, navigation, adverts, links elsewhere."""
     items = _items(line)
     if items and all(item in SHARE_LABELS for item in items):
         return SHARE
     if items and all(item in NAVIGATION_LABELS for item in items):
         return NAVIGATION
-    bare = _BULLET.sub("", line).strip()
     if _BREADCRUMB.match(bare):
         return NAVIGATION
     if _ADVERT.match(bare):
@@ -351,6 +447,36 @@ def _line_reason(line: str) -> str | None:
         return ORIGINAL_LINK
     if _PROMO_INLINE.match(bare):
         return PROMO_INLINE
+    return None
+
+
+def _page_line_reason(bare: str, words: int) -> str | None:
+    """Furniture of plain-text copies of pages: credits and captions, bylines,
+    time stamps, reading times, "developing story" notes, player widgets,
+    cookie notices, a copyright line or a related-story link anywhere. Never
+    a line with an attribution or a quotation (checked by the caller)."""
+    short = words <= MAX_LABEL_WORDS
+    if short and _CREDIT.search(bare):
+        return CREDIT
+    # A caption is a sentence or two; a paragraph that ends in a credit is kept.
+    if 4 <= words <= MAX_CAPTION_WORDS and _CAPTION_END.search(bare):
+        return CREDIT
+    if words <= 16 and _BYLINE.match(bare) and not _FINITE.search(bare):
+        return BYLINE
+    if words <= 20 and _TIMESTAMP.match(bare) and re.search(r"\d|[:|]\s*$", bare):
+        return TIMESTAMP
+    if short and _READING_TIME.search(bare):
+        return READING_TIME
+    if _DEVELOPING.match(bare):
+        return DEVELOPING
+    if short and _WIDGET.match(bare):
+        return WIDGET
+    if _COOKIES.search(bare):
+        return COOKIES
+    if words <= 25 and _COPYRIGHT.match(bare):
+        return COPYRIGHT
+    if _RELATED.match(bare) or re.match(r"^(?:also read|related|more)\s*$", bare, re.I):
+        return RELATED
     return None
 
 
