@@ -51,7 +51,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from stemma.analysis.discrepancies import discrepancies_of
-from stemma.analysis.kinds import furniture, refine
+from stemma.analysis.kinds import classify
 from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
 from stemma.model import Annotation, Article, ClaimGroup, Kind
 from stemma.settings import DEFAULT, ClaimParams
@@ -283,10 +283,10 @@ def align_claims(
         embeddings = (encode or _embedder(params.max_tokens))([u.text for u in units])
     # What each unit does (commentary or not, check-worthiness) is learned over
     # the same vectors: no second model pass.
-    units = refine(units, embeddings)
+    units, flags = classify(units, embeddings)
     # Page furniture cleaning left in the text (a headline, a caption, a
     # teaser) is no claim: out before anything is grouped.
-    prose = ~np.array(furniture(units, embeddings), dtype=bool)
+    prose = ~np.array(flags, dtype=bool)
     if not prose.all():
         units = [u for u, keep in zip(units, prose, strict=True) if keep]
         embeddings = embeddings[prose]

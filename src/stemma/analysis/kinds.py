@@ -158,29 +158,33 @@ def design(
     return np.hstack([np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1), feats])
 
 
+def classify(
+    units: Sequence[Unit], vectors: np.ndarray, model: KindsModel | None = None
+) -> tuple[list[Unit], list[bool]]:
+    """The units with their learned kind and check-worthiness, and which of
+    them are page furniture (see :func:`furniture`), from one design matrix
+    built on the first reading (as the heads were trained)."""
+    if not units:
+        return [], []
+    model = model or load_model()
+    attributed = [u.source is not None for u in units]
+    x = design(vectors, [u.text for u in units], attributed, [u.kind for u in units])
+    p_comment = model.commentary.probability(x)
+    p_check = model.checkworthy.probability(x)
+    p_furniture = model.furniture.probability(x)
+    refined, flags = [], []
+    for u, by, pc, pw, pf in zip(units, attributed, p_comment, p_check, p_furniture, strict=True):
+        kind = decide(u.kind, float(pc), model.commentary.threshold, u.text, by)
+        refined.append(replace(u, kind=kind, checkworthy=round(float(pw), 4)))
+        flags.append(bool(pf >= model.furniture.threshold) and u.kind != "quote" and not by)
+    return refined, flags
+
+
 def refine(
     units: Sequence[Unit], vectors: np.ndarray, model: KindsModel | None = None
 ) -> list[Unit]:
-    """The units with their learned kind and check-worthiness.
-
-    Kinds as :func:`decide` says; check-worthiness is the second head's probability.
-    """
-    if not units:
-        return []
-    model = model or load_model()
-    x = design(
-        vectors,
-        [u.text for u in units],
-        [u.source is not None for u in units],
-        [u.kind for u in units],
-    )
-    p_comment = model.commentary.probability(x)
-    p_check = model.checkworthy.probability(x)
-    out = []
-    for u, pc, pw in zip(units, p_comment, p_check, strict=True):
-        kind = decide(u.kind, float(pc), model.commentary.threshold, u.text, u.source is not None)
-        out.append(replace(u, kind=kind, checkworthy=round(float(pw), 4)))
-    return out
+    """The units with their learned kind (:func:`decide`) and check-worthiness."""
+    return classify(units, vectors, model)[0]
 
 
 def furniture(
@@ -189,21 +193,9 @@ def furniture(
     """Which units are page furniture, not article prose: a headline or
     sub-heading, a caption or credit, a byline, a dateline alone, a share or
     subscribe call, a teaser for another story. They are no claims. A quote
-    and an attributed unit never are (a short attribution line is a report)."""
-    if not units:
-        return []
-    model = model or load_model()
-    x = design(
-        vectors,
-        [u.text for u in units],
-        [u.source is not None for u in units],
-        [u.kind for u in units],
-    )
-    p = model.furniture.probability(x)
-    return [
-        bool(q >= model.furniture.threshold) and u.kind != "quote" and u.source is None
-        for u, q in zip(units, p, strict=True)
-    ]
+    and an attributed unit never are (a short attribution line is a report).
+    ``units`` carry their first reading (before :func:`refine`)."""
+    return classify(units, vectors, model)[1]
 
 
 def decide(first: Kind, p_commentary: float, threshold: float, text: str, attributed: bool) -> Kind:
