@@ -236,3 +236,27 @@ def test_roots_unnamed_officials_beside_named_bodies_are_no_second_root() -> Non
     alone = {"b": ["Russian officials"], "d": ["TASS"]}
     assert _unnamed_are_not_roots(alone, kind) == []
     assert alone == {"b": ["Russian officials"], "d": ["TASS"]}
+
+
+def test_roots_a_misspelt_surname_is_the_same_person() -> None:
+    # Odisha train collision (eval/events): one outlet typed the minister's name
+    # "Vasihnaw"; two letters swapped are one person, not a second root.
+    got = parties(["Ashwini Vaishnaw", "Vasihnaw", "Railway Minister Ashwini Vaishnaw"])
+    assert len(set(got.values())) == 1
+    # A different letter in a short name is another person.
+    assert parties(["Mike Smith", "Smyth"])["Smyth"] == "Smyth"
+
+
+def test_roots_a_title_or_description_alone_names_no_one() -> None:
+    # Odisha: "the document" and "Authorities" as the two roots of a claim
+    # made it "confirmed"; neither names anyone, so neither can confirm it.
+    from stemma.analysis.roots import _unnamed
+
+    kind = {"source:the document": "document", "source:Authorities": "organisation",
+            "source:senior officer": "person", "source:FSB document": "document",
+            "source:Ashwini Vaishnaw": "person"}  # fmt: skip
+    assert _unnamed("source:the document", kind)
+    assert _unnamed("source:Authorities", kind)
+    assert _unnamed("source:senior officer", kind)
+    assert not _unnamed("source:FSB document", kind)
+    assert not _unnamed("source:Ashwini Vaishnaw", kind)

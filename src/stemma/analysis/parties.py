@@ -121,6 +121,23 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     )
 
 
+def _misspelt(a: list[str], b: list[str]) -> bool:
+    """Two names whose last words are one surname typed wrong: the same first
+    letter and length (five letters or more), and either two letters swapped
+    ("Vasihnaw" / "Vaishnaw") or, from seven letters, one letter slipped; the
+    rest of the shorter name inside the longer. "Smith" and "Smyth" stay two."""
+    if not a or not b or a[-1] == b[-1]:
+        return False
+    x, y = a[-1], b[-1]
+    if len(x) != len(y) or len(x) < 5 or x[0] != y[0]:
+        return False
+    diff = [i for i, (c, d) in enumerate(zip(x, y, strict=True)) if c != d]
+    swapped = len(diff) == 2 and diff[1] == diff[0] + 1 and sorted(x) == sorted(y)
+    slipped = len(diff) == 1 and len(x) >= 7
+    short, long_ = sorted((a, b), key=len)
+    return (swapped or slipped) and set(short[:-1]) <= set(long_[:-1])
+
+
 def parties(
     names: Iterable[str],
     mentions: Mapping[str, Iterable[str]] | None = None,
@@ -173,6 +190,13 @@ def parties(
             join(ra, rb)
             members[ra] = members[ra] + members.pop(rb)
 
+    # A misspelt surname ("Vasihnaw" for "Vaishnaw") is the same person's:
+    # it takes the spelling of the name it nearly matches.
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if _misspelt(core[a], core[b]):
+                typo, right = sorted((a, b), key=lambda n: len(core[n]))
+                core[typo] = [*core[typo][:-1], core[right][-1]]
     # One person, several spellings; a body inside a longer name.
     for i, a in enumerate(order):
         for b in order[i + 1 :]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from stemma.analysis.graph import article_node, source_node
-from stemma.analysis.parties import parties
+from stemma.analysis.parties import TITLES, parties
 from stemma.annotate.attribution import COGNITION_VERBS
 from stemma.annotate.sources import canonical_source, sentence_upstream
 from stemma.model import Annotation, Article, Attribution, ClaimGroup, Graph, Mention
@@ -265,9 +265,7 @@ def claim_roots(
         ends = list(dict.fromkeys(r for rs in named.values() for r in rs))
         roots = [r.removeprefix("source:") for r in ends]
         labels = tuple(dict.fromkeys([*roots, *own]))
-        unnamed = tuple(
-            r.removeprefix("source:") for r in ends if node_kind.get(r) in (None, "other")
-        )
+        unnamed = tuple(r.removeprefix("source:") for r in ends if _unnamed(r, node_kind))
         out.append(
             replace(
                 g,
@@ -290,9 +288,35 @@ def _unnamed_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, 
     with no root are returned, as derived. Unnamed sources stay roots where the
     claim has no named one (they then cannot confirm it: C3-unnamed)."""
     everything = {r for rs in named.values() for r in rs}
-    if not any(node_kind.get(r) not in (None, "other", "outlet") for r in everything):
+    if not any(node_kind.get(r) != "outlet" and not _unnamed(r, node_kind) for r in everything):
         return []
-    return _drop_roots(named, lambda r: node_kind.get(r) in (None, "other"))
+    return _drop_roots(named, lambda r: _unnamed(r, node_kind))
+
+
+#: Words that describe a source without naming it: "Authorities", "the
+#: document", "officials", "local sources". A source named only with these is
+#: unnamed, whatever kind the parser gave it.
+DESCRIPTIONS = frozenset(
+    {
+        "the", "a", "an", "some", "several", "many", "other", "these", "those", "its", "their",
+        "authorities", "authority", "officials", "official", "sources", "source", "investigators",
+        "investigator", "experts", "expert", "analysts", "analyst", "witnesses", "witness",
+        "residents", "people", "document", "documents", "report", "reports", "memo", "statement",
+        "files", "papers", "letter", "local", "senior", "unnamed", "anonymous", "government",
+        "police", "agency", "ministry", "department", "spokesman", "spokeswoman", "spokesperson",
+    }
+)  # fmt: skip
+
+
+def _unnamed(node: str, node_kind: Mapping[str, str]) -> bool:
+    """A root that does not name anyone: an "other" source ("investigator",
+    "internal US government communications"), or a name made only of
+    describing words and titles ("Authorities", "the document", "senior
+    officer"): a title alone names no one."""
+    if node_kind.get(node) in (None, "other"):
+        return True
+    words = re.findall(r"[\w'’-]+", node.removeprefix("source:").casefold().replace(".", ""))
+    return bool(words) and all(w in DESCRIPTIONS or w in TITLES for w in words)
 
 
 def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, str]) -> list[str]:
