@@ -37,12 +37,17 @@ def test_bottom_line_says_five_outlets_one_root_and_the_chain(story: dict) -> No
     bl = story["bottom_line"]
     assert (bl["articles"], bl["outlets"]) == (5, 5)
     top = bl["top_claims"][0]
-    assert "the enemy" in top["text"]
+    assert "enemy" in top["text"]
     assert (top["outlets"], top["independent_roots"], top["roots"]) == (5, 1, ["FSB document"])
+    # The tabloid's hedged lead ("appears to have branded China as 'an enemy' in a
+    # remarkable attack") is a report of the claim, not commentary: it counts.
+    claim = next(c for c in story["claims"] if c["id"] == top["claim"])
+    lead = [m for m in claim["mentions"] if "appears to have branded" in m["text"]]
+    assert [m["kind"] for m in lead] == ["reported"]
     # Root first, then who relayed it: the leak group, then the newspaper.
     assert top["chain"] == ["FSB document", "Ares Leaks", "The New York Times", "5 outlets"]
     assert bl["lines"][0] == "5 articles from 5 outlets."
-    assert "5 outlets, 1 independent root: FSB document" in bl["lines"][1]
+    assert "5 outlets, 1 independent root: FSB document (F2)" in bl["lines"][1]
     assert bl["lines"][2] == "Chain: FSB document → Ares Leaks → The New York Times → 5 outlets."
     assert sum(bl["by_credibility"].values()) == len(story["claims"])
 
