@@ -48,13 +48,18 @@ def example(nlp):
 
 def test_claims_enemy_claim_is_one_group_carried_by_all_five(example):
     _, _, groups, short, _ = example
-    group = _group_with(groups, "refers to China as “the enemy” in an eight-page")
+    group = _group_with(groups, "labeled China an “enemy,”")
     assert sorted(short[a] for a in group.articles) == ["000", "001", "002", "003", "004"]
     texts = " | ".join(m.text for m in group.mentions)
-    for fragment in ("brands China as “the enemy”", 'privately regards China as "the enemy',
-                     "The document even refers to China", "labeled China an “enemy,”"):  # fmt: skip
+    # The tabloid's hedged lead is a report of the claim (issue 16).
+    for fragment in ("appears to have branded China", 'privately regards China as "the enemy',
+                     "labeled China an “enemy,”"):  # fmt: skip
         assert fragment in texts
     assert group.kind == "reported"
+    # One article's two tellings cannot share a group (the cannot-link): the
+    # tabloid's other one sits with the NYT's wording, in a second group.
+    other = _group_with(groups, "refers to China as “the enemy” in an eight-page")
+    assert "brands China as “the enemy”" in " | ".join(m.text for m in other.mentions)
     # Mentions follow the article order of the story.
     assert [short[m.article] for m in group.mentions] == sorted(short[a] for a in group.articles)
 
@@ -401,7 +406,7 @@ def test_claims_default_encoder_reads_claim_max_tokens(example, monkeypatch):
     monkeypatch.setattr(stemma.stories.embed, "embed", spy)
     again = align_claims("fsb", articles, annotations)
     assert asked == [DEFAULT.claims.max_tokens]
-    enemy = _group_with(again, "refers to China as “the enemy” in an eight-page")
+    enemy = _group_with(again, "labeled China an “enemy,”")
     assert len(enemy.articles) == 5
 
 
