@@ -60,6 +60,11 @@ def test_bottom_line_opens_every_brief(out: Path, story: dict) -> None:
     assert html.index('class="bottom-line"') < html.index("Check first")
     assert first.split("”")[-1] in md
     assert "Chain: FSB document → Ares Leaks → The New York Times" in html
+    # The same "check first" lists as the web page: red flags hold no commentary.
+    flags = html[html.index("Red flags (") : html.index("Also unsourced, little to check")]
+    assert "Caspian Sea Monster" in flags
+    assert "strategic move by Russia itself" not in flags
+    assert "These are not just hypothetical scenarios" not in flags
 
 
 def test_stix_bundle_validates_and_reads_back(out: Path, tmp_path: Path, story: dict) -> None:

@@ -143,6 +143,9 @@ def test_web_story_page_shows_checks_matrix_graph_quotes(
     assert html.index('class="bottom-line"') < html.index('id="check"')
     assert "5 articles from 5 outlets." in html
     assert "Chain: FSB document → Ares Leaks → The New York Times → 5 outlets." in html
+    # "Check first" is the brief's own partial: red flags, then the rest.
+    assert html.index("Red flags (") < html.index("Also unsourced, little to check")
+    assert "Caspian Sea Monster" in html[html.index("Red flags (") : html.index('id="matrix"')]
     assert html.count('<th class="outlet">') == 5
     assert html.count("<tr data-claim=") == len(story["matrix"]["rows"])
     assert "Moneycontrol" in html

@@ -1,4 +1,5 @@
-"""The claim × article matrix of one story, as the brief and the web page show it.
+"""The claim × article matrix and the "check first" lists of one story, as the
+brief and the web page show them.
 
 One pure function over a story's entry in report.json, so the static brief
 and ``stemma serve`` render the same rows from the same partial template
@@ -66,4 +67,22 @@ def claim_matrix(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "columns": [{"id": a, "label": entry["outlets"].get(a, a)} for a in entry["articles"]],
         "rows": [{**claim_ref(c), "cells": cell_states(c)} for c in ordered],
+    }
+
+
+def story_checks(entry: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """What to check first, as the brief and the web page list it:
+    ``discrepancies``; ``red_flags`` (check-worthy claims one article alone
+    makes with no source, most check-worthy first); ``unsourced`` (the other
+    single-article claims with no source: little to check); ``attributed``
+    (single-article claims that name a source). Commentary is in none."""
+    lone = [c for c in entry["claims"] if c["single_article"] and c["kind"] != "commentary"]
+    return {
+        "discrepancies": [claim_ref(c) for c in entry["claims"] if c["discrepancies"]],
+        "red_flags": sorted(
+            (claim_ref(c) for c in lone if c.get("red_flag")),
+            key=lambda c: -(c["checkworthy"] or 0.0),
+        ),
+        "unsourced": [claim_ref(c) for c in lone if not c["attributed"] and not c.get("red_flag")],
+        "attributed": [claim_ref(c) for c in lone if c["attributed"]],
     }

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from stemma.model import Graph, article_name
 from stemma.report import svg
-from stemma.report.matrix import claim_matrix
+from stemma.report.matrix import claim_matrix, story_checks
 
 
 def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
@@ -57,6 +57,7 @@ def render(brief: dict[str, Any], fmt: str) -> str:
         graph_svg=lambda data: Markup(svg.render(Graph.from_dict(data))),
         matrix=_matrix,
         claim_matrix=claim_matrix,
+        story_checks=story_checks,
         by_id=by_id,
         sentences_by_article=sentences_by_article,
         label=lambda aid: _label(by_id.get(aid)),

@@ -28,7 +28,7 @@ from typing import Any
 
 from stemma.analysis import roots
 from stemma.model import Graph, outlet_label
-from stemma.report.matrix import claim_matrix, claim_ref
+from stemma.report.matrix import claim_matrix, story_checks
 from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store.db import Store
 
@@ -215,15 +215,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
     entry = entries[0]
     ids = list(entry["articles"])
     articles = _articles_meta(store, ids)
-    claims = entry["claims"]
-    checks = {
-        "discrepancies": [claim_ref(c) for c in claims if c["discrepancies"]],
-        # Red flags first, most check-worthy first; then attributed; then the rest.
-        "single_article": sorted(
-            (claim_ref(c) for c in claims if c["single_article"] and c["kind"] != "commentary"),
-            key=lambda c: (not c["red_flag"], c["attributed"] is False, -(c["checkworthy"] or 0)),
-        ),
-    }
+    checks = story_checks(entry)
     matrix = claim_matrix(entry)
     return {
         "id": entry["id"],
