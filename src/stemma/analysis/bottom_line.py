@@ -144,9 +144,9 @@ def chain(claim: ClaimGroup, result: StoryResult) -> list[str]:
     return [*reversed(best), f"{n} outlet{'s' if n != 1 else ''}"]
 
 
-def _cut(text: str) -> str:
+def _cut(text: str, chars: int = TEXT_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
 
 
 def lines(b: dict[str, Any]) -> list[str]:
@@ -186,7 +186,7 @@ def lines(b: dict[str, Any]) -> list[str]:
         f"One outlet alone, no source named: {u['claims']} check-worthy "
         f"claim{'s' if u['claims'] != 1 else ''}"
         + (
-            " — " + "; ".join(f"“{_cut(x['text'])}” ({x['outlet']})" for x in u["shown"])
+            " — " + "; ".join(f"“{_cut(x['text'], 90)}” ({x['outlet']})" for x in u["shown"][:2])
             if u["shown"]
             else ""
         )
