@@ -524,6 +524,15 @@ def test_ingest_garbage_warc_says_what_is_wrong_in_one_readable_line(tmp_path):
     assert problem.reason == "invalid WARC: not a WARC or ARC archive (unknown format)"
 
 
+def test_ingest_warc_without_html_says_what_it_read(tmp_path):
+    # Junk that warcio reads as one old-style ARC record: the message says so,
+    # rather than suggesting a WARC of other records.
+    (tmp_path / "junk.warc.gz").write_bytes(b"\x00\x01garbage not a warc at all" * 10)
+    [problem] = list(load([tmp_path / "junk.warc.gz"]))
+    assert isinstance(problem, Problem)
+    assert problem.reason == "WARC has no HTML response records (read: 1 arc response)"
+
+
 def test_ingest_malformed_warc_record_is_a_problem_not_a_crash(tmp_path, example_texts):
     # A response record without a target URI made warcio raise AttributeError,
     # which stopped the whole run; the good file beside it must still be read.

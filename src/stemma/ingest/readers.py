@@ -55,6 +55,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -551,9 +552,11 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
     name = _name(path)
     found = 0
     number = 0
+    kinds: Counter[str] = Counter()
     try:
         with path.open("rb") as stream:
             for number, record in enumerate(ArchiveIterator(stream), start=1):
+                kinds[f"{record.format} {record.rec_type}"] += 1
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 ctype = record.http_headers.get_header("Content-Type") or ""
@@ -597,7 +600,9 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Problem(name, f"invalid WARC{_after(number)}: a record cannot be parsed ({why})")
         return
     if not found:
-        yield Problem(name, "WARC has no HTML response records")
+        # warcio reads some junk as one old-style ARC record: say what was read.
+        read = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no record"
+        yield Problem(name, f"WARC has no HTML response records (read: {read})")
 
 
 def _after(number: int) -> str:
