@@ -50,6 +50,8 @@ def test_bottom_line_says_five_outlets_one_root_and_the_chain(story: dict) -> No
     assert "5 outlets, 1 independent root: FSB document (F2)" in bl["lines"][1]
     assert bl["lines"][2] == "Chain: FSB document → Ares Leaks → The New York Times → 5 outlets."
     assert sum(bl["by_credibility"].values()) == len(story["claims"])
+    # Each top claim reads as a sentence, not a clause cut from one.
+    assert all(t["text"][:1].isupper() for t in bl["top_claims"])
 
 
 def test_bottom_line_opens_every_brief(out: Path, story: dict) -> None:

@@ -11,6 +11,7 @@ claims one outlet alone makes with no source. Built from one story's result
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from stemma.analysis.kinds import load_model
@@ -48,7 +49,7 @@ def bottom_line(result: StoryResult) -> dict[str, Any]:
     top = [
         {
             "claim": c.id,
-            "text": c.text,
+            "text": _readable(c),
             "outlets": _outlets(c, labels),
             "independent_roots": c.independent_roots,
             "roots": list(c.roots),
@@ -115,8 +116,18 @@ def is_red_flag(c: ClaimGroup) -> bool:
     return (c.checkworthy or 0.0) >= load_model().checkworthy.threshold
 
 
-def _outlets(c: ClaimGroup, labels: dict[str, str] | Any) -> int:
+def _outlets(c: ClaimGroup, labels: Mapping[str, str]) -> int:
     return len({labels.get(a, a) for a in c.articles})
+
+
+def _readable(c: ClaimGroup) -> str:
+    """The claim's wording for a reader: its representative mention, unless that
+    is a clause cut from a sentence ("outlines fears of …"); then the first
+    mention that reads as a sentence of its own."""
+    if c.text[:1].isupper() or c.text[:1] in "“\"'‘":
+        return c.text
+    whole = (m.text for m in c.mentions if m.kind != "commentary" and m.text[:1].isupper())
+    return next(whole, c.text)
 
 
 def chain(claim: ClaimGroup, result: StoryResult) -> list[str]:
