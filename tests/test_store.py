@@ -105,6 +105,27 @@ def test_store_refuses_a_foreign_layout(tmp_path: Path) -> None:
         Store(db)
 
 
+def test_store_keeps_threads_and_opens_a_store_written_before_them(tmp_path: Path) -> None:
+    from stemma.model import Story
+
+    db = tmp_path / "s.duckdb"
+    story = Story(id="a", articles=("a", "b", "c"), title="T", threads=(("a", "c"), ("b",)))
+    with Store(db) as store:
+        store.save_stories([story])
+        assert store.stories() == [story]
+        # A store of layout 2 written before threads: no thread column.
+        store.con.execute("ALTER TABLE stories DROP COLUMN thread")
+    with Store(db) as store:
+        (old,) = store.stories()
+        assert (old.articles, old.threads, old.thread_list) == (
+            story.articles,
+            (),
+            (story.articles,),
+        )
+        store.save_stories([story])
+        assert store.stories() == [story]
+
+
 def test_store_text_vectors_round_trip_and_first_write_wins(tmp_path: Path) -> None:
     import numpy as np
 

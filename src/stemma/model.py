@@ -216,12 +216,23 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """Articles about the same event. ``id`` is stable: it is the id of the
-    story's first article, so adding articles later never renames a story."""
+    """Articles about the same real-world event. ``id`` is stable: it is the id
+    of the story's first article, so adding articles later never renames a story.
+
+    ``threads`` are the story's angles (the rescue, a statement, the live
+    blog): article ids in the order they joined, a thread's id being its first
+    article's. Empty means one thread of all the articles (stories stored
+    before threads existed)."""
 
     id: str
     articles: tuple[str, ...]
     title: str | None = None
+    threads: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def thread_list(self) -> tuple[tuple[str, ...], ...]:
+        """The threads, or one thread of all the articles when none are recorded."""
+        return self.threads or (self.articles,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from stemma.report import brief, render
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
 from stemma.store.codec import story_to_dict
-from stemma.stories.cluster import StoryInput, cluster_stories, from_article
+from stemma.stories.cluster import StoryInput, cluster_stories, document_vector, from_article
 from stemma.stories.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 
 #: Articles whose claim units are looked up in the vector cache together
@@ -254,6 +254,7 @@ def _story_stage(
     member = {a for s in existing for a in s.articles}
     new = [a for a in run if a.id not in member]
     stories = existing
+    encode = _claim_encoder(store, ahead, settings.claims.max_tokens)
     # Articles and annotations read from the store, kept for the story loop
     # below instead of being read a second time.
     loaded: dict[str, Article] = {}
@@ -265,13 +266,17 @@ def _story_stage(
         loaded = {a.id: a for a in found}
         items = [from_article(a, annotations.get(a.id)) for a in found]
         matrix = _headline_vectors(store, ahead, items)
+        documents = _document_vectors(store, encode, found, annotations, made, settings, matrix)
         stories = cluster_stories(
-            items, existing=existing, embeddings=matrix, params=settings.stories
+            items,
+            existing=existing,
+            embeddings=matrix,
+            documents=documents,
+            params=settings.stories,
         )
         store.save_stories(stories)
     wanted = {a.id for a in run}
     touched = [s for s in stories if wanted & set(s.articles)]
-    encode = _claim_encoder(store, ahead, settings.claims.max_tokens)
     task = bars.add("Stories", total=len(touched))
     fresh: dict[str, dict[str, Any]] = {}
     for story in touched:
@@ -312,6 +317,35 @@ def _headline_vectors(store: Store, ahead: Prefetch, items: Sequence[StoryInput]
         store.save_vectors(added)
         vectors.update(added)
     return np.asarray([vectors[it.id] for it in items], dtype=np.float32)
+
+
+def _document_vectors(
+    store: Store,
+    encode: Callable[[Sequence[str]], np.ndarray],
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotation],
+    made: Mapping[str, Sequence[Unit]],
+    settings: Settings,
+    headlines: np.ndarray,
+) -> np.ndarray:
+    """Each article's document vector (the mean of its claim units' vectors,
+    which the story stage needs anyway): stored ones, else made now (and
+    stored). An article without claim units stands for its title + lead."""
+    keys = [f"{a.id}:{PIPELINE_VERSION}" for a in articles]
+    vectors = store.doc_vectors(keys)
+    added: dict[str, np.ndarray] = {}
+    for k, (article, key) in enumerate(zip(articles, keys, strict=True)):
+        if key in vectors:
+            continue
+        annotation = annotations.get(article.id)
+        units = made.get(article.id)
+        if units is None:
+            units = claim_units(article, annotation, params=settings.claims) if annotation else []
+        row = document_vector(encode([u.text for u in units])) if units else None
+        added[key] = headlines[k] if row is None else row
+    store.save_doc_vectors(added)
+    vectors.update(added)
+    return np.asarray([vectors[key] for key in keys], dtype=np.float32)
 
 
 def _claim_encoder(

@@ -10,7 +10,7 @@ article, and per cell what the article does with the claim.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 
@@ -68,6 +68,40 @@ def claim_matrix(entry: Mapping[str, Any]) -> dict[str, Any]:
         "columns": [{"id": a, "label": entry["outlets"].get(a, a)} for a in entry["articles"]],
         "rows": [{**claim_ref(c), "cells": cell_states(c)} for c in ordered],
     }
+
+
+def story_threads(
+    entry: Mapping[str, Any], names: Mapping[str, str | None]
+) -> list[dict[str, Any]]:
+    """The story's threads (angles), largest first: ``{"id", "title", "size",
+    "outlets"}``. A thread is named by its first article (``names``: article
+    id → its title, or its first sentence when it has none; see
+    :func:`thread_name`), else by that article's outlet. Empty for a story of
+    one thread: there is nothing to tell apart."""
+    threads = entry.get("threads") or [entry["articles"]]
+    if len(threads) < 2:
+        return []
+    labels = entry["outlets"]
+    out = [
+        {
+            "id": t[0],
+            "title": names.get(t[0]) or labels.get(t[0], t[0]),
+            "size": len(t),
+            "outlets": list(dict.fromkeys(labels.get(a, a) for a in t)),
+        }
+        for t in threads
+    ]
+    return sorted(out, key=lambda t: -t["size"])  # stable: join order among equals
+
+
+def thread_name(title: str | None, sentences: Iterable[str] = (), *, most: int = 90) -> str | None:
+    """What a thread list calls an article: its title, else its first sentence
+    of six words or more (plain text has no headline, and its first lines are
+    often a dateline or a name), cut at a word before ``most`` characters."""
+    name = (title or next((s for s in sentences if len(s.split()) >= 6), "")).strip()
+    if len(name) > most:
+        name = name[:most].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return name or None
 
 
 def story_checks(entry: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:

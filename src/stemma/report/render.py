@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from stemma.model import Graph, article_name
 from stemma.report import svg
-from stemma.report.matrix import claim_matrix, story_checks
+from stemma.report.matrix import claim_matrix, story_checks, story_threads, thread_name
 
 
 def write(brief: dict[str, Any], out: Path) -> tuple[Path, ...]:
@@ -58,6 +58,16 @@ def render(brief: dict[str, Any], fmt: str) -> str:
         matrix=_matrix,
         claim_matrix=claim_matrix,
         story_checks=story_checks,
+        story_threads=lambda st: story_threads(
+            st,
+            {
+                a: thread_name(
+                    by_id[a].get("title"), (s["text"] for s in sentences_by_article.get(a, []))
+                )
+                for a in st["articles"]
+                if a in by_id
+            },
+        ),
         by_id=by_id,
         sentences_by_article=sentences_by_article,
         label=lambda aid: _label(by_id.get(aid)),

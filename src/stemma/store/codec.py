@@ -219,6 +219,7 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
         # Plain-text inputs have no headline: the most widely carried claim names the story.
         "title": result.story.title or (widest["text"] if widest else None),
         "articles": list(result.story.articles),
+        "threads": [list(t) for t in result.story.thread_list],
         "outlets": dict(labels),
         "summary": {
             "claims": len(claims),
@@ -253,7 +254,12 @@ def story_from_dict(entry: dict[str, Any]) -> StoryResult:
     shown), and each mention's sentence-level source (``Mention.source``;
     where a mention comes from is in ``StoryResult.sources``).
     """
-    story = Story(id=entry["id"], articles=tuple(entry["articles"]), title=entry["title"])
+    story = Story(
+        id=entry["id"],
+        articles=tuple(entry["articles"]),
+        title=entry["title"],
+        threads=tuple(tuple(t) for t in entry.get("threads", ())),
+    )
     sources: dict[tuple[str, int], tuple[str | None, str]] = {}
     claims = []
     for c in entry["claims"]:

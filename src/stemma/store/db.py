@@ -40,7 +40,7 @@ from stemma.store.codec import (
     story_rows,
     story_to_dict,
 )
-from stemma.store.schema import ANNOTATION_TABLES, DDL, SCHEMA_VERSION, columns_of
+from stemma.store.schema import ADDED_COLUMNS, ANNOTATION_TABLES, DDL, SCHEMA_VERSION, columns_of
 
 
 class _Writes:
@@ -110,6 +110,11 @@ class Store:
     def _create(self) -> None:
         for name, columns in DDL.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns})").fetchall()
+        for name, added in ADDED_COLUMNS.items():
+            for column, kind in added.items():
+                self.con.execute(
+                    f"ALTER TABLE {name} ADD COLUMN IF NOT EXISTS {column} {kind}"
+                ).fetchall()
         row = self._one("SELECT value FROM meta WHERE key = 'schema'")
         if row is None:
             self.con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION]).fetchall()
@@ -167,25 +172,37 @@ class Store:
     def stories(self) -> list[Story]:
         """Every story, in the order stories were first made."""
         rows = self.con.execute(
-            "SELECT story, list(article ORDER BY pos), any_value(title), min(rowid) AS first "
-            "FROM stories GROUP BY story ORDER BY first"
+            "SELECT story, list(article ORDER BY pos), list(thread ORDER BY pos), "
+            "any_value(title), min(rowid) AS first FROM stories GROUP BY story ORDER BY first"
         ).fetchall()
-        return [Story(id=r[0], articles=tuple(r[1]), title=r[2]) for r in rows]
+        return [
+            Story(id=r[0], articles=tuple(r[1]), title=r[3], threads=_threads(r[1], r[2]))
+            for r in rows
+        ]
 
     def save_stories(self, stories: Sequence[Story]) -> None:
         """Replace the story table (a cheap, corpus-wide assignment)."""
-        frame = pd.DataFrame(
-            [
+        rows: list[dict[str, Any]] = []
+        for s in stories:
+            thread_of = {a: t[0] for t in s.thread_list for a in t}
+            rows.extend(
                 {"story": s.id, "article": a, "pos": i, "title": s.title}
-                for s in stories
+                | {"thread": thread_of.get(a)}
                 for i, a in enumerate(s.articles)
-            ],
-            columns=["story", "article", "pos", "title"],
-        )
+            )
+        frame = pd.DataFrame(rows, columns=["story", "article", "pos", "title", "thread"])
         self.con.register("new_stories", frame)
         self._transaction(
             ["DELETE FROM stories", "INSERT INTO stories BY NAME SELECT * FROM new_stories"]
         )
+
+    def doc_vectors(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The stored document vectors of ``keys`` (article id and pipeline version)."""
+        return self._read_vectors("doc_vectors", "key", keys)
+
+    def save_doc_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store document vectors by key (replacing older ones)."""
+        self._write_vectors("doc_vectors", "key", vectors, replace=True)
 
     def vectors(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
         """The stored title + lead vectors of the articles ``ids`` found."""
@@ -380,3 +397,14 @@ class Store:
             if not frame.empty
         ]
         self._transaction(statements)
+
+
+def _threads(articles: Sequence[str], threads: Sequence[str | None]) -> tuple[tuple[str, ...], ...]:
+    """A story's threads from its members and each one's thread id, in join
+    order (none when a store written before threads holds no thread ids)."""
+    if not any(threads):
+        return ()
+    grouped: dict[str, list[str]] = {}
+    for article, thread in zip(articles, threads, strict=True):
+        grouped.setdefault(thread or article, []).append(article)
+    return tuple(tuple(members) for members in grouped.values())

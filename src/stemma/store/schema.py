@@ -37,11 +37,14 @@ DDL = {
         article VARCHAR, sentence INTEGER, source VARCHAR, mention VARCHAR,
         start INTEGER, "end" INTEGER, cue VARCHAR, source_kind VARCHAR,
         content_start INTEGER, content_end INTEGER, cue_start INTEGER, cue_end INTEGER""",
-    # Stories: membership in the order articles joined (pos), and the MiniLM
-    # vector of each article's title + lead, so re-clustering embeds only new
-    # articles.
-    "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR",
+    # Stories: membership in the order articles joined (pos), each article's
+    # thread (the id of the thread's first article), and the MiniLM vector of
+    # each article's title + lead, so re-clustering embeds only new articles ...
+    "stories": "story VARCHAR, article VARCHAR, pos INTEGER, title VARCHAR, thread VARCHAR",
     "vectors": "article VARCHAR, vector FLOAT[]",
+    # ... and its document vector (mean of its claim units' vectors), keyed by
+    # article id and pipeline version (the units depend on it).
+    "doc_vectors": "key VARCHAR, vector FLOAT[]",
     # MiniLM vectors of claim units, keyed by stemma.stories.embed.vector_key (a hash
     # of the text and how it was read): a story that gains one article embeds
     # only that article's units, and a sentence copied verbatim by another
@@ -70,6 +73,11 @@ DDL = {
 STORY_TABLES = ("story_results", "claims", "mentions", "reuse")
 
 #: Tables holding one article's annotation, cleared and rewritten together.
+#: Columns added to a table of layout 2 after that layout was released: an
+#: older store gains them when it is opened (empty: a story without threads is
+#: one thread), so it need not be rebuilt.
+ADDED_COLUMNS = {"stories": {"thread": "VARCHAR"}}
+
 ANNOTATION_TABLES = ("sentences", "entities", "timerefs", "quotes", "attributions")
 
 #: Columns of the tables written from model objects, in order.

@@ -1,6 +1,14 @@
-"""Group articles about the same event into stories.
+"""Group articles about the same event into stories, and a story's articles into threads.
 
 Pure functions: article features in, story ids out; the caller stores them.
+
+**Two levels.** A *story* is one real-world event and its developments (the
+collapse, the search, the statements, the investigation); a *thread* is one
+angle of it (the rescue; an official's statement; the live blog). Stories are
+found first, from whole-article evidence; each story's articles are then
+grouped into threads from title and lead, the finer view stemma had before
+stories became events. Both levels use the same machinery and differ in the
+evidence they score.
 
 **Signals.** Two articles are scored on
 
@@ -8,36 +16,43 @@ Pure functions: article features in, story ids out; the caller stores them.
    of the full text, candidate pairs from a ``MinHashLSH`` index, confirmed by
    the estimated Jaccard similarity. A wire story and its reprints are the
    same story whatever else says, even weeks apart.
-2. *meaning*: cosine similarity of MiniLM embeddings of title + lead (see
-   :mod:`stemma.stories.embed`). The lead says what happened; the rest of an article
-   drifts into background that other events share.
-3. *who and where*: the overlap of the named entities (people, organisations,
-   places, groups, named events) the articles mention. Two earthquakes in the
-   same region read alike; their places, dates and officials differ.
+2. *meaning*: for stories, the cosine of *document vectors*, the mean of the
+   MiniLM vectors of an article's claim units (every passage, not only the
+   lead: a live blog and a rescue report share the event, not the headline);
+   for threads, the cosine of title + lead vectors (see
+   :mod:`stemma.stories.embed`).
+3. *who and where*: the named entities (people, organisations, places,
+   groups, named events). For stories, the cosine of the articles'
+   entity-count vectors (1 + log count): the names an article keeps
+   returning to are its event, and a long article's passing mentions do not
+   dilute it the way they dilute a set overlap. For threads, the Jaccard
+   overlap of the name sets. Plain meaning when either article names fewer
+   than ``ClusterParams.min_entities``.
 4. *when*: articles published more than ``ClusterParams.time_window_days`` apart are not
    the same story unless they are near-duplicates. Unknown dates constrain
    nothing.
 
-The pair score is ``(1 - w) * cosine + w * entity_overlap`` (``w`` =
-``entity_weight``, entity overlap = Jaccard of the name sets; plain cosine
-when either article names fewer than ``ClusterParams.min_entities``, since one name in
-a headline says little about *which* event), ``0`` outside the time window, ``1``
-for near-duplicates.
+The pair score is ``(1 - w) * cosine + w * entity_agreement`` (``w`` =
+``entity_weight`` for stories, ``thread_entity_weight`` for threads), ``0``
+outside the time window, ``1`` for near-duplicates.
 
 **Grouping.** Agglomerative clustering with *average* linkage (scipy) on
 ``1 - score``, cut where the average score between two groups falls below
-``threshold``. Average rather than single linkage (= connected components of
-the thresholded graph): single linkage chains, A~B and B~C put A and C
-together even when they share nothing, which in news glues whole topics
-("the Fed", "Ukraine") into one story; on ECB+ and UCI it scored lower (see
-``eval/stories.py``).
+``threshold`` (stories) or ``thread_threshold`` (threads inside a story).
+Average rather than single linkage (= connected components of the
+thresholded graph): single linkage chains, A~B and B~C put A and C together
+even when they share nothing, which in news glues whole topics ("the Fed",
+"Ukraine") into one story; on ECB+ and UCI it scored lower (see
+``eval/stories.py``, which also says which data set chose each parameter).
 
-**Incremental.** ``existing`` stories keep their ids and members. New
+**Incremental.** ``existing`` stories keep their ids, members and threads. New
 articles are first clustered among themselves; each new group then joins the
 existing story with the highest average score to it, if that reaches
-``threshold``, and becomes a new story otherwise. Existing stories are never
-merged or split. A story's id is the id of its first (earliest-added)
-article, so adding articles never renames a story.
+``threshold``, and becomes a new story otherwise. Inside a story, new members
+form threads the same way and join the closest existing thread. Existing
+stories and threads are never merged or split. A story's (and a thread's) id
+is the id of its first (earliest-added) article, so adding articles never
+renames one.
 
 Example::
 
@@ -52,6 +67,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -120,6 +136,8 @@ class StoryInput:
     text: str
     entities: frozenset[str] = frozenset()
     published: str | None = None
+    #: How often the article names each entity of ``entities`` (sorted by name).
+    entity_counts: tuple[tuple[str, int], ...] = ()
 
     @property
     def headline(self) -> str:
@@ -156,8 +174,13 @@ def normalise_entity(text: str) -> str:
 def entity_set(mentions: Iterable[tuple[str, str]]) -> frozenset[str]:
     """Normalised names of the ``(text, label)`` mentions whose label is in
     :data:`ENTITY_LABELS` (e.g. ``[(e.text, e.label_) for e in doc.ents]``)."""
+    return frozenset(name for name, _ in entity_counts(mentions))
+
+
+def entity_counts(mentions: Iterable[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
+    """``(name, count)`` of the normalised names of :func:`entity_set`, sorted by name."""
     keys = (normalise_entity(text) for text, label in mentions if label in ENTITY_LABELS)
-    return frozenset(k for k in keys if k)
+    return tuple(sorted(Counter(k for k in keys if k).items()))
 
 
 def story_input(
@@ -169,13 +192,15 @@ def story_input(
     published: str | None = None,
 ) -> StoryInput:
     """A :class:`StoryInput` from raw parts: the lead is cut from ``text``."""
+    counts = entity_counts(entities)
     return StoryInput(
         id=id,
         title=(title or "").strip(),
         lead=lead_of(text),
         text=text,
-        entities=entity_set(entities),
+        entities=frozenset(name for name, _ in counts),
         published=published,
+        entity_counts=counts,
     )
 
 
@@ -230,13 +255,18 @@ def near_duplicates(
     return pairs
 
 
+Level = Literal["story", "thread"]
+
+
 @dataclass(slots=True)
 class _Features:
-    """Per-item arrays the pair score is computed from."""
+    """Per-item arrays the pair scores are computed from."""
 
-    vectors: np.ndarray  # (n, d) L2-normalised
+    vectors: np.ndarray  # (n, d) L2-normalised title + lead vectors (threads)
+    documents: np.ndarray  # (n, d) L2-normalised document vectors (stories)
     names: csr_matrix  # (n, vocabulary) 0/1: item i names entity k
     name_counts: np.ndarray  # (n,)
+    weights: csr_matrix  # (n, vocabulary) 1 + log count, rows L2-normalised
     days: np.ndarray  # (n,) days since 1970, NaN when unknown
     duplicates: set[tuple[int, int]] = field(default_factory=set)
 
@@ -253,42 +283,59 @@ def _day_number(published: str | None) -> float:
 def _features(
     items: Sequence[StoryInput],
     embeddings: np.ndarray,
+    documents: np.ndarray | None,
     params: ClusterParams,
     duplicates: set[tuple[int, int]] | None,
 ) -> _Features:
     vocabulary: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
+    logs: list[float] = []
     for i, item in enumerate(items):
-        for name in sorted(item.entities):
+        counts = dict(item.entity_counts) or dict.fromkeys(item.entities, 1)
+        for name in sorted(item.entities | counts.keys()):
             rows.append(i)
             cols.append(vocabulary.setdefault(name, len(vocabulary)))
-    names = csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
-        shape=(len(items), max(1, len(vocabulary))),
-    )
+            logs.append(1.0 + math.log(max(counts.get(name, 1), 1)))
+    shape = (len(items), max(1, len(vocabulary)))
+    names = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
+    weights = csr_matrix((np.asarray(logs, dtype=np.float32), (rows, cols)), shape=shape)
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    weights = csr_matrix(weights.multiply(1.0 / np.maximum(norms, 1e-9)[:, None]))
+    vectors = np.asarray(embeddings, dtype=np.float32)
     return _Features(
-        vectors=np.asarray(embeddings, dtype=np.float32),
+        vectors=vectors,
+        documents=vectors if documents is None else np.asarray(documents, dtype=np.float32),
         names=names,
         name_counts=np.asarray(names.sum(axis=1), dtype=np.float32).ravel(),
+        weights=weights,
         days=np.array([_day_number(it.published) for it in items], dtype=np.float64),
         duplicates=near_duplicates(items, params=params) if duplicates is None else duplicates,
     )
 
 
-def _scores(f: _Features, rows: np.ndarray, cols: np.ndarray, params: ClusterParams) -> np.ndarray:
+def _scores(
+    f: _Features, rows: np.ndarray, cols: np.ndarray, params: ClusterParams, level: Level
+) -> np.ndarray:
     """Pair scores between items ``rows`` and items ``cols``, shape (len(rows), len(cols))."""
-    score = np.clip(f.vectors[rows] @ f.vectors[cols].T, 0.0, 1.0)
-    if params.entity_weight > 0:
-        shared = (f.names[rows] @ f.names[cols].T).toarray()
+    if level == "story":
+        score = np.clip(f.documents[rows] @ f.documents[cols].T, 0.0, 1.0)
+        w = params.entity_weight
+    else:
+        score = np.clip(f.vectors[rows] @ f.vectors[cols].T, 0.0, 1.0)
+        w = params.thread_entity_weight
+    if w > 0:
         a = f.name_counts[rows][:, None]
         b = f.name_counts[cols][None, :]
-        denominator = np.minimum(a, b) if params.entity_measure == "overlap" else a + b - shared
-        with np.errstate(divide="ignore", invalid="ignore"):
-            overlap = np.where(denominator > 0, shared / denominator, 0.0)
+        if level == "story":
+            agreement = (f.weights[rows] @ f.weights[cols].T).toarray()
+        else:
+            shared = (f.names[rows] @ f.names[cols].T).toarray()
+            denominator = np.minimum(a, b) if params.entity_measure == "overlap" else a + b - shared
+            with np.errstate(divide="ignore", invalid="ignore"):
+                agreement = np.where(denominator > 0, shared / denominator, 0.0)
         both_named = (a >= params.min_entities) & (b >= params.min_entities)
-        w = params.entity_weight
-        score = np.where(both_named, (1 - w) * score + w * overlap, score)
+        score = np.where(both_named, (1 - w) * score + w * agreement, score)
     far = np.abs(f.days[rows][:, None] - f.days[cols][None, :]) > params.time_window_days
     score = np.where(far, 0.0, score).astype(np.float32)  # NaN (unknown) is never far
     if f.duplicates:
@@ -305,22 +352,63 @@ def similarity_matrix(
     items: Sequence[StoryInput],
     embeddings: np.ndarray,
     *,
+    documents: np.ndarray | None = None,
     params: ClusterParams = DEFAULT.stories,
     duplicates: set[tuple[int, int]] | None = None,
+    level: Level = "story",
 ) -> np.ndarray:
     """The pair scores of all items, ``(n, n)`` ``float32``, 1 on the diagonal.
 
     ``embeddings`` are the rows of :func:`stemma.stories.embed.embed` for the items'
-    :attr:`StoryInput.headline`. ``duplicates`` (from :func:`near_duplicates`)
-    is computed when not given; pass it to re-score with other parameters.
+    :attr:`StoryInput.headline`; ``documents`` their document vectors
+    (:func:`document_vector`; the headline rows when not given). ``level``
+    picks the story or the thread score. ``duplicates`` (from
+    :func:`near_duplicates`) is computed when not given; pass it to re-score
+    with other parameters.
     """
     _check_embeddings(items, embeddings)
+    if documents is not None:
+        _check_embeddings(items, documents)
     everything = np.arange(len(items))
-    matrix = _scores(
-        _features(items, embeddings, params, duplicates), everything, everything, params
-    )
+    features = _features(items, embeddings, documents, params, duplicates)
+    matrix = _scores(features, everything, everything, params, level)
     np.fill_diagonal(matrix, 1.0)
     return matrix
+
+
+def document_vector(unit_vectors: np.ndarray) -> np.ndarray | None:
+    """An article's document vector: the L2-normalised mean of its claim units'
+    MiniLM rows (``None`` for an article without units)."""
+    rows = np.asarray(unit_vectors, dtype=np.float32)
+    if rows.ndim != 2 or rows.shape[0] == 0:
+        return None
+    mean = rows.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype(np.float32) if norm > 0 else None
+
+
+def sentence_vectors(items: Sequence[StoryInput], *, most: int = 60) -> np.ndarray:
+    """Document vectors made from each item's text alone: the mean of the MiniLM
+    rows of its first ``most`` sentences of five words or more (its headline
+    when it has none). The engine uses its claim units instead, which it embeds
+    anyway; this is for callers that have only text."""
+    from stemma.stories.embed import embed
+
+    texts: list[str] = []
+    owner: list[int] = []
+    for k, item in enumerate(items):
+        sentences = [
+            s
+            for s in _SENTENCE_END.split(_SPACES.sub(" ", item.text).strip())
+            if len(s.split()) >= 5
+        ][:most] or [item.headline]
+        texts += sentences
+        owner += [k] * len(sentences)
+    rows = embed(texts, max_tokens=DEFAULT.claims.max_tokens)
+    vectors = np.zeros((len(items), rows.shape[1]), dtype=np.float32)
+    np.add.at(vectors, np.asarray(owner, dtype=np.intp), rows)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    return vectors
 
 
 def groups_from_similarity(
@@ -368,17 +456,22 @@ def cluster_stories(
     *,
     existing: Sequence[Story] = (),
     embeddings: np.ndarray | None = None,
+    documents: np.ndarray | None = None,
     params: ClusterParams = DEFAULT.stories,
 ) -> list[Story]:
-    """Stories of ``items``: the ``existing`` ones, grown, then new ones.
+    """Stories of ``items``, each with its threads: the ``existing`` ones,
+    grown, then new ones.
 
-    ``items`` are in the order they were added (that order picks story ids)
-    and may include members of ``existing`` stories: those are the articles
-    new ones are compared with (a member absent from ``items`` stays in its
-    story but is not compared). ``embeddings`` are the MiniLM rows of the
-    items' headlines, computed when not given. Articles appearing twice are
-    taken once. Existing stories come first, in their order; new stories
-    follow in the order of their first article.
+    ``items`` are in the order they were added (that order picks story and
+    thread ids) and may include members of ``existing`` stories: those are
+    the articles new ones are compared with (a member absent from ``items``
+    stays in its story but is not compared). ``embeddings`` are the MiniLM
+    rows of the items' headlines, computed when not given; ``documents`` their
+    document vectors (:func:`document_vector` of their claim units' rows, as
+    the engine passes them), made from the texts' sentences when not given
+    (:func:`sentence_vectors`). Articles
+    appearing twice are taken once. Existing stories come first, in their
+    order; new stories follow in the order of their first article.
     """
     unique: dict[str, StoryInput] = {}
     keep: list[int] = []
@@ -393,54 +486,105 @@ def cluster_stories(
     else:
         _check_embeddings(items, embeddings)
         embeddings = np.asarray(embeddings)[keep]
+    if documents is None:
+        documents = sentence_vectors(list(unique.values()))
+    else:
+        _check_embeddings(items, documents)
+        documents = np.asarray(documents)[keep]
     items = list(unique.values())
 
     position = {it.id: i for i, it in enumerate(items)}
-    members: list[list[str]] = [list(s.articles) for s in existing]
     member_of = {a: k for k, s in enumerate(existing) for a in s.articles}
     new = np.array([i for i, it in enumerate(items) if it.id not in member_of], dtype=np.intp)
     if new.size == 0:
         return list(existing)
 
-    features = _features(items, embeddings, params, None)
-    within = _scores(features, new, new, params)
-    np.fill_diagonal(within, 1.0)
-    groups = [
-        new[g]
-        for g in groups_from_similarity(within, threshold=params.threshold, method=params.linkage)
-    ]
+    features = _features(items, embeddings, documents, params, None)
 
-    known = [
-        np.array([position[a] for a in s.articles if a in position], dtype=np.intp)
-        for s in existing
-    ]
-    compared = [k for k, idx in enumerate(known) if idx.size]
-    new_stories: list[list[str]] = []
-    for group in groups:
-        target = None
-        if compared:
-            linked = _scores(features, group, np.concatenate([known[k] for k in compared]), params)
-            bounds = np.cumsum([0] + [known[k].size for k in compared])
-            averages = [linked[:, bounds[m] : bounds[m + 1]].mean() for m in range(len(compared))]
-            best = int(np.argmax(averages))
-            if averages[best] >= params.threshold:
-                target = compared[best]
-        ids = [items[i].id for i in group]
+    def indices(ids: Iterable[str]) -> np.ndarray:
+        return np.array([position[a] for a in ids if a in position], dtype=np.intp)
+
+    joined: dict[int, list[int]] = {}
+    new_stories: list[np.ndarray] = []
+    known = [indices(s.articles) for s in existing]
+    for target, group in _assign(features, new, known, params, "story"):
         if target is None:
-            new_stories.append(ids)
+            new_stories.append(group)
         else:
-            members[target].extend(ids)
+            joined.setdefault(target, []).extend(int(i) for i in group)
 
-    stories = [
-        Story(id=s.id, articles=tuple(members[k]), title=s.title) for k, s in enumerate(existing)
-    ]
-    for ids in new_stories:
+    def threads_of(group: np.ndarray, threads: Sequence[Sequence[str]]) -> list[list[str]]:
+        grown = [list(t) for t in threads]
+        known = [indices(t) for t in grown]
+        for target, members in _assign(features, group, known, params, "thread"):
+            ids = [items[i].id for i in members]
+            if target is None:
+                grown.append(ids)
+            else:
+                grown[target].extend(ids)
+        return grown
+
+    stories: list[Story] = []
+    for k, s in enumerate(existing):
+        if k not in joined:
+            stories.append(s)
+            continue
+        added = np.array(joined[k], dtype=np.intp)
+        threads = threads_of(added, s.threads or (s.articles,))
+        stories.append(
+            Story(
+                id=s.id,
+                articles=s.articles + tuple(items[i].id for i in added),
+                title=s.title,
+                threads=tuple(tuple(t) for t in threads),
+            )
+        )
+    for group in new_stories:
+        ids = tuple(items[i].id for i in group)
+        threads = threads_of(group, ())
         title = unique[ids[0]].title or None
-        stories.append(Story(id=ids[0], articles=tuple(ids), title=title))
+        stories.append(
+            Story(id=ids[0], articles=ids, title=title, threads=tuple(tuple(t) for t in threads))
+        )
     return stories
 
 
+def _assign(
+    features: _Features,
+    new: np.ndarray,
+    known: Sequence[np.ndarray],
+    params: ClusterParams,
+    level: Level,
+) -> list[tuple[int | None, np.ndarray]]:
+    """Group the items ``new`` among themselves, then send each group to the
+    ``known`` group (an index into ``known``) with the highest average score
+    if it reaches the level's threshold, else to ``None`` (a group of its own).
+
+    Groups come in the order of their first item."""
+    if new.size == 0:
+        return []
+    threshold = params.threshold if level == "story" else params.thread_threshold
+    within = _scores(features, new, new, params, level)
+    np.fill_diagonal(within, 1.0)
+    groups = [
+        new[g] for g in groups_from_similarity(within, threshold=threshold, method=params.linkage)
+    ]
+    compared = [k for k, idx in enumerate(known) if idx.size]
+    if not compared:
+        return [(None, g) for g in groups]
+    everyone = np.concatenate([known[k] for k in compared])
+    bounds = np.cumsum([0] + [known[k].size for k in compared])
+    assigned: list[tuple[int | None, np.ndarray]] = []
+    for group in groups:
+        linked = _scores(features, group, everyone, params, level)
+        averages = [linked[:, bounds[m] : bounds[m + 1]].mean() for m in range(len(compared))]
+        best = int(np.argmax(averages))
+        assigned.append((compared[best] if averages[best] >= threshold else None, group))
+    return assigned
+
+
 def _check_embeddings(items: Sequence[StoryInput], embeddings: np.ndarray) -> None:
+    embeddings = np.asarray(embeddings)
     if embeddings.ndim != 2 or embeddings.shape[0] != len(items):
         raise ValueError(
             f"embeddings has shape {embeddings.shape}, expected one row per item "

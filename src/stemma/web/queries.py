@@ -28,7 +28,7 @@ from typing import Any
 
 from stemma.analysis import roots
 from stemma.model import Graph, outlet_label
-from stemma.report.matrix import claim_matrix, story_checks
+from stemma.report.matrix import claim_matrix, story_checks, story_threads, thread_name
 from stemma.settings import CONFIRM_AGREEMENT
 from stemma.store.db import Store
 
@@ -224,6 +224,7 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
         "bottom_line": entry.get("bottom_line"),
         "articles": articles,
         "checks": checks,
+        "threads": story_threads(entry, _thread_names(store, articles)),
         "matrix": {"columns": [a["id"] for a in articles], "rows": matrix["rows"]},
         "graph": entry["graph"],
         "node_sentences": _node_sentences(entry["graph"], {a["id"]: a for a in articles}),
@@ -231,6 +232,19 @@ def story(store: Store, story_id: str) -> dict[str, Any] | None:
         "quotes": _quotes_by_speaker(store, ids),
         "timeline": _timeline(store, ids),
     }
+
+
+def _thread_names(store: Store, articles: Sequence[dict[str, Any]]) -> dict[str, str | None]:
+    """Each article's title, or its first sentence of six words or more."""
+    untitled = [a["id"] for a in articles if not a["title"]]
+    sentences: dict[str, list[str]] = {}
+    for article, text in store.con.execute(
+        "SELECT article, text FROM sentences WHERE idx < 8 AND list_contains(?, article) "
+        "ORDER BY article, idx",
+        [untitled],
+    ).fetchall():
+        sentences.setdefault(article, []).append(text)
+    return {a["id"]: thread_name(a["title"], sentences.get(a["id"], ())) for a in articles}
 
 
 def _articles_meta(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
