@@ -181,6 +181,66 @@ def test_claims_find_quantities_normalises_numbers_and_unit_words():
     assert found[0].text == "more than 4,000 miles"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Real sentences from eval/events (East Palestine, Balloon, Texas floods, Odisha).
+        ("As a result, 38 rail cars derailed and a fire ensued.", [(38.0, "car")]),
+        ("Of the roughly 50 train cars that derailed on Friday", [(50.0, "car")]),
+        ("the balloon was shot down six nautical miles off the coast", [(6.0, "mile")]),
+        ("Lt. Gov. Dan Patrick said six to 10 bodies had been found so far.", [(10.0, "death")]),
+        (
+            "Patrick said emergency crews had recovered between six and 10 bodies.",
+            [(10.0, "death")],
+        ),
+        ("Kerr County Sheriff Larry Leitha reported that 13 people had died", [(13.0, "death")]),
+        ('"We have identified 13 fatalities," Kerr County Sheriff Larry Leitha', [(13.0, "death")]),
+        (
+            "the accident involving three trains killed at least 288 people injuring several "
+            "hundred passengers",
+            [(3.0, "train"), (288.0, "death"), (100.0, "passenger")],
+        ),
+        (
+            "The death toll in the three-train crash on Friday was revised to 275 from 288",
+            [(3.0, "train"), (275.0, "death"), (288.0, "death")],
+        ),
+        ("Yesvantpur Express which was crossing at the speed of 126 km/h", [(126.0, "km/h")]),
+        ("Coromandal Express running at a speed of 116 kmph", [(116.0, "km/h")]),
+        # Not every count of people counts the dead, and a unit of measure is no compound.
+        ("killed 3 and 40 people were injured", [(3.0, "death"), (40.0, "person")]),
+        ("1,000 people were evacuated", [(1000.0, "person")]),
+        ("winds of up to 40 mph winds", [(40.0, "mph")]),
+    ],
+)
+def test_claims_quantities_read_compounds_ranges_and_death_counts(sentence, expected):
+    assert [(q.value, q.unit) for q in find_quantities(sentence)] == expected
+
+
+def test_claims_same_measure_of_two_named_things_is_not_a_discrepancy():
+    # Odisha: two trains' speeds are two claims; one train's speed told twice is one.
+    from stemma.analysis.units import make_unit
+
+    yesvantpur = make_unit(
+        "hit the last two bogies of Yesvantpur Express which was crossing at the speed of 126 km/h",
+        entities=[("Yesvantpur Express", "ORG")],
+    )
+    coromandel = make_unit(
+        "Shalimar-Chennai Coromandal Express running at a speed of 128 kmph rammed into a train",
+        entities=[("Shalimar-Chennai Coromandal Express", "ORG")],
+    )
+    again = make_unit(
+        "the Coromandel Express was speeding at 130 kmph", entities=[("Coromandel Express", "ORG")]
+    )
+    (speed_y,) = [q for q in yesvantpur.quantities if q.unit == "km/h"]
+    (speed_c,) = coromandel.quantities
+    (speed_again,) = again.quantities
+    assert not speed_y.same_measure(speed_c)
+    assert speed_c.same_measure(speed_again)
+    # A source is not what is measured: "The Pentagon said … 6 miles" / "NORAD … 7 miles".
+    pentagon = make_unit("The Pentagon said it was 6 miles off", entities=[("Pentagon", "ORG")])
+    assert pentagon.quantities[0].subject == ""
+
+
 # --- a second corpus: a wire story copied by three outlets ------------------
 
 #: Replacements that turn 002 into its copies (a changed number; an altered quote).

@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 
 from stemma import __version__
-from stemma.model import Problem
+from stemma.model import Note, Problem
 from stemma.settings import DEFAULT
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_NOTHING_READ, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
@@ -107,7 +107,8 @@ def analyze_cli(
         raise typer.Exit(EXIT_USAGE)
 
     def report_problem(problem: Problem) -> None:
-        err.print(f"[yellow]skipped[/yellow] {problem}", markup=True, soft_wrap=True)
+        what = "[cyan]cut[/cyan]" if isinstance(problem, Note) else "[yellow]skipped[/yellow]"
+        err.print(f"{what} {problem}", markup=True, soft_wrap=True)
 
     try:
         rated = load_ratings(ratings) if ratings is not None else None

@@ -55,6 +55,12 @@ class Problem:
         return f"{where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Note(Problem):
+    """An input read as an article, but not whole (cut at the length limit):
+    reported, and the article is analysed."""
+
+
 def record_name(path: str | None, article_id: str) -> str:
     """The file an article came from, with its record: "file.jsonl:3", "feed.xml#2"."""
     return PurePath(path.replace("\\", "/")).name if path else article_id

@@ -403,8 +403,9 @@ def _attach_by_anchor(
             if any(_same_quote(units[i], units[m], params) for m in anchors):
                 found[art] = (np.inf, i)
                 continue
-            held = [q for m in anchors for q in measures[m]]
-            if not any(a == b and _close(x, y) for a, x in held for b, y in measures[i]):
+            held = [q for m in anchors for q in units[m].quantities if q.unit]
+            mine = [q for q in units[i].quantities if q.unit]
+            if not any(p.same_measure(q) and _close(p.value, q.value) for p in held for q in mine):
                 continue
             score = float(np.mean(scores[i, members]))
             if score >= params.measure_floor and score > found.get(art, (-np.inf, -1))[0]:

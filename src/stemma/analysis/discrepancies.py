@@ -104,13 +104,13 @@ def _number_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
     for q in a.quantities:
         if q.unit:
             units_a.setdefault(q.unit, []).append(q)
-    for unit, qas in units_a.items():
-        qbs = [q for q in b.quantities if q.unit == unit]
-        if not qbs:
+    for qas in units_a.values():
+        pairs = [(p, q) for p in qas for q in b.quantities if p.same_measure(q)]
+        if not pairs:
             continue
-        if {q.value for q in qas} & {q.value for q in qbs}:
+        if any(p.value == q.value for p, q in pairs):
             continue  # they agree on one value of that unit: other values count other things
-        yield "number", qas[0].text, qbs[0].text
+        yield "number", pairs[0][0].text, pairs[0][1].text
 
 
 def _date_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:

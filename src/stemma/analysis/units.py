@@ -149,6 +149,19 @@ class Quantity:
     value: float
     unit: str  # singular, lower-cased: "mile", "page", "%"; "" when none
     text: str  # as written
+    #: The named thing measured, when the sentence names it just before the
+    #: number ("the Yesvantpur Express … crossing at 126 km/h"), lower-cased.
+    subject: str = ""
+
+    def same_measure(self, other: Quantity) -> bool:
+        """Same unit, and not two different named things measured (names that
+        nearly contain one another, "Coromandel Express" / "Shalimar-Chennai
+        Coromandal Express", are one thing)."""
+        if self.unit != other.unit:
+            return False
+        if not self.subject or not other.subject:
+            return True
+        return fuzz.partial_ratio(self.subject, other.subject) >= SAME_SUBJECT
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,12 +333,19 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     """Numbers with their unit word, normalised: "4,000 miles" = 4000 mile.
 
     Years (1800–2100 without a unit) and ordinals are left to the date stage;
-    numbers inside words ("Entente-4") are skipped.
+    numbers inside words ("Entente-4") are skipped. The unit is the head of a
+    compound ("38 rail cars" counts cars); a range is one quantity, shown whole
+    and valued at its upper end ("six to 10 bodies"); counts of the dead are one
+    measure however they are written ("13 fatalities", "13 people had died",
+    "kills at least 288", "the death toll was revised to 275"), and so are
+    speeds in km/h.
 
     >>> [(q.value, q.unit) for q in find_quantities("an eight-page memo on 4,000 miles")]
     [(8.0, 'page'), (4000.0, 'mile')]
+    >>> [(q.value, q.unit) for q in find_quantities("38 rail cars; six to 10 bodies")]
+    [(38.0, 'car'), (10.0, 'death')]
     """
-    found: list[tuple[int, Quantity]] = []
+    found: list[tuple[int, int, Quantity]] = []  # (start, end, quantity)
     for m in _QUANTITY_RE.finditer(text):
         value = float(m["num"].replace(",", ""))
         value *= MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
@@ -339,14 +359,102 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         end = m.end()
         if m["cur"]:  # "$42 billion from": the currency is the unit; the next word is not
             end = m.end("mult") if m["mult"] else m.end("num")
-        found.append((m.start(), Quantity(value, unit, text[m.start() : end].strip())))
+        elif m["unit"] and not unit:  # "275 from": the next word is not part of it
+            end = m.end("mult") if m["mult"] else m.end("glued") if m["glued"] else m.end("num")
+        elif m["unit"]:
+            unit, end = _head_unit(text, unit, end)
+        found.append((m.start(), end, Quantity(value, unit, text[m.start() : end].strip())))
     for m in _WORD_QUANTITY_RE.finditer(text):
         unit = _unit(m["unit"])
         if not unit:
             continue  # "one of the", "two and a half": unit-less number words are noise
+        unit, end = _head_unit(text, unit, m.end())
         value = NUMBER_WORDS[m["num"].lower()] * MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
-        found.append((m.start(), Quantity(float(value), unit, m.group(0).strip())))
-    return tuple(q for _, q in sorted(found, key=lambda x: x[0]))
+        found.append((m.start(), end, Quantity(float(value), unit, text[m.start() : end].strip())))
+    found.sort(key=lambda x: x[0])
+    return tuple(_casualty(text, start, end, q) for start, end, q in _ranges(text, found))
+
+
+#: What ends just before the upper end of a range: "six to ", "between 6 and ", "6-".
+_RANGE_START = re.compile(
+    rf"(?:\bbetween\s+(?:{'|'.join(NUMBER_WORDS)}|{_NUMBER})\s+and"
+    rf"|(?:\b(?:{'|'.join(NUMBER_WORDS)})|(?<![\w.,]){_NUMBER})\s*(?:to|-|–))\s*$",
+    re.IGNORECASE,
+)
+#: Words that make a count a count of the dead, and of the injured.
+_DEATH_CUES = frozenset(
+    {"killed", "kill", "kills", "killing", "died", "dead", "deaths", "death", "perished",
+     "fatalities", "toll", "lives"}
+)  # fmt: skip
+_INJURY_CUES = frozenset({"injured", "injuring", "injuries", "wounded", "hurt"})
+#: Units that count the dead whatever word the outlet chose.
+_DEATH_UNITS = frozenset({"death", "fatality", "body", "dead", "life", "killed", "died"})
+_SPEED_UNITS = {"kmph": "km/h", "kph": "km/h"}
+#: Units of measure: the word after them is what is measured, not a compound
+#: ("40 mph winds" is a speed).
+_MEASURES = frozenset(
+    {"%", "mph", "km", "km/h", "kg", "foot", "mile", "meter", "metre", "inch", "pound", "ton",
+     "tonne", "hour", "minute", "second", "day", "week", "month", "year", "dollar", "euro",
+     "acre", "hectare", "gallon", "liter", "litre", "degree"}
+)  # fmt: skip
+
+
+def _head_unit(text: str, unit: str, end: int) -> tuple[str, int]:
+    """The head noun of a compound after a number: "38 rail cars" counts cars
+    (a singular modifier followed by a plural noun), and "126 km/h" is a speed."""
+    rest = text[end:]
+    if unit == "km" and rest.startswith(("/h", "/hr", " per hour")):
+        return "km/h", end + len(re.match(r"/hr?| per hour", rest)[0])  # type: ignore[index]
+    if unit in _SPEED_UNITS:
+        return _SPEED_UNITS[unit], end
+    following = re.match(r"\s+([a-z]+)\b", rest)
+    if following and unit not in _MEASURES and text[end - 1 : end].lower() != "s":
+        word = following[1]
+        plural = word.endswith("s") and not word.endswith("ss") and len(word) > 3
+        if plural and word not in NOT_UNITS and _unit(word):
+            return _unit(word), end + following.end()
+    return unit, end
+
+
+def _ranges(text: str, found: list[tuple[int, int, Quantity]]) -> list[tuple[int, int, Quantity]]:
+    """Merge a range ("six to 10 bodies", "between 6 and 10 bodies", "6-10
+    bodies") into one quantity valued at its upper end and shown whole. The
+    lower end has no unit of its own, so it may not have been found at all."""
+    merged: list[tuple[int, int, Quantity]] = []
+    for start, end, q in found:
+        lower = _RANGE_START.search(text[:start]) if q.unit else None
+        if lower is None:
+            merged.append((start, end, q))
+            continue
+        while merged and merged[-1][0] >= lower.start():
+            merged.pop()  # the lower end, found alone
+        span = text[lower.start() : end].strip()
+        merged.append((lower.start(), end, Quantity(q.value, q.unit, span)))
+    return merged
+
+
+def _casualty(text: str, start: int, end: int, q: Quantity) -> Quantity:
+    """A count of people (or a bare number) that counts the dead is a "death"
+    count: a death cue before the number (within four words: "killed at least
+    288 people", "kills 288") or after its unit ("13 people had died", "were
+    found dead"), nearer than an injury cue; a bare number in a sentence about
+    the death toll. "13 fatalities" and "six to 10 bodies" already are."""
+    if q.unit in _DEATH_UNITS:
+        return Quantity(q.value, "death", q.text)
+    if q.unit not in ("", "person"):
+        return q
+    before = [w.lower() for w in _WORD_RE.findall(text[:start])][-4:][::-1]
+    after = [w.lower() for w in _WORD_RE.findall(text[end:])][:4]
+    # The nearest cue decides ("killed 3 and 40 people were injured"); at equal
+    # distance the verb before the number does ("killed 288 people, injuring …").
+    for word in (w[k] for k in range(4) for w in (before, after) if k < len(w)):
+        if word in _INJURY_CUES:
+            return q
+        if word in _DEATH_CUES:
+            return Quantity(q.value, "death", q.text)
+    if not q.unit and re.search(r"\bdeath toll\b|\bnumber of (?:deaths|dead)\b", text, re.I):
+        return Quantity(q.value, "death", q.text)
+    return q
 
 
 #: Plurals the suffix rule gets wrong ("26 feet" and "a 22 foot rise" measure one thing).
@@ -378,6 +486,47 @@ def entity_key(text: str) -> str:
     return words[-1].lower() if words else text.lower()
 
 
+#: partial_ratio at which two measured names are one thing: spelling variants and
+#: a name inside a longer one score 94-100; two trains named "… Express", 64-67.
+SAME_SUBJECT = 85
+
+#: Labels of the things a number measures ("the Coromandel Express", a company,
+#: a building): places and people are where and who, not what is measured.
+_MEASURED_LABELS = frozenset({"ORG", "FAC", "PRODUCT"})
+#: A name followed by one of these is a source, not what is measured.
+_SAYS = re.compile(r"\s*(?:said|says|told|reported|announced|estimated|confirmed|stated)\b", re.I)
+
+
+def measured(
+    quantities: Sequence[Quantity],
+    text: str,
+    entities: Sequence[tuple[str, str, str]],
+    told: Sequence[str | None] = (),
+    *,
+    reach: int = 60,
+) -> tuple[Quantity, ...]:
+    """``quantities`` with their :attr:`Quantity.subject`: the nearest named
+    thing (organisation, facility, product) ending at most ``reach``
+    characters before the number, in the same clause, that is not who tells it."""
+    names = " ".join(t for t in told if t).casefold()
+    spots: list[tuple[int, str]] = []  # (end offset, name)
+    for _, name, label in entities:
+        if label not in _MEASURED_LABELS or (names and name.casefold() in names):
+            continue
+        at = text.find(name)
+        if at >= 0 and not _SAYS.match(text, at + len(name)):
+            spots.append((at + len(name), name.casefold().removeprefix("the ")))
+    if not spots:
+        return tuple(quantities)
+    out = []
+    for q in quantities:
+        at = text.find(q.text)
+        near = [(end, key) for end, key in spots if 0 <= at - end <= reach]
+        near = [(end, key) for end, key in near if not re.search(r"[;.]", text[end:at])]
+        out.append(replace(q, subject=max(near)[1]) if near and q.unit else q)
+    return tuple(out)
+
+
 def make_unit(
     text: str,
     *,
@@ -402,8 +551,8 @@ def make_unit(
         text=text,
         kind=kind,
         source=source,
-        entities=tuple((entity_key(t), t, label) for t, label in entities),
-        quantities=find_quantities(text),
+        entities=(keyed := tuple((entity_key(t), t, label) for t, label in entities)),
+        quantities=measured(find_quantities(text), text, keyed, (source, speaker)),
         dates=tuple(dates),
         quote=quote,
         speaker=speaker,
@@ -482,6 +631,7 @@ def unit_of(
         if t.value and start <= t.start and t.end <= end and t.granularity != "century"
     )
     quote, speaker = _quote_in(article.text, annotation.quotes, start, end)
+    keyed = tuple((entity_key(e.text), e.text, e.label) for e in ents)
     return Unit(
         article=article.id,
         sentence=sent.index,
@@ -490,8 +640,8 @@ def unit_of(
         text=text,
         kind=sent.kind,
         source=sent.source,
-        entities=tuple((entity_key(e.text), e.text, e.label) for e in ents),
-        quantities=find_quantities(text),
+        entities=keyed,
+        quantities=measured(find_quantities(text), text, keyed, (sent.source, speaker)),
         dates=dates,
         quote=quote,
         speaker=speaker,

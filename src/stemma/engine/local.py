@@ -23,8 +23,8 @@ from stemma.analysis.story import analyse_story
 from stemma.analysis.units import Unit, claim_units
 from stemma.annotate.nlp import annotate, is_analysable, load_pipeline
 from stemma.engine.progress import Bars, bars
-from stemma.ingest.readers import load
-from stemma.model import Annotation, Article, Problem, Story
+from stemma.ingest.readers import LENGTH_CUT, load
+from stemma.model import Annotation, Article, Note, Problem, Story
 from stemma.report import brief, render
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
@@ -48,6 +48,7 @@ class Summary:
     duplicates: int = 0  # inputs whose text repeats an earlier input
     embedded: int = 0  # texts MiniLM embedded (headlines, claim units not cached)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # articles read, but not whole
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,6 +63,7 @@ class Summary:
             "problems": [
                 {"path": p.path, "line": p.line, "reason": p.reason} for p in self.problems
             ],
+            "notes": [{"path": n.path, "line": n.line, "reason": n.reason} for n in self.notes],
         }
 
 
@@ -142,7 +144,8 @@ def analyze(
         out: a folder to write ``report.json``, ``report.md`` and ``report.html`` to.
         settings: options (see ``stemma.settings.Settings``).
         progress: show progress bars (default: ``settings.progress``).
-        on_problem: called with each ``Problem`` as it is found (the CLI prints it).
+        on_problem: called with each ``Problem`` as it is found (the CLI prints it),
+            and with each ``Note`` (an article read but cut at the length limit).
         ratings: source reliability ratings, name → A–F (see ``stemma.analysis.grade``).
         on_progress: called as ``on_progress(stage, done, total)`` while work
             goes on (``total`` is None while unknown): the web app's progress.
@@ -426,6 +429,12 @@ def _read(
             summary.duplicates += 1
         else:
             seen[item.id] = item
+            cut = next((r for r in item.removed if r.reason.startswith(LENGTH_CUT)), None)
+            if cut is not None:
+                note = Note(item.path, cut.reason)
+                summary.notes.append(note)
+                if on_problem is not None:
+                    on_problem(note)
         bars.advance(task)
     return list(seen.values())
 

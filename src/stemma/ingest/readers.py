@@ -97,6 +97,8 @@ MIN_LANGUAGE_CONFIDENCE = 0.5
 # parser's working memory grows with the length of one text (spaCy refuses
 # texts over 1,000,000 characters outright).
 MAX_ARTICLE_CHARS = 200_000
+#: How the reason of that cut begins (the engine reports such articles as notes).
+LENGTH_CUT = "over the length limit"
 # libxml2 (under lxml, under trafilatura) gives up on elements nested deeper
 # than this; such a page is read with the standard library's parser instead.
 LXML_MAX_DEPTH = 255
@@ -520,14 +522,22 @@ def _read_feed(name: str, data: bytes) -> Iterator[Item]:
         yield Problem(name, f"not a readable RSS or Atom feed: {reason}")
         return
     outlet = _string(parsed.feed.get("title"))
+    # feedparser reads what it can of a broken feed: say so beside what is missing.
+    broken = (
+        f" (the feed is not well-formed XML: {parsed.get('bozo_exception')})"
+        if parsed.get("bozo")
+        else ""
+    )
     if not parsed.entries:
-        yield Problem(name, "feed has no entries")
+        yield Problem(name, f"feed has no entries{broken}")
     for number, entry in enumerate(parsed.entries, start=1):
         content = entry.get("content") or []
         body = (content[0].get("value") if content else None) or entry.get("summary")
         title = _string(entry.get("title"))
         if not body or not body.strip():
-            yield Problem(name, f"feed entry {number} ({title or 'untitled'}) has no content")
+            yield Problem(
+                name, f"feed entry {number} ({title or 'untitled'}) has no content{broken}"
+            )
             continue
         text = html_to_text(body) if "<" in body else body
         if not text.strip():
@@ -555,7 +565,11 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
     kinds: Counter[str] = Counter()
     try:
         with path.open("rb") as stream:
-            for number, record in enumerate(ArchiveIterator(stream), start=1):
+            records = ArchiveIterator(stream)
+            # warcio writes its own warning about a malformed record straight to
+            # stderr; the Problem below says what is wrong, in one line.
+            records.INC_RECORD = ""
+            for number, record in enumerate(records, start=1):
                 kinds[f"{record.format} {record.rec_type}"] += 1
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
@@ -599,9 +613,12 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
         why = f"{type(err).__name__}: {_warc_error(err)}"
         yield Problem(name, f"invalid WARC{_after(number)}: a record cannot be parsed ({why})")
         return
-    if not found:
+    if not found and not kinds:
+        # A gzip member cut short reads as nothing at all.
+        yield Problem(name, "no WARC record could be read: the file is cut short or not a WARC")
+    elif not found:
         # warcio reads some junk as one old-style ARC record: say what was read.
-        read = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no record"
+        read = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
         yield Problem(name, f"WARC has no HTML response records (read: {read})")
 
 
@@ -670,10 +687,7 @@ def _make_article(
     cut = _length_cut(raw_text)
     text, removed = clean(raw_text[:cut])
     if cut < len(raw_text):
-        why = (
-            f"over the length limit: only the first {cut:,} of {len(raw_text):,} "
-            "characters are analysed"
-        )
+        why = f"{LENGTH_CUT}: only the first {cut:,} of {len(raw_text):,} characters are analysed"
         removed = (*removed, Removed(cut, len(raw_text), raw_text[cut:], why))
     text, removed, title = _split_headline(
         raw_text, text, removed, meta.title, guess=find_headline, also=page_title

@@ -94,6 +94,7 @@ def build(
     result["summary"]["sources"] = len(result["sources"])
     result["summary"]["stories"] = len(result["stories"])
     result["summary"].setdefault("problems", [])
+    result["summary"].setdefault("notes", [])
     return result
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from stemma.model import Note, Problem
 from stemma.store.db import Store
 
 #: Per-file upload limit: a long article is ~100 KB of HTML; 5 MB leaves room
@@ -181,23 +182,32 @@ class Ingester:
         with self.lock:
             job.state = "running"
         problems: list[str] = []
+        notes: list[str] = []
+
+        def report(p: Problem) -> None:
+            (notes if isinstance(p, Note) else problems).append(
+                f"{_shown(p.path, where, job)}: {p.reason}"
+            )
+
         writer = self.store.cursor()
         try:
             result = pipeline.analyze(
                 [str(where)],
                 db=writer,
                 progress=False,
-                on_problem=lambda p: problems.append(f"{_shown(p.path, where, job)}: {p.reason}"),
+                on_problem=report,
                 on_progress=_JobProgress(job, self.lock),
             )
             ids = [str(i) for i in result.articles["id"]]
             stories = [s["id"] for s in result.report.get("stories", [])]
             with self.lock:
-                job.summary = {**result.summary.as_dict(), "problems": problems}
+                job.summary = {**result.summary.as_dict(), "problems": problems, "notes": notes}
                 job.articles, job.stories = ids, stories
                 job.state = "done"
-                job.message = f"{len(ids)} article(s) read, {result.summary.annotated} analysed" + (
-                    f"; {len(problems)} skipped" if problems else ""
+                job.message = (
+                    f"{len(ids)} article(s) read, {result.summary.annotated} analysed"
+                    + (f"; {len(problems)} skipped" if problems else "")
+                    + (f"; {len(notes)} cut at the length limit" if notes else "")
                 )
         except Exception as e:  # the page must say what broke, not hang on "running"
             traceback.print_exc()
