@@ -260,3 +260,40 @@ def test_roots_a_title_or_description_alone_names_no_one() -> None:
     assert _unnamed("source:senior officer", kind)
     assert not _unnamed("source:FSB document", kind)
     assert not _unnamed("source:Ashwini Vaishnaw", kind)
+
+
+def test_roots_a_place_before_authorities_names_no_one() -> None:
+    # Tai Po fire (eval/events): "Hong Kong authorities" beside "the city's
+    # Labour Department" made a one-source claim "confirmed".
+    from stemma.analysis.roots import _unnamed
+
+    kind = {"source:Hong Kong authorities": "organisation",
+            "source:Hong Kong police": "organisation",
+            "source:city’s Labour Department": "organisation"}  # fmt: skip
+    assert _unnamed("source:Hong Kong authorities", kind)
+    assert not _unnamed("source:Hong Kong police", kind)
+    assert not _unnamed("source:city’s Labour Department", kind)
+
+
+def test_roots_outlets_alone_without_access_are_one_root() -> None:
+    # Tai Po fire: "Police arrested three men …, the AP reports." and a Reuters
+    # article on the same arrests: two agencies re-telling the police, one root.
+    from stemma.analysis.roots import _outlets_without_access_are_one
+
+    tai_po = event("tai-po-fire-2025-11")
+    ap_art, ap = _mention_in(tai_po["03"], "Police arrested three men on suspicion of manslaughter")
+    rt_art, rt = _mention_in(tai_po["06"], "Hong Kong police have arrested three people")
+    by_id = {ap_art.id: ap_art, rt_art.id: rt_art}
+    kind = {"source:Associated Press": "outlet", "source:Reuters": "outlet"}
+    named = {ap_art.id: ["source:Associated Press"], rt_art.id: ["source:Reuters"]}
+    _outlets_without_access_are_one(named, kind, by_id, {ap_art.id: ap, rt_art.id: rt})
+    (joint,) = set(named[ap_art.id]) | set(named[rt_art.id])
+    assert "Associated Press" in joint and "Reuters" in joint and "source unnamed" in joint
+    # An outlet that shows its own access stays a root of its own ("told CBS").
+    svb = event("svb-collapse-2023-03")
+    cbs_art, cbs = _mention_in(svb["12"], "we're not going to do that again")
+    kind["source:CBS"] = "outlet"
+    named = {ap_art.id: ["source:Associated Press"], cbs_art.id: ["source:CBS"]}
+    by_id[cbs_art.id] = cbs_art
+    _outlets_without_access_are_one(named, kind, by_id, {ap_art.id: ap, cbs_art.id: cbs})
+    assert named == {ap_art.id: ["source:Associated Press"], cbs_art.id: ["source:CBS"]}

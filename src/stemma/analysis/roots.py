@@ -246,6 +246,8 @@ def claim_roots(
         _through_cited_carriers(named, carriers, by_id)
         derived: list[str] = _relays_are_not_roots(named, node_kind)
         derived += _unnamed_are_not_roots(named, node_kind)
+        told = {m.article: m for m in g.mentions if m.article in named}
+        _outlets_without_access_are_one(named, node_kind, by_id, told)
         unknown: list[str] = []
         own: dict[str, str] = {}
         for m in pending:
@@ -308,6 +310,14 @@ DESCRIPTIONS = frozenset(
 )  # fmt: skip
 
 
+#: Heads of a collective description: whatever place or nationality comes
+#: before them ("Hong Kong authorities", "Chinese officials"), they name no one.
+COLLECTIVE = frozenset(
+    {"authorities", "officials", "sources", "investigators", "experts", "analysts", "witnesses",
+     "residents", "diplomats", "insiders", "observers"}
+)  # fmt: skip
+
+
 def _unnamed(node: str, node_kind: Mapping[str, str]) -> bool:
     """A root that does not name anyone: an "other" source ("investigator",
     "internal US government communications"), or a name made only of
@@ -316,6 +326,8 @@ def _unnamed(node: str, node_kind: Mapping[str, str]) -> bool:
     if node_kind.get(node) in (None, "other"):
         return True
     words = re.findall(r"[\w'’-]+", node.removeprefix("source:").casefold().replace(".", ""))
+    if words and words[-1] in COLLECTIVE:
+        return True  # "Hong Kong authorities", "Russian officials": a place names no one
     return bool(words) and all(w in DESCRIPTIONS or w in TITLES for w in words)
 
 
@@ -329,6 +341,38 @@ def _relays_are_not_roots(named: dict[str, list[str]], node_kind: Mapping[str, s
     if all(node_kind.get(r) == "outlet" for r in everything):
         return []
     return _drop_roots(named, lambda r: node_kind.get(r) == "outlet")
+
+
+def _outlets_without_access_are_one(
+    named: dict[str, list[str]],
+    node_kind: dict[str, str],
+    by_id: Mapping[str, Article],
+    told: Mapping[str, Mention],
+) -> None:
+    """Where outlets are the only sources of a claim ("…, the AP reports";
+    a Reuters article), each is a root only with evidence of its own access
+    in the paragraph that cites it ("told Reuters", "AP has learned"); the
+    others re-tell what someone they do not name told them (the police who
+    made the arrests), most likely the same someone: they are one root
+    together, labelled with every outlet (in place)."""
+    everything = {r for rs in named.values() for r in rs}
+    if not everything or any(node_kind.get(r) != "outlet" for r in everything):
+        return
+    unshown = sorted(
+        {
+            r
+            for aid, rs in named.items()
+            for r in rs
+            if aid in told and aid in by_id and _own_access(by_id[aid], told[aid]) is None
+        }
+    )
+    if len(unshown) < 2:
+        return
+    names = [u.removeprefix("source:") for u in unshown]
+    joint = f"source:{' / '.join(names)} (news reports; their source unnamed)"
+    node_kind[joint] = "outlet"
+    for aid, rs in named.items():
+        named[aid] = list(dict.fromkeys(joint if r in unshown else r for r in rs))
 
 
 def _drop_roots(named: dict[str, list[str]], drop: Callable[[str], bool]) -> list[str]:
