@@ -37,7 +37,7 @@ EXIT_MEANINGS = {
     "EXIT_SOME_FAILED": "some inputs skipped",
     "EXIT_USAGE": "usage error",
     "EXIT_NOTHING_READ": "no article could be read",
-    "EXIT_ENVIRONMENT": "the store or the model cannot be used",
+    "EXIT_ENVIRONMENT": "the store, the model or the Ray cluster cannot be used",
     "EXIT_INTERNAL": "internal error",
 }
 

@@ -6,13 +6,14 @@ Exit codes (also in README):
 - 1: some inputs were skipped (each is named on stderr and in the brief);
 - 2: usage error (unknown option, missing path);
 - 3: no article could be read from the inputs;
-- 4: the store or the language model cannot be used;
+- 4: the store, the language model or the Ray cluster cannot be used;
 - 5: internal error (a bug in stemma): one line on stderr, the traceback
   with ``stemma --debug …``.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
@@ -52,6 +53,15 @@ def _options(
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but fatal errors.")]
+
+
+class Engine(enum.StrEnum):
+    """Where the per-article stage runs."""
+
+    local = "local"
+    ray = "ray"
+
+
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary on stdout.")]
 Db = Annotated[Path, typer.Option("--db", help="The DuckDB store; re-runs only do new work.")]
 
@@ -83,6 +93,19 @@ def analyze_cli(
             "without it every source is F, 'cannot be judged'.",
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="Where the per-article stage runs: here, or on a Ray cluster (docs/scale.md).",
+        ),
+    ] = Engine.local,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine ray: the cluster's head, HOST:PORT (or 'auto'); "
+            "without it a local Ray is started.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -90,6 +113,7 @@ def analyze_cli(
     from stemma.analysis.grade import RatingsError, load_ratings
     from stemma.annotate.nlp import ModelNotInstalled
     from stemma.engine.local import analyze
+    from stemma.errors import EngineError
     from stemma.store.db import StoreError
 
     err = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
@@ -115,7 +139,13 @@ def analyze_cli(
     except RatingsError as e:
         Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
         raise typer.Exit(EXIT_USAGE) from e
-    settings = DEFAULT.but(batch_size=batch_size, n_process=processes, progress=not quiet)
+    settings = DEFAULT.but(
+        batch_size=batch_size,
+        n_process=processes,
+        progress=not quiet,
+        engine=engine.value,
+        ray_address=address,
+    )
     try:
         result = analyze(
             [p for p in paths if p not in missing],
@@ -125,7 +155,7 @@ def analyze_cli(
             on_problem=report_problem,
             ratings=rated,
         )
-    except (StoreError, ModelNotInstalled) as e:
+    except (StoreError, ModelNotInstalled, EngineError) as e:
         Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
         raise typer.Exit(EXIT_ENVIRONMENT) from e
 

@@ -7,6 +7,7 @@ goes on. These exceptions are for what stops a run or a command::
     StemmaError
     ├── ModelNotInstalled  the spaCy model package is missing (exit code 4)
     ├── StoreError         the store file cannot be used: locked, another layout (exit code 4)
+    ├── EngineError        the Ray cluster cannot be reached or is not installed (exit code 4)
     ├── RatingsError       the ratings file cannot be read; names file and line (exit code 2)
     └── ServeError         `stemma serve` asked for something unsafe (exit code 2)
 
@@ -26,6 +27,10 @@ class ModelNotInstalled(StemmaError, RuntimeError):
 
 class StoreError(StemmaError, RuntimeError):
     """The store file cannot be used (locked, or written by another layout)."""
+
+
+class EngineError(StemmaError, RuntimeError):
+    """The Ray engine cannot run: Ray is not installed or its cluster cannot be reached."""
 
 
 class RatingsError(StemmaError, ValueError):

@@ -233,6 +233,13 @@ class Settings:
     #: costs about a second of CPU to load, more than a handful of articles
     #: need (and not when spaCy's processes take every core).
     prefetch_min_articles: int = 20
+    #: Where the per-article stage (spaCy and the extractors) runs: "local" (this
+    #: process) or "ray" (Ray Data actors on a Ray cluster; see docs/scale.md).
+    #: The result is the same either way.
+    engine: Literal["local", "ray"] = "local"
+    #: The Ray cluster to use ("HOST:PORT" of its head, or "auto"); None starts
+    #: a local Ray on this machine.
+    ray_address: str | None = None
     #: Story clustering, claim alignment and text reuse: every threshold.
     stories: ClusterParams = ClusterParams()
     claims: ClaimParams = ClaimParams()

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -439,6 +439,13 @@ def _read(
     return list(seen.values())
 
 
+def _counted(source: Iterator[Annotation], n: int, bars: Bars, task: Any) -> Iterator[Annotation]:
+    """The next ``n`` annotations of ``source``, each advancing the bar."""
+    for _ in range(n):
+        yield next(source)
+        bars.advance(task)
+
+
 def _annotate_into(
     store: Store,
     todo: list[Article],
@@ -450,23 +457,32 @@ def _annotate_into(
     """Annotate ``todo`` and store it in transactions of ``commit_every``
     articles; return the claim units made for the background embedder (when
     it runs), for the story stage to use rather than make again."""
-    nlp = load_pipeline()
     task = bars.add("Annotating", total=len(todo))
     # Headlines first: clustering needs them before any claim unit.
     ahead.submit([from_article(a).headline for a in todo if is_analysable(a)], MAX_TOKENS)
     made: dict[str, list[Unit]] = {}
     step = max(settings.commit_every, 1)
+    on_ray: Iterator[Annotation] | None = None
+    if settings.engine == "ray":
+        from stemma.engine.ray_engine import annotate_on_ray
+
+        on_ray = annotate_on_ray(todo, settings, on_error=on_error)
+    else:
+        nlp = load_pipeline()
     for i in range(0, len(todo), step):
         chunk = todo[i : i + step]
         pairs: list[tuple[Article, Annotation]] = []
         waiting: dict[str, list[Unit]] = {}
-        annotated = annotate(
-            chunk,
-            nlp=nlp,
-            settings=settings,
-            on_done=lambda n: bars.advance(task, n),
-            on_error=on_error,
-        )
+        if on_ray is not None:
+            annotated: Iterable[Annotation] = _counted(on_ray, len(chunk), bars, task)
+        else:
+            annotated = annotate(
+                chunk,
+                nlp=nlp,
+                settings=settings,
+                on_done=lambda n: bars.advance(task, n),
+                on_error=on_error,
+            )
         for article, annotation in zip(chunk, annotated, strict=True):
             pairs.append((article, annotation))
             if ahead.enabled:
