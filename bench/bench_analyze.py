@@ -7,6 +7,7 @@ memory is its own. Prints one JSON object per corpus, then a summary.
 
     .venv/bin/python bench/bench_analyze.py            # both corpora
     .venv/bin/python bench/bench_analyze.py --only example
+    .venv/bin/python bench/bench_analyze.py --only bench --engine ray --address 127.0.0.1:6380
 
 Figures:
 - wall_s: analyze() into a fresh store, model already loaded;
@@ -65,7 +66,9 @@ def build_bench_corpus(path: Path, size: int = BENCH_SIZE) -> Path:
     return path
 
 
-def measure(corpus: str, paths: list[str]) -> dict[str, object]:
+def measure(
+    corpus: str, paths: list[str], engine: str = "local", address: str | None = None
+) -> dict[str, object]:
     """One measurement, in this (child) process."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import stemma
@@ -78,10 +81,13 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
     nlp = load_pipeline()
     load_s = time.perf_counter() - t0
 
+    settings = DEFAULT.but(engine=engine, ray_address=address)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         t0 = time.perf_counter()
-        result = stemma.analyze(paths, db=db, out=Path(tmp) / "out", progress=False)
+        result = stemma.analyze(
+            paths, db=db, out=Path(tmp) / "out", progress=False, settings=settings
+        )
         wall = time.perf_counter() - t0
         t0 = time.perf_counter()
         stemma.analyze(paths, db=db, out=Path(tmp) / "out2", progress=False)
@@ -99,6 +105,7 @@ def measure(corpus: str, paths: list[str]) -> dict[str, object]:
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "corpus": corpus,
+        "engine": engine if address is None else f"{engine} ({address})",
         "articles": result.summary.articles,
         "words": words,
         "wall_s": round(wall, 2),
@@ -161,10 +168,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", choices=["example", "bench"], help="run one corpus")
     parser.add_argument("--size", type=int, default=BENCH_SIZE, help="bench corpus size")
+    parser.add_argument("--engine", choices=["local", "ray"], default="local")
+    parser.add_argument("--address", help="with --engine ray: the Ray head, HOST:PORT")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child[0], args.child[1:])))
+        print(json.dumps(measure(args.child[0], args.child[1:], args.engine, args.address)))
         return
     runs: list[tuple[str, list[str]]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -175,8 +184,11 @@ def main() -> None:
             runs.append((f"bench-{args.size}", [str(corpus)]))
         results = []
         for name, paths in runs:
+            engine = ["--engine", args.engine]
+            if args.address:
+                engine += ["--address", args.address]
             child = subprocess.run(
-                [sys.executable, __file__, "--child", name, *paths],
+                [sys.executable, __file__, *engine, "--child", name, *paths],
                 capture_output=True,
                 text=True,
                 check=True,

@@ -225,10 +225,11 @@ def _bounds(tokens: Iterable[Token]) -> tuple[int, int] | None:
 
 
 def _trim(sent: Span, start: int, end: int) -> tuple[int, int]:
-    text = sent.doc.text
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+    # The sentence's own text: Doc.text joins the whole document on each access.
+    text, base = sent.text, sent.start_char
+    while start < end and (text[start - base].isspace() or text[start - base] in ",;:—–-"):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+    while end > start and (text[end - 1 - base].isspace() or text[end - 1 - base] in ",;:—–-"):
         end -= 1
     if end <= start:
         return sent.start_char, sent.end_char
@@ -237,8 +238,9 @@ def _trim(sent: Span, start: int, end: int) -> tuple[int, int]:
 
 def _content_outside(sent: Span, lo: int, hi: int) -> tuple[int, int]:
     """The sentence minus the cue phrase [lo, hi), when the phrase sits at one end."""
-    before = sent.doc.text[sent.start_char : lo]
-    after = sent.doc.text[hi : sent.end_char]
+    text, base = sent.text, sent.start_char
+    before = text[: lo - base]
+    after = text[hi - base :]
     if not re.search(r"\w", before):
         return _trim(sent, hi, sent.end_char)
     if not re.search(r"\w", after):

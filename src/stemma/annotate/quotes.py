@@ -508,19 +508,33 @@ class _Context:
 
     def __init__(self, doc: Doc, spans: list[_Span]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.ents = list(doc.ents)  # built once: doc.ents rebuilds them on each access
+        self.text = doc.text  # built once too: Doc.text joins every token on each access
         self.spans = spans
         self.sents = sentences(doc)
         self.sent_starts = [s.start_char for s in self.sents]
         self.inside = sorted((s.open_mark, (s.close_mark or s.end) + 1) for s in spans)
-        self.paragraphs = _paragraphs(doc.text)
+        self.paragraphs = _paragraphs(self.text)
         self.par_starts = [p[0] for p in self.paragraphs]
-        self.prose_end = [_prose_end(doc.text, a, b) for a, b in self.paragraphs]
+        self.prose_end = [_prose_end(self.text, a, b) for a, b in self.paragraphs]
+        self._chunks: list[Span] | None = None
+        self._chunk_starts: list[int] = []
         self.surname_mentions = _surname_mentions(doc)
         self.genders = _genders(self)
 
     def sentence_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, char) - 1)
+
+    def chunk_of(self, token: int) -> Span | None:
+        """The noun chunk holding token ``token`` (the chunks are found once:
+        ``doc.noun_chunks`` walks the whole parse on every access)."""
+        if self._chunks is None:
+            self._chunks = list(self.doc.noun_chunks)
+            self._chunk_starts = [c.start for c in self._chunks]
+        k = bisect.bisect_right(self._chunk_starts, token) - 1
+        if k >= 0 and token < self._chunks[k].end:
+            return self._chunks[k]
+        return None
 
     def paragraph_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.par_starts, char) - 1)
@@ -645,10 +659,19 @@ def _widen_to_clause(ctx: _Context, cue: Token, child: Token, span: _Span) -> tu
 
 
 def _entity_of(tok: Token) -> Span | None:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    """The named entity ``tok`` is part of, from the token's own IOB tags:
+    ``doc.ents`` rebuilds every entity of the document on each access, which
+    on a long article cost more than parsing it."""
+    if not tok.ent_type_:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].ent_type_ == tok.ent_type_:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=tok.ent_type_)
 
 
 def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
@@ -661,9 +684,9 @@ def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
             ent = _entity_of(c)
             if ent is not None and ent.label_ == "PERSON":
                 return ent.text, ent.start_char, ent.end_char
-    for chunk in ctx.doc.noun_chunks:
-        if chunk.start <= subj.i < chunk.end:
-            return chunk.text, chunk.start_char, chunk.end_char
+    chunk = ctx.chunk_of(subj.i)
+    if chunk is not None:
+        return chunk.text, chunk.start_char, chunk.end_char
     return subj.text, subj.idx, subj.idx + len(subj)
 
 
@@ -754,7 +777,7 @@ def _genders(ctx: _Context) -> dict[str, str]:
     votes: dict[str, dict[str, int]] = {}
     persons = [
         e
-        for e in [e for e in ctx.doc.ents if e.label_ == "PERSON"] + ctx.surname_mentions
+        for e in [e for e in ctx.ents if e.label_ == "PERSON"] + ctx.surname_mentions
         if ctx.in_prose(e.start_char)
     ]
     by_sent: dict[int, list[Span]] = {}
@@ -790,7 +813,7 @@ def _resolve_pronoun(
         gender = PRONOUN_GENDER[low]
         candidates = [
             e
-            for e in ctx.doc.ents
+            for e in ctx.ents
             if e.label_ == "PERSON"
             and e.end_char <= pron.idx
             and not ctx.quoted(e.start_char)
@@ -825,7 +848,7 @@ def _resolve_pronoun(
             return previous
         orgs = [
             e
-            for e in ctx.doc.ents
+            for e in ctx.ents
             if e.label_ in ("ORG", "NORP")
             and e.end_char <= pron.idx
             and not ctx.quoted(e.start_char)
@@ -884,14 +907,14 @@ def _resolve_description(
     if found is None:
         return None
     role, start = found.group("role"), mention[1]
-    text = ctx.doc.text
+    text = ctx.text
     if role in PERSON_ROLES:
         labels, near = ("PERSON",), True
     elif role in BODY_ROLES:
         labels, near = ("ORG",), False
     else:
         return None
-    for e in reversed([e for e in ctx.doc.ents if e.label_ in labels and e.end_char <= start]):
+    for e in reversed([e for e in ctx.ents if e.label_ in labels and e.end_char <= start]):
         if ctx.quoted(e.start_char) or start - e.end_char > PRONOUN_WINDOW_CHARS:
             continue
         if near:
@@ -1048,7 +1071,7 @@ def _transcript_turns(ctx: _Context, quotes: Sequence[Quote], article: str) -> l
         return []
     label_starts = {m.start() for _, m in labels}
     people: dict[str, str] = {}
-    for ent in ctx.doc.ents:
+    for ent in ctx.ents:
         if ent.start_char in label_starts:
             continue  # a label names someone only if the article names them elsewhere
         name = " ".join(ent.text.split())
