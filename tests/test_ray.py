@@ -22,7 +22,7 @@ from stemma.settings import DEFAULT
 from stemma.store import Store
 from tests.conftest import EXAMPLES
 
-ADDRESS = os.environ.get("STEMMA_RAY_ADDRESS")
+ADDRESS = os.environ.get("STEMMA_RAY_ADDRESS") or None
 
 
 def _comparable(report: dict[str, Any]) -> dict[str, Any]:

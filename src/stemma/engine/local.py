@@ -336,7 +336,7 @@ def _document_vectors(
     stored). An article without claim units stands for its title + lead."""
     keys = [f"{a.id}:{PIPELINE_VERSION}" for a in articles]
     vectors = store.doc_vectors(keys)
-    added: dict[str, np.ndarray] = {}
+    todo: dict[int, list[str]] = {}  # position -> its units' texts
     for k, (article, key) in enumerate(zip(articles, keys, strict=True)):
         if key in vectors:
             continue
@@ -344,8 +344,22 @@ def _document_vectors(
         units = made.get(article.id)
         if units is None:
             units = claim_units(article, annotation, params=settings.claims) if annotation else []
-        row = document_vector(encode([u.text for u in units])) if units else None
-        added[key] = headlines[k] if row is None else row
+        todo[k] = [u.text for u in units]
+    # One call per commit_every articles, not per article: the vector cache
+    # is read and written once a chunk (1,000 small transactions cost ~20 s),
+    # and a chunk's unit vectors are all that is held at once.
+    added: dict[str, np.ndarray] = {}
+    positions = list(todo)
+    step = max(settings.commit_every, 1)
+    for i in range(0, len(positions), step):
+        chunk = positions[i : i + step]
+        rows = encode([t for k in chunk for t in todo[k]])
+        start = 0
+        for k in chunk:
+            texts = todo[k]
+            row = document_vector(rows[start : start + len(texts)]) if texts else None
+            start += len(texts)
+            added[keys[k]] = headlines[k] if row is None else row
     store.save_doc_vectors(added)
     vectors.update(added)
     return np.asarray([vectors[key] for key in keys], dtype=np.float32)
