@@ -74,7 +74,7 @@ from stemma.settings import DEFAULT, SPACY_MODEL, ClusterParams
 from stemma.stories.cluster import (
     StoryInput,
     cluster_stories,
-    document_vector,
+    document_vectors,
     from_article,
     groups_from_tree,
     linkage_tree,
@@ -187,15 +187,11 @@ def through_stemma(name: str, records: list[dict[str, Any]], gold: list[str], no
     headlines = embed([it.headline for it in items])
     pairs = zip(articles, annotations, strict=True)
     units = [claim_units(a, n, params=DEFAULT.claims) for a, n in pairs]
-    texts = [u.text for us in units for u in us]
-    rows = embed(texts, max_tokens=DEFAULT.claims.max_tokens)
-    documents = np.array(headlines, copy=True)
-    start = 0
-    for k, us in enumerate(units):
-        vector = document_vector(rows[start : start + len(us)])
-        start += len(us)
-        if vector is not None:
-            documents[k] = vector
+    documents = document_vectors(
+        [[u.text for u in us] for us in units],
+        headlines,
+        lambda texts: embed(texts, max_tokens=DEFAULT.claims.max_tokens),
+    )
     tfidf = [f"{a.title or ''}\n{a.text}" for a in articles]
     return Dataset(name, items, kept_gold, tfidf, note, headlines, documents)
 

@@ -17,7 +17,7 @@ from stemma.stories.cluster import (
     ClusterParams,
     StoryInput,
     cluster_stories,
-    document_vector,
+    document_vectors,
     entity_set,
     from_article,
     groups_from_similarity,
@@ -235,13 +235,12 @@ def event_inputs(*names: str) -> tuple[list[StoryInput], np.ndarray, np.ndarray,
     annotations = list(annotate(articles))
     items = [from_article(a, n) for a, n in zip(articles, annotations, strict=True)]
     headlines = embed([it.headline for it in items])
-    documents = []
-    for article, annotation, headline in zip(articles, annotations, headlines, strict=True):
-        units = claim_units(article, annotation)
-        rows = embed([u.text for u in units], max_tokens=DEFAULT.claims.max_tokens)
-        vector = document_vector(rows)
-        documents.append(headline if vector is None else vector)
-    return items, headlines, np.asarray(documents), events
+    documents = document_vectors(
+        [[u.text for u in claim_units(a, n)] for a, n in zip(articles, annotations, strict=True)],
+        headlines,
+        lambda texts: embed(texts, max_tokens=DEFAULT.claims.max_tokens),
+    )
+    return items, headlines, documents, events
 
 
 def test_cluster_one_event_told_from_many_angles_is_one_story_with_threads() -> None:

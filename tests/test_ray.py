@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import stemma
 from stemma.settings import DEFAULT
 from stemma.store import Store
@@ -76,13 +74,12 @@ def test_ray_engine_unreachable_head_is_exit_4_at_once(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
 
 
-@pytest.mark.skipif(
-    ADDRESS is None, reason="STEMMA_RAY_ADDRESS names no Ray head (.ci/run starts one)"
-)
-def test_ray_engine_cli_against_the_running_head(tmp_path: Path) -> None:
+def test_ray_engine_cli_is_quiet_and_complete(tmp_path: Path) -> None:
+    # Against the CI head when one is named, else a Ray the run starts itself.
+    where = ["--address", ADDRESS] if ADDRESS else []
     stemma_cli = Path(sys.executable).parent / "stemma"
     run = subprocess.run(
-        [str(stemma_cli), "analyze", str(EXAMPLES), "--engine", "ray", "--address", str(ADDRESS),
+        [str(stemma_cli), "analyze", str(EXAMPLES), "--engine", "ray", *where,
          "--db", str(tmp_path / "d.db"), "--out", str(tmp_path / "o")],
         capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},

@@ -29,7 +29,7 @@ from stemma.report import brief, render
 from stemma.settings import ANALYSIS_VERSION, DEFAULT, PIPELINE_VERSION, Settings
 from stemma.store import Store, Tables
 from stemma.store.codec import story_to_dict
-from stemma.stories.cluster import StoryInput, cluster_stories, document_vector, from_article
+from stemma.stories.cluster import StoryInput, cluster_stories, document_vectors, from_article
 from stemma.stories.embed import DIMENSIONS, MAX_TOKENS, Prefetch, vector_key
 
 #: Articles whose claim units are looked up in the vector cache together
@@ -353,13 +353,8 @@ def _document_vectors(
     step = max(settings.commit_every, 1)
     for i in range(0, len(positions), step):
         chunk = positions[i : i + step]
-        rows = encode([t for k in chunk for t in todo[k]])
-        start = 0
-        for k in chunk:
-            texts = todo[k]
-            row = document_vector(rows[start : start + len(texts)]) if texts else None
-            start += len(texts)
-            added[keys[k]] = headlines[k] if row is None else row
+        rows = document_vectors([todo[k] for k in chunk], headlines[chunk], encode)
+        added.update((keys[k], row) for k, row in zip(chunk, rows, strict=True))
     store.save_doc_vectors(added)
     vectors.update(added)
     return np.asarray([vectors[key] for key in keys], dtype=np.float32)

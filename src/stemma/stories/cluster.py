@@ -68,7 +68,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -387,28 +387,44 @@ def document_vector(unit_vectors: np.ndarray) -> np.ndarray | None:
     return (mean / norm).astype(np.float32) if norm > 0 else None
 
 
-def sentence_vectors(items: Sequence[StoryInput], *, most: int = 60) -> np.ndarray:
-    """Document vectors made from each item's text alone: the mean of the MiniLM
-    rows of its first ``most`` sentences of five words or more (its headline
-    when it has none). The engine uses its claim units instead, which it embeds
-    anyway; this is for callers that have only text."""
+def document_vectors(
+    texts: Sequence[Sequence[str]],
+    fallback: np.ndarray,
+    encode: Callable[[Sequence[str]], np.ndarray],
+) -> np.ndarray:
+    """One document vector per article: :func:`document_vector` of the rows
+    ``encode`` gives its ``texts`` (one call for all), or its ``fallback`` row
+    (the title + lead vector) when it has no text to average."""
+    rows = encode([t for group in texts for t in group])
+    out = np.array(fallback, dtype=np.float32, copy=True)
+    start = 0
+    for k, group in enumerate(texts):
+        vector = document_vector(rows[start : start + len(group)]) if group else None
+        start += len(group)
+        if vector is not None:
+            out[k] = vector
+    return out
+
+
+def sentence_vectors(
+    items: Sequence[StoryInput], headlines: np.ndarray, *, most: int = 60
+) -> np.ndarray:
+    """Document vectors made from each item's text alone: its first ``most``
+    sentences of five words or more. The engine averages its claim units
+    instead, which it embeds anyway; this is for callers that have only text."""
     from stemma.stories.embed import embed
 
-    texts: list[str] = []
-    owner: list[int] = []
-    for k, item in enumerate(items):
-        sentences = [
+    sentences = [
+        [
             s
             for s in _SENTENCE_END.split(_SPACES.sub(" ", item.text).strip())
             if len(s.split()) >= 5
-        ][:most] or [item.headline]
-        texts += sentences
-        owner += [k] * len(sentences)
-    rows = embed(texts, max_tokens=DEFAULT.claims.max_tokens)
-    vectors = np.zeros((len(items), rows.shape[1]), dtype=np.float32)
-    np.add.at(vectors, np.asarray(owner, dtype=np.intp), rows)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    return vectors
+        ][:most]
+        for item in items
+    ]
+    return document_vectors(
+        sentences, headlines, lambda t: embed(t, max_tokens=DEFAULT.claims.max_tokens)
+    )
 
 
 def groups_from_similarity(
@@ -487,7 +503,7 @@ def cluster_stories(
         _check_embeddings(items, embeddings)
         embeddings = np.asarray(embeddings)[keep]
     if documents is None:
-        documents = sentence_vectors(list(unique.values()))
+        documents = sentence_vectors(list(unique.values()), np.asarray(embeddings))
     else:
         _check_embeddings(items, documents)
         documents = np.asarray(documents)[keep]
