@@ -57,6 +57,7 @@ eval: venv
 bench: venv
 	$(BIN)/python bench/bench_analyze.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_load.py --compare
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -304,14 +304,60 @@ def test_web_refuses_cross_site_posts(writable: tuple[TestClient, Path]) -> None
     assert r.status_code == 403 and "cross-site" in r.text
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # another port or sub-domain: another application
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "none", "Origin": "http://testserver.evil.example"},
+        {"Origin": "http://testserver:8080"},
+        {"Origin": "file://"},
+        {"Origin": "ftp://testserver"},
+        {"Origin": "not an origin"},
+    ],
+)
+def test_web_origin_policy_refuses_every_other_origin(
+    writable: tuple[TestClient, Path], headers: dict[str, str]
+) -> None:
+    # Each of Sec-Fetch-Site and Origin that is sent must say this server.
+    c, db = writable
+    for path in ("/api/ingest", "/ingest"):
+        r = c.post(path, data={"text": first_half()}, headers=headers)
+        assert r.status_code == 403 and "cross-site" in r.text, (path, headers)
+    assert not db.with_name(db.name + ".uploads").exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # curl, scripts: not a browser driven by another site
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "none"},
+        {"Origin": "http://testserver"},
+        {"Origin": "http://TestServer/"},
+    ],
+)
+def test_web_origin_policy_lets_this_server_post(
+    writable: tuple[TestClient, Path], headers: dict[str, str]
+) -> None:
+    c, _ = writable
+    # An empty upload: past the origin check, refused for what it holds.
+    r = c.post("/api/ingest", data={}, headers=headers)
+    assert r.status_code == 400 and "nothing to add" in r.json()["detail"], headers
+
+
 def test_web_story_page_is_kept_until_the_store_changes(
     writable: tuple[TestClient, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Several readers of one large story each rebuilt it; now it is built once
-    # per store generation, and a write (here: the story table saved again)
-    # makes the next request build it afresh.
+    # Several readers of one large story each rebuilt it; now the page and
+    # the story JSON are built once per store generation, and a write (here:
+    # the story table saved again) makes the next request build them afresh.
     c, _ = writable
     story = c.get("/api/stories").json()["stories"][0]
+    cache = c.app.state.pages  # type: ignore[attr-defined]
     built = 0
     real = queries.story
 
@@ -322,14 +368,73 @@ def test_web_story_page_is_kept_until_the_store_changes(
 
     monkeypatch.setattr(queries, "story", counting)
     first = c.get(f"/stories/{story['id']}")
+    hits = cache.hits
     again = c.get(f"/stories/{story['id']}")
     assert first.status_code == again.status_code == 200 and first.text == again.text
-    assert built == 1
+    assert again.headers["content-type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in again.headers["content-security-policy"]
+    assert built == 1 and cache.hits == hits + 1
+    api = c.get(f"/api/stories/{story['id']}")
+    assert api.json() == c.get(f"/api/stories/{story['id']}").json()
+    assert api.json() == queries.jsonable(real(c.app.state.store, story["id"]))  # type: ignore[attr-defined]
+    assert api.headers["content-type"] == "application/json"
+    assert built == 2 and cache.hits == hits + 2
     store = c.app.state.store  # type: ignore[attr-defined]
     store.save_stories(store.stories())
     assert c.get(f"/stories/{story['id']}").status_code == 200
-    assert built == 2
-    assert c.get("/stories/0123456789abcdef").status_code == 404  # not cached, still 404
+    assert c.get(f"/api/stories/{story['id']}").status_code == 200
+    assert built == 4
+    for _ in range(2):  # what does not exist is never kept
+        assert c.get("/stories/0123456789abcdef").status_code == 404
+        assert c.get("/api/stories/0123456789abcdef").status_code == 404
+    assert built == 8
+
+
+def test_web_page_cache_is_bounded_and_builds_once_under_concurrency() -> None:
+    import threading
+
+    from stemma.web.deps import PageCache
+
+    cache = PageCache(size=3, max_bytes=100)
+    for i in range(5):
+        cache.put((str(i),), 1, b"x")
+    assert len(cache) == 3 and cache.get(("0",), 1) is None and cache.get(("4",), 1) == b"x"
+    cache.get(("2",), 1)  # used: now the newest
+    cache.put(("5",), 1, b"y")
+    assert cache.get(("2",), 1) == b"x" and cache.get(("3",), 1) is None
+    assert cache.get(("5",), 2) is None  # another generation: stale
+    cache.put(("big",), 1, b"z" * 99)  # 100 bytes at most: the others go
+    assert len(cache) == 2 and cache.get(("big",), 1) and cache.get(("2",), 1)
+    cache.put(("bigger",), 1, b"z" * 200)  # over the budget alone: kept, alone
+    assert len(cache) == 1
+
+    # Eight threads ask for one missing page at once: one builds it, the
+    # others wait for it and get the same bytes.
+    cache = PageCache()
+    gate = threading.Barrier(8)
+    builds: list[int] = []
+    got: list[bytes | None] = []
+
+    def build() -> bytes:
+        builds.append(1)
+        time.sleep(0.2)
+        return b"page"
+
+    def ask() -> None:
+        gate.wait()
+        got.append(cache.fetch(("story", "a"), 7, build))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert got == [b"page"] * 8 and len(builds) == 1 and cache.builds == 1
+    assert cache.fetch(("story", "a"), 8, build) == b"page" and len(builds) == 2
+
+    off = PageCache(size=0)  # off: every request builds
+    assert [off.fetch(("k",), 1, build) for _ in range(2)] == [b"page"] * 2
+    assert off.builds == 2 and len(off) == 0
 
 
 def test_web_refuses_posts_from_an_opaque_origin(writable: tuple[TestClient, Path]) -> None:
@@ -398,6 +503,11 @@ def test_web_body_limit_stops_reading_at_the_limit() -> None:
 
 def test_web_ingest_adds_an_article_to_its_story(writable: tuple[TestClient, Path]) -> None:
     c, db = writable
+    # The story page, kept in the cache, must show the ingested article next time.
+    before = max(c.get("/api/stories").json()["stories"], key=lambda s: s["articles"])
+    page = c.get(f"/stories/{before['id']}").text
+    assert page == c.get(f"/stories/{before['id']}").text and c.app.state.pages.hits  # type: ignore[attr-defined]
+    assert "5 articles from 5 outlets." in page
     r = c.post(
         "/api/ingest",
         files={"files": ("../../evil name.txt", first_half().encode(), "text/plain")},
@@ -419,6 +529,11 @@ def test_web_ingest_adds_an_article_to_its_story(writable: tuple[TestClient, Pat
     assert len(files) == 1 and re.fullmatch(r"upload-000-[0-9a-f]{8}\.txt", files[0].name)
     page = c.get(f"/ingest/jobs/{job['id']}").text
     assert "done" in page and f'href="/articles/{new}"' in page
+    after = max(stories, key=lambda s: s["articles"])
+    assert after["id"] == before["id"]  # the same story, so the same cache key
+    page = c.get(f"/stories/{after['id']}").text
+    assert "6 articles from 6 outlets." in page and f'href="/articles/{new}"' in page
+    assert new in {a["id"] for a in c.get(f"/api/stories/{after['id']}").json()["articles"]}
 
 
 def test_web_serve_refuses_a_public_host_nobody_chose() -> None:

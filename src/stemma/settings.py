@@ -289,6 +289,12 @@ CREDIBILITY_RULES: tuple[GradeRule, ...] = (
         " shown independent of the others)",
     ),
     GradeRule(
+        "C3-anonymous",
+        3,
+        "one root, and it is unnamed (officials, witnesses, sources): nothing checkable says"
+        " who",
+    ),
+    GradeRule(
         "C2",
         2,
         "one root (a named source, or an outlet's own reporting shown by its text),"

@@ -82,6 +82,7 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
         "C3": roots >= 2 and differs,
         "C3-loose": roots >= 2 and not close,
         "C3-unnamed": roots >= 2 and named < 2,
+        "C3-anonymous": roots == 1 and named == 0 and not differs,
         "C2": roots == 1 and group.attributed and not differs,
         "C4": roots == 1 and group.attributed and differs,
         "C6": True,

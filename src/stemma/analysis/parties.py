@@ -72,7 +72,8 @@ SPOKESPERSON = (
     re.compile(
         r"^(?:an?\s+|the\s+)?(?P<body>.+?)\s+(?:spokes(?:man|woman|person)|press\s+secretary"
         r"|rear\s+adm(?:iral|\.)?|vice\s+adm(?:iral|\.)?|adm(?:iral|\.)|commandant|director"
-        r"|board\s+member|chief|commander)\b",
+        r"|board\s+member|chief|commander|mayor|governor|head|administrator"
+        r"|chief\s+executive|ceo|chair(?:man|woman)?)\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bspokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?(?P<body>.+)$", re.I),
@@ -97,20 +98,90 @@ def _names_a_text(name: str) -> bool:
 
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "for", "from", "on"})
 
+#: Words of anonymous sourcing: a name holding one is not a named body.
+_ANONYMOUS = frozenset({"official", "officials", "source", "sources", "authorities"})
+
+#: Titles of people who speak for a body: a name holding one names a person.
+_HEADS = frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "mayor", "governor", "head", "administrator",
+     "ceo", "chairman", "chairwoman", "chair", "director", "commander", "chief", "president",
+     "minister", "secretary", "admiral", "commandant"}
+)  # fmt: skip
+
 _WORD = re.compile(r"[\w'’-]+")
 
 
+#: One body, two phrasings: "Ministry of Internal Affairs" / "Interior
+#: Ministry", "Ministry of Foreign Affairs" / "Foreign Ministry", British and
+#: American spellings.
+_PHRASINGS = (
+    (re.compile(r"\bministry of (?:the )?(internal affairs|home affairs|foreign affairs|[a-z]+)\b"),
+     r"\1 ministry"),
+    (re.compile(r"\binternal affairs ministry\b"), "interior ministry"),
+    (re.compile(r"\bforeign affairs ministry\b"), "foreign ministry"),
+    (re.compile(r"\bhome affairs ministry\b"), "home ministry"),
+    (re.compile(r"\b(organi|civili)s(ation|ed)\b"), r"\1z\2"),
+    (re.compile(r"\bcentre\b"), "center"),
+    (re.compile(r"\bdefence\b"), "defense"),
+    # "Oreva Group's spokesperson" is "a spokesperson for Oreva Group".
+    (re.compile(r"'s (spokes(?:man|woman|person))\b"), r" \1"),
+)  # fmt: skip
+
+
+#: A seat of government named for its government, as news writes it ("the
+#: Kremlin said", "Downing Street said"): a whole name only, so "Kremlin
+#: spokesman" and "Kremlin-appointed mayor" keep their words.
+_METONYMS = {
+    "kremlin": "russian government",
+    "white house": "us government",
+    "downing street": "british government",
+    "elysee": "french government",
+    "elysee palace": "french government",
+    "zhongnanhai": "chinese government",
+}
+
+
 def _words(name: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", name).replace("’", "'").casefold()
+    # Accents go: "López Obrador" and "Lopez Obrador" are one man.
+    text = unicodedata.normalize("NFKD", name.replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"\bu\.s\.(?:a\.)?|\bunited states\b", "us", text).replace(".", "")
+    for rx, sub in _PHRASINGS:
+        text = rx.sub(sub, text)
+    text = _METONYMS.get(text.removeprefix("the ").strip(), text)
     # A possessive stays: "China's President" is not China, nor "Putin's
     # security services" Putin.
     return _WORD.findall(text)
 
 
+def _acronym_of(short: str, name: str) -> bool:
+    """ "USGS" for "U.S. Geological Survey", "NHC" for "National Hurricane
+    Center": an all-capitals word of 3-6 letters spelling the initials of the
+    other name's words (function words and "the" skipped, "US" as two)."""
+    if not re.fullmatch(r"[A-Z]{3,6}", short):
+        return False
+    words = [w for w in _words(name) if w not in _FUNCTION_WORDS and w != "and"]
+    if len(words) < 2:
+        return False
+    initials = "".join(w if w == "us" else w[0] for w in words)
+    return initials == short.casefold()
+
+
+#: "the city's security chief", "the state's attorney general": the place a
+#: title is held in, said of the place the story is about, is no name.
+_PLACE_NOUNS = frozenset(
+    {"city", "state", "country", "nation", "region", "province", "county", "territory",
+     "town", "village", "district"}
+)  # fmt: skip
+
+
 def _core(name: str) -> list[str]:
     """The words of a name that are not titles, ranks or determiners."""
-    return [w for w in _words(name) if w not in TITLES]
+    return [
+        w
+        for w in _words(name)
+        if w not in TITLES and not (w.endswith("'s") and w[:-2] in _PLACE_NOUNS)
+    ]
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
@@ -197,6 +268,11 @@ def parties(
             if _misspelt(core[a], core[b]):
                 typo, right = sorted((a, b), key=lambda n: len(core[n]))
                 core[typo] = [*core[typo][:-1], core[right][-1]]
+    # An acronym and the name it abbreviates.
+    for a in order:
+        for b in order:
+            if a != b and find(a) != find(b) and _acronym_of(a, b):
+                merge(b, a)
     # One person, several spellings; a body inside a longer name.
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
@@ -220,9 +296,23 @@ def parties(
         found = (m for w in written for rx in SPOKESPERSON if (m := rx.search(" ".join(w.split()))))
         for m in found:
             body = _core(m.group("body"))
-            target = next(
-                (o for o in order if o != n and core[o] and core[o] == body), None
-            ) or next((o for o in order if o != n and core[o] and _contains(body, core[o])), None)
+            # The body must be named as a body: "Texas official" is some
+            # official of Texas, not the state the lieutenant governor speaks for.
+            # Nor is a title one ("Guerrero state's governor"): it joins its
+            # holder by the title rule below.
+            bodies_named = [
+                o for o in order if o != n and core[o] and not (_ANONYMOUS | _HEADS) & set(words[o])
+            ]
+            # A shorter body inside the title must be an organisation: in
+            # "Hong Kong Security Chief Chris Tang", Hong Kong is a place.
+            target = next((o for o in bodies_named if core[o] == body), None) or next(
+                (
+                    o
+                    for o in bodies_named
+                    if _contains(body, core[o]) and kinds.get(o) in ("organisation", "group")
+                ),
+                None,
+            )
             if body and target is not None:
                 merge(target, n)
                 bodies.add(target)

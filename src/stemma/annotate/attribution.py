@@ -139,6 +139,29 @@ ROLE_NOUNS: frozenset[str] = frozenset(
 #: Dependents cut from a source mention: they describe the source's action, not it.
 _CUT_DEPS: frozenset[str] = frozenset({"acl", "relcl", "advcl", "parataxis"})
 
+#: Platforms a statement is posted on, not a source of it: in "Taking to
+#: Twitter, he wrote" the source is whoever "he" is (the small model tags
+#: "Twitter" PERSON).
+PLATFORMS: frozenset[str] = frozenset(
+    {"twitter", "x", "facebook", "instagram", "telegram", "tiktok", "youtube", "linkedin",
+     "threads", "truth social", "weibo", "wechat", "social media", "whatsapp", "bluesky"}
+)  # fmt: skip
+
+#: Words a line opens with before a colon that label page furniture, not a
+#: speaker ("Update: Suspect Robert Card was found dead").
+FURNITURE_LABELS: frozenset[str] = frozenset(
+    {"update", "updated", "editor's note", "editor’s note", "correction", "breaking",
+     "breaking news", "watch", "read more", "related", "photo", "video", "live", "note",
+     "opinion", "analysis", "exclusive", "advertisement", "listen", "more", "latest"}
+)  # fmt: skip
+
+#: Heads of "according to the latest count": a tally is not a source; the
+#: sentence stays unattributed (its origin unknown) unless a name goes with it.
+TALLY_NOUNS: frozenset[str] = frozenset(
+    {"count", "tally", "toll", "figure", "figures", "estimate", "estimates", "data",
+     "statistics", "numbers", "count.", "tallies"}
+)  # fmt: skip
+
 
 # --- data -------------------------------------------------------------------
 
@@ -274,9 +297,25 @@ def _verb_content(verb: Token, sent: Span, subject: Token | None) -> tuple[int, 
 
 
 def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj",):
-            return c
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1:
+        # The small parser gives some verbs two subjects. "…, many of them
+        # students, reports Reuters.": a name closing the sentence right after
+        # the verb is the source. "Twitch co-founder Emmett Shear said" ("co"
+        # and "Shear"): else the subject nearest before the verb.
+        after = [
+            c
+            for c in subjects
+            if c.pos_ == "PROPN"
+            and c.i > verb.i
+            and all(t.is_punct or t.is_space for t in verb.doc[c.right_edge.i + 1 : verb.sent.end])
+        ]
+        if after:
+            return after[0]
+        before = [c for c in subjects if c.i < verb.i]
+        return max(before, key=lambda c: c.i) if before else subjects[0]
+    if subjects:
+        return subjects[0]
     # "X said ... and added": a conjoined verb shares its subject; so does a
     # participle or infinitive hanging off it ("X mocked the complaint, saying
     # ...", "X took to Twitter to accuse ...").
@@ -496,6 +535,7 @@ def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
     if (
         not line_start
         or not len(names)
+        or names.text.casefold() in FURNITURE_LABELS
         or not all(t.pos_ in ("PROPN", "NOUN") and t.text[:1].isupper() for t in names)
     ):
         return None
@@ -517,7 +557,11 @@ def _clause(tok: Token) -> tuple[int, int]:
 def _is_person(e: Span) -> bool:
     """A PERSON entity that names a person: "the Louvre", which the small model
     tags PERSON, does not (people are not named with "the")."""
-    return e.label_ == "PERSON" and not (e.start > 0 and e.doc[e.start - 1].lower_ == "the")
+    return (
+        e.label_ == "PERSON"
+        and not (e.start > 0 and e.doc[e.start - 1].lower_ == "the")
+        and e.text.casefold() not in PLATFORMS
+    )
 
 
 def _resolve_pronoun(
@@ -640,6 +684,10 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                             kind,
                         )
                 if f.weak and kind not in NAMED_KINDS and not f.complement:
+                    continue
+                if source.casefold() in PLATFORMS or (
+                    head.lower_ in TALLY_NOUNS and not any(t.pos_ == "PROPN" for t in f.mention)
+                ):
                     continue
                 if kind == "other" and not f.clausal:
                     continue

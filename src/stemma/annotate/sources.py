@@ -350,10 +350,29 @@ HOLDING_CUES = frozenset(
 )
 
 
+def _relayed(a: Attribution, attrs: Sequence[Attribution]) -> bool:
+    """``a`` is told inside another party's statement: in "Two men have
+    admitted their role, the prosecutor said" the men's admission reaches the
+    reader only through the prosecutor. An outlet's report is not such a
+    relay ("The NYT reported that the document calls …": the document is the
+    origin the NYT carries)."""
+    return any(
+        b is not a
+        and b.source != a.source
+        and b.source_kind != "outlet"
+        and b.content_start is not None
+        and b.content_end is not None
+        and b.content_start <= a.start
+        and a.end <= b.content_end
+        for b in attrs
+    )
+
+
 def sentence_upstream(attrs: Sequence[Attribution]) -> str | None:
     """The source a sentence's content comes from, most primary first."""
     if not attrs:
         return None
+    attrs = [a for a in attrs if not _relayed(a, attrs)] or list(attrs)
     asserting = [a for a in attrs if a.cue.lower() not in HOLDING_CUES] or list(attrs)
     best = min(asserting, key=lambda a: (PRIMACY.get(a.source_kind, 9), a.start))
     return best.source

@@ -125,11 +125,15 @@ def create_app(
     *,
     read_only: bool = False,
     allowed_hosts: list[str] | None = None,
+    page_cache: int = 32,
 ) -> FastAPI:
     """The app over the store ``db``; it opens the store now, so errors show early.
 
     ``allowed_hosts`` restricts the ``Host`` header (``serve`` passes the
-    loopback names when bound to loopback); None accepts any.
+    loopback names when bound to loopback); None accepts any. ``page_cache``
+    is how many rendered story pages and story JSON answers are kept until
+    the store changes (0: none, every request builds its answer; see
+    :class:`stemma.web.deps.PageCache`).
     """
     store = Store(db, read_only=read_only)
     app = FastAPI(
@@ -147,7 +151,7 @@ def create_app(
     app.state.store = store
     # DuckDB cursors are made one at a time; each request then reads on its own.
     app.state.cursor_lock = threading.Lock()
-    app.state.pages = PageCache()
+    app.state.pages = PageCache(page_cache)
     app.state.read_only = read_only
     app.state.ingester = None if read_only else Ingester(store, _uploads_folder(store))
     app.state.env = template_env()
@@ -287,16 +291,27 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def _cross_site(request: Request) -> bool:
     """A state-changing request sent by another site's page (CSRF).
 
-    Browsers say where a request comes from in ``Sec-Fetch-Site``; older ones
-    only in ``Origin``. Clients that send neither (curl, scripts) are not
-    browsers driven by another site, and pass.
+    Browsers say where a request comes from in ``Sec-Fetch-Site`` and
+    ``Origin`` (older ones only in ``Origin``). Strict: each one that is sent
+    must say this server. ``Sec-Fetch-Site`` must be ``same-origin`` (or
+    ``none``: the user's own action, not a page's); ``same-site`` is refused
+    too, since another port or sub-domain of this host is another
+    application. ``Origin`` must be this server's own ``scheme://host[:port]``
+    (its host as the ``Host`` header names it); ``null``, an opaque origin
+    (a sandboxed frame, a ``file://`` page, a redirect), is refused. Clients
+    that send neither (curl, scripts) are not browsers driven by another
+    site, and pass.
     """
     site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site not in ("same-origin", "none")
+    if site is not None and site.strip().lower() not in ("same-origin", "none"):
+        return True
     origin = request.headers.get("origin")
-    if not origin:
+    if origin is None:
         return False
-    if origin == "null":
-        return True  # an opaque origin: a sandboxed frame, a file:// page, a redirect
-    return urlsplit(origin).netloc != request.headers.get("host", "")
+    try:
+        parts = urlsplit(origin.strip())
+    except ValueError:
+        return True
+    if parts.scheme not in ("http", "https") or parts.path not in ("", "/"):
+        return True  # "null", "file://", or not an origin at all
+    return parts.netloc.lower() != request.headers.get("host", "").lower()

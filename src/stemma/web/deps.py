@@ -1,8 +1,9 @@
 """What the API and the page routes share: store access, id types, rendering.
 
 Shared state lives on ``request.app.state`` (set by
-:func:`stemma.web.app.create_app`): ``store``, ``cursor_lock``, ``env``
-(Jinja2), ``ingester`` (None when read-only) and ``read_only``.
+:func:`stemma.web.app.create_app`): ``store``, ``cursor_lock``, ``pages``
+(the :class:`PageCache`), ``env`` (Jinja2), ``ingester`` (None when
+read-only) and ``read_only``.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, UploadFile
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
@@ -46,7 +49,8 @@ ArticleId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="an
 JobId = Annotated[str, PathParam(pattern=queries.ID_PATTERN, description="an ingest job id")]
 
 
-def _reader(request: Request) -> Iterator[Store]:
+@contextmanager
+def reading(request: Request) -> Iterator[Store]:
     """A Store on a fresh cursor: requests read in parallel with a running ingest."""
     store: Store = request.app.state.store
     with request.app.state.cursor_lock:
@@ -55,6 +59,11 @@ def _reader(request: Request) -> Iterator[Store]:
         yield shell
     finally:
         shell.con.close()
+
+
+def _reader(request: Request) -> Iterator[Store]:
+    with reading(request) as shell:
+        yield shell
 
 
 #: A route parameter of this type gets its own store cursor for the request.
@@ -114,51 +123,116 @@ def template_env() -> Environment:
 
 
 class PageCache:
-    """Rendered pages kept until the store changes (``Store.generation``).
+    """Rendered answers kept until the store changes (``Store.generation``).
 
     The largest story pages take a second to query and render; under several
-    readers at once each request rebuilt the same page. A page is kept with
-    the store generation it was built at and served while that is current;
-    the oldest of more than ``size`` pages goes first.
+    readers at once each request rebuilt the same page. An answer is kept as
+    bytes with the store generation it was built at, and served while that
+    is current: every committed write (an ingest job's, through the store or
+    one of its cursors) bumps the generation, so the next request after a
+    change builds the answer again. A read-only server's store cannot change
+    under it (DuckDB lets no other process write a file it has open).
+
+    Bounded: the least recently used answer goes first once more than
+    ``size`` answers or ``max_bytes`` bytes are kept. Thread-safe: uvicorn
+    runs the routes on a thread pool; one lock guards the table, and a build
+    lock per key (striped) lets one thread build a missing answer while the
+    others asking for it wait for that one, rather than all building it at
+    once. ``size=0`` turns the cache off (every request builds its answer).
+
+    ``hits``, ``misses`` and ``builds`` count what happened, for tests and
+    benches.
     """
 
-    def __init__(self, size: int = 32) -> None:
-        self.size = size
-        self._pages: OrderedDict[tuple[str, ...], tuple[int, str]] = OrderedDict()
-        self._lock = threading.Lock()
+    STRIPES = 16
 
-    def get(self, key: tuple[str, ...], generation: int) -> str | None:
+    def __init__(self, size: int = 32, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.hits = self.misses = self.builds = 0
+        self._kept: OrderedDict[tuple[str, ...], tuple[int, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._building = [threading.Lock() for _ in range(self.STRIPES)]
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def get(self, key: tuple[str, ...], generation: int) -> bytes | None:
         with self._lock:
-            hit = self._pages.get(key)
+            hit = self._kept.get(key)
             if hit is None or hit[0] != generation:
+                self.misses += 1
                 return None
-            self._pages.move_to_end(key)
+            self._kept.move_to_end(key)
+            self.hits += 1
             return hit[1]
 
-    def put(self, key: tuple[str, ...], generation: int, html: str) -> None:
+    def put(self, key: tuple[str, ...], generation: int, body: bytes) -> None:
+        if self.size <= 0:
+            return
         with self._lock:
-            self._pages[key] = (generation, html)
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
+            self._kept[key] = (generation, body)
+            self._bytes += len(body)
+            while len(self._kept) > self.size or (
+                self._bytes > self.max_bytes and len(self._kept) > 1
+            ):
+                _, (_, dropped) = self._kept.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def fetch(
+        self, key: tuple[str, ...], generation: int, build: Callable[[], bytes | None]
+    ) -> bytes | None:
+        """The answer kept for ``key`` at ``generation``, or the one ``build``
+        makes (kept unless None: what does not exist is never kept)."""
+        if self.size <= 0:
+            with self._lock:
+                self.builds += 1
+            return build()
+        body = self.get(key, generation)
+        if body is not None:
+            return body
+        with self._building[hash(key) % self.STRIPES]:
+            # Another thread may have built it while this one waited.
+            with self._lock:
+                hit = self._kept.get(key)
+                if hit is not None and hit[0] == generation:
+                    self.hits += 1
+                    return hit[1]
+                self.builds += 1
+            body = build()
+            if body is not None:
+                self.put(key, generation, body)
+            return body
 
 
-def cached_page(
-    request: Request, key: tuple[str, ...], build: Callable[[], str | None]
-) -> HTMLResponse | None:
-    """The page ``build`` renders, from the cache while the store is unchanged;
-    None when ``build`` finds nothing (never cached)."""
+def cached(
+    request: Request, key: tuple[str, ...], build: Callable[[Store], bytes | None]
+) -> bytes | None:
+    """The answer ``build`` makes from the store, from the cache while the
+    store is unchanged; None when ``build`` finds nothing (never cached).
+
+    ``build`` gets a cursor of its own, opened only when the answer is not
+    kept: a cache hit touches neither the store nor its lock.
+    """
     cache: PageCache = request.app.state.pages
-    # Read before building: a write during the build leaves the page stale
+    # Read before building: a write during the build leaves the answer kept
     # under the old generation, and the next request builds it again.
     generation = request.app.state.store.generation
-    html = cache.get(key, generation)
-    if html is None:
-        html = build()
-        if html is None:
-            return None
-        cache.put(key, generation, html)
-    return HTMLResponse(html)
+
+    def from_store() -> bytes | None:
+        with reading(request) as con:
+            return build(con)
+
+    return cache.fetch(key, generation, from_store)
+
+
+def json_bytes(data: Any) -> bytes:
+    """``data`` as FastAPI would send it (NaN as null: JSON has no NaN)."""
+    return bytes(JSONResponse(jsonable_encoder(queries.jsonable(data))).body)
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from stemma.model import Graph
 from stemma.report import svg
+from stemma.store.db import Store
 from stemma.web import queries
 from stemma.web.deps import (
     READ_ONLY_MESSAGE,
@@ -23,7 +24,7 @@ from stemma.web.deps import (
     Reader,
     StoryId,
     accept,
-    cached_page,
+    cached,
     not_found,
     page,
 )
@@ -41,19 +42,20 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: StoryId, con: Reader) -> HTMLResponse:
-    def build() -> str | None:
+def story_page(request: Request, story_id: StoryId) -> HTMLResponse:
+    # Kept, rendered, until the store changes (see deps.PageCache).
+    def build(con: Store) -> bytes | None:
         data = queries.story(con, story_id)
         if data is None:
             return None
         # svg.render escapes every label itself, so its output may go in unescaped.
         graph = Markup(svg.render(Graph.from_dict(data["graph"])))
-        return bytes(page(request, "story.html", {"s": data, "graph_svg": graph}).body).decode()
+        return bytes(page(request, "story.html", {"s": data, "graph_svg": graph}).body)
 
-    response = cached_page(request, ("story", story_id), build)
-    if response is None:
+    body = cached(request, ("story", story_id), build)
+    if body is None:
         raise not_found("story")
-    return response
+    return HTMLResponse(body)
 
 
 @router.get("/stories/{story_id}/claims/{claim_id}", response_class=HTMLResponse)
