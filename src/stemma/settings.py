@@ -14,12 +14,12 @@ from typing import Literal
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "8"
+ANALYSIS_VERSION = "9"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.3"
@@ -90,6 +90,22 @@ class ClusterParams:
     #: a week leaves room for follow-ups and late reprints. Not tuned (neither
     #: ECB+ nor the UCI sample spans more than two days per story).
     time_window_days: float = 7.0
+    #: Up to this many new articles, and this many members of stored stories
+    #: compared with them, stories are found exactly: every pair is scored (an
+    #: n x n matrix) and clustered. Above it, each side switches on its own to
+    #: candidates from a vector index (docs/scale.md): the matrix grows with
+    #: the square (8,000 articles: ~2.5 GB and ~10 s here; 100,000 would take
+    #: ~300 GB) and an added article would be compared with the whole archive.
+    #: 8,000 keeps every evaluated set on the exact path (the largest, UCI, is
+    #: 6,366 headlines), so eval/stories.py and the tests score what was tuned.
+    exact_limit: int = 8000
+    #: Above exact_limit: nearest neighbours (by document vector, within the
+    #: time window) each new article takes as candidates, from a faiss index.
+    #: A story is held together by any chain of candidate pairs scoring above
+    #: threshold, and then clustered exactly, so a few per article suffice;
+    #: measured on the evaluated sets with exact_limit forced low
+    #: (docs/benchmarks.md).
+    neighbours: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,8 +307,7 @@ CREDIBILITY_RULES: tuple[GradeRule, ...] = (
     GradeRule(
         "C3-anonymous",
         3,
-        "one root, and it is unnamed (officials, witnesses, sources): nothing checkable says"
-        " who",
+        "one root, and it is unnamed (officials, witnesses, sources): nothing checkable says who",
     ),
     GradeRule(
         "C2",

@@ -261,8 +261,9 @@ def normalise_date(
     ``anchor`` is the article's publication date (a ``datetime`` is cut to its
     date). ``prefer`` breaks the tie between the last and the next occurrence
     of a year-less date ("May", "Friday"); the caller knows the tense.
-    Returns ``None`` for durations, vague or event-relative expressions, and
-    for anchor-relative ones when there is no anchor.
+    Returns ``None`` for durations, vague or event-relative expressions, for
+    anchor-relative ones when there is no anchor, and for dates beyond the
+    calendar (years 1 to 9999).
 
     >>> normalise_date("February 2022", None)
     ('2022-02', 'month', False)
@@ -271,7 +272,12 @@ def normalise_date(
     """
     if isinstance(anchor, dt.datetime):
         anchor = anchor.date()
-    return _normalise_cached(text, anchor, prefer)
+    try:
+        return _normalise_cached(text, anchor, prefer)
+    except (OverflowError, ValueError):
+        # Beyond the calendar: "tomorrow" in an article dated 9999-12-31, "Monday" at
+        # 0001-01-01, "1000000 days ago", a count of thousands of digits. No value.
+        return None
 
 
 def parse_anchor(published: str | None) -> dt.date | None:

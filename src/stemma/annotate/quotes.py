@@ -230,8 +230,11 @@ SPEECH_VERBS: frozenset[str] = frozenset(
 #: Cue verbs whose direct object is the addressee ("told reporters"), so an
 #: object to their right is never the speaker.
 ADDRESSEE_VERBS: frozenset[str] = frozenset(
-    ["tell", "ask", "urge", "warn", "inform", "assure", "advise", "remind", "beg", "scold"]
-)
+    ["tell", "ask", "urge", "warn", "inform", "assure", "advise", "remind", "beg", "scold",
+     # … and verbs whose object is what the quote names: "calling the report
+     # 'completely and utterly false'", "described the Hersh report as …".
+     "call", "describe", "label", "brand", "dub", "term"]
+)  # fmt: skip
 
 #: Nouns for a message that speaks for its author: "A statement from the EU
 #: said" and "a statement released by the Prime Minister's Office" quote the
@@ -491,7 +494,10 @@ def _raw_subject(cue: Token) -> Token | None:
         if head.dep_ in ("conj", "advcl", "xcomp", "dep") and head.head is not head:
             head = head.head
             for c in head.children:
-                if c.dep_ == "nsubj":
+                if c.dep_ == "nsubj" or (
+                    # "Mayor Vladimir Leontiev was quoted as saying by TASS"
+                    c.dep_ == "nsubjpass" and head.lemma_.lower() in ("quote", "cite")
+                ):
                     return c
         else:
             break
@@ -674,20 +680,48 @@ def _entity_of(tok: Token) -> Span | None:
     return Span(doc, start, end, label=tok.ent_type_)
 
 
+#: Words that pick some of a group: "One of the US and Western officials
+#: said" is spoken by one of those officials, not by "One".
+_PARTITIVES = frozenset({"one", "two", "three", "some", "several", "many", "each", "both", "all"})
+
+
 def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
     """The speaker as written: name, named entity or noun chunk."""
     ent = _entity_of(subj)
     if ent is not None and ent.label_ in SPEAKER_LABELS:
+        if ent.label_ == "PERSON":
+            ent = _whole_name(ent)
         return ent.text, ent.start_char, ent.end_char
     for c in subj.children:
         if c.dep_ == "appos":
             ent = _entity_of(c)
             if ent is not None and ent.label_ == "PERSON":
                 return ent.text, ent.start_char, ent.end_char
+            if c.pos_ == "PROPN" and c.text[:1].isupper():
+                # "Another eyewitness, Anatoly, said": the name the text gives.
+                return c.text, c.idx, c.idx + len(c.text)
+    if subj.lower_ in _PARTITIVES:
+        of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None:
+            last = max(of.subtree, key=lambda t: t.i)
+            return ctx.text[subj.idx : last.idx + len(last.text)], subj.idx, last.idx + len(last)
     chunk = ctx.chunk_of(subj.i)
     if chunk is not None:
         return chunk.text, chunk.start_char, chunk.end_char
     return subj.text, subj.idx, subj.idx + len(subj)
+
+
+def _whole_name(ent: Span) -> Span:
+    """The small model cuts some names short ("Andrés Manuel López" of
+    "Andrés Manuel López Obrador", "Rosa Icela" of "Rosa Icela Rodríguez"):
+    the capitalised proper nouns right after a person's name are part of it."""
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and end - ent.start < 6:
+        tok = doc[end]
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ not in ("", "PERSON"):
+            break
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label="PERSON")
 
 
 def _person_key(ent: Span) -> str:
@@ -891,7 +925,7 @@ BODY_ROLES: frozenset[str] = frozenset(
      "bank", "airline", "operator", "railroad", "railway", "office", "museum", "camp",
      "government", "council", "authority", "court"}
 )  # fmt: skip
-_DESCRIPTION = re.compile(r"^the\s+(?:[a-z-]+\s+){0,2}(?P<role>[a-z]+)$")
+_DESCRIPTION = re.compile(r"^the\s+(?:[\w’'-]+\s+){0,4}(?P<role>[a-z]+)$")
 
 #: How far before a name its title may stand ("Interior Minister Laurent
 #: Nuñez"), or after it in an apposition ("Trent Conaway, the mayor of …").
@@ -903,17 +937,30 @@ def _resolve_description(
 ) -> tuple[str, int, int] | None:
     """ "The minister", "the company": the person or body named before with that
     role (title beside the name, or in the body's own name)."""
-    found = _DESCRIPTION.match(mention[0].strip())
+    written = mention[0].strip()
+    found = _DESCRIPTION.match(written.casefold())
     if found is None:
         return None
-    role, start = found.group("role"), mention[1]
-    text = ctx.text
-    if role in PERSON_ROLES:
+    role = found.group("role")
+    if role in PERSON_ROLES | ANONYMOUS_ROLES:
+        # "the Kremlin spokesman" describes a person by the body he speaks for.
         labels, near = ("PERSON",), True
-    elif role in BODY_ROLES:
+    elif role in BODY_ROLES and written == written.casefold():
+        # "the company", but not "the Norwegian Foreign Ministry": a body's
+        # own name is no description.
         labels, near = ("ORG",), False
     else:
         return None
+    named = _named_holder(ctx, mention, role, labels, near)
+    if named is None and role in ANONYMOUS_ROLES:
+        return _earlier_description(ctx, role, mention)
+    return named
+
+
+def _named_holder(
+    ctx: _Context, mention: tuple[str, int, int], role: str, labels: tuple[str, ...], near: bool
+) -> tuple[str, int, int] | None:
+    start, text = mention[1], ctx.text
     for e in reversed([e for e in ctx.ents if e.label_ in labels and e.end_char <= start]):
         if ctx.quoted(e.start_char) or start - e.end_char > PRONOUN_WINDOW_CHARS:
             continue
@@ -927,6 +974,35 @@ def _resolve_description(
         # names the speaker, so the highlight falls on "the minister".
         return e.text, mention[1], mention[2]
     return None
+
+
+#: Descriptions of a source the article keeps unnamed: "the official said",
+#: "the source said" is the one it introduced before ("a U.S. defense
+#: official", "A Russian government official, speaking on condition of
+#: anonymity").
+ANONYMOUS_ROLES: frozenset[str] = frozenset({"official", "source", "officer", "diplomat"})
+_INDEFINITE = re.compile(
+    r"\b[Aa]n?\s+(?P<words>(?:[\w.’'-]+\s+){0,4}?)(?P<role>official|officer|diplomat|source)\b"
+)
+
+
+def _earlier_description(
+    ctx: _Context, role: str, mention: tuple[str, int, int]
+) -> tuple[str, int, int] | None:
+    """The last "a/an … <role>" before ``mention`` in the window: "the source"
+    takes any such description, "the official" only an official."""
+    start = mention[1]
+    window = ctx.text[max(0, start - PRONOUN_WINDOW_CHARS) : start]
+    found = [
+        m
+        for m in _INDEFINITE.finditer(window)
+        if (role == "source" or m.group("role") == role) and m.group("words").strip()
+    ]
+    if not found:
+        return None
+    last = found[-1]
+    name = f"{last.group('words')}{last.group('role')}".strip()
+    return name, mention[1], mention[2]
 
 
 def _statement_author(subj: Token) -> Token | None:
@@ -1017,7 +1093,10 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
         if f.cue is not None:
             f.speaker = _speaker(ctx, _subject(f.cue), previous)
         else:
-            if previous is not None and par - previous_par <= 1:
+            label = _label_speaker(ctx, first)
+            if label is not None:
+                f.speaker = label
+            elif previous is not None and par - previous_par <= 1:
                 f.speaker = previous
             else:
                 s = ctx.sentence_of(first.start)
@@ -1051,6 +1130,24 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
     quotes.extend(_transcript_turns(ctx, quotes, article))
     quotes.sort(key=lambda q: q.start)
     return quotes
+
+
+_LABEL = re.compile(r"(?P<label>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}):[ \t]*$")
+
+
+def _label_speaker(ctx: _Context, span: _Span) -> tuple[str, int, int] | None:
+    """ "Victoria Nuland: “I am …”": a quotation opening a line after a
+    person's name and a colon is that person's."""
+    line_start = ctx.text.rfind("\n", 0, span.open_mark) + 1
+    m = _LABEL.match(ctx.text, line_start, span.open_mark)
+    if m is None:
+        return None
+    start, end = m.start("label"), m.end("label")
+    if not any(
+        e.label_ == "PERSON" and e.start_char <= start and end <= e.end_char for e in ctx.ents
+    ):
+        return None
+    return m.group("label"), start, end
 
 
 #: A transcript turn: a paragraph that opens with a speaker label ("BEARDSLEY:",

@@ -26,7 +26,9 @@ rule, from the most to the least certain:
    ("Subscribe to our newsletter", "Find the best of ... specially curated for
    you", "Follow us on ...") or are copyright notices, tag lists and disclaimers
    are removed until the first line that is not. Promotional wording in the
-   middle of the reporting is therefore kept.
+   middle of the reporting is therefore kept, and so is a line that quotes
+   someone (several words between quotation marks, :func:`holds_quotation`),
+   wherever it stands.
 4. *Short promotional interstitials* anywhere: a short line that *starts* like
    a call to action ("Sign up for our newsletter", "Subscribe now") is removed
    even in the middle, as HTML pages put them between paragraphs.
@@ -296,6 +298,26 @@ _KEEP = re.compile(
     r"reported|reports|announced|stated|confirmed|added|wrote|asked)\b|[“\"«][^”\"»]{12,}",
     re.IGNORECASE,
 )
+# A quotation of several words, in any marks ("“…,” he said", "‘…’", "«…»", "„…“"): a
+# line holding one quotes someone, and the rules that look for furniture words anywhere
+# in a line (promotional footers, credits, cookie notices) never take it. A double mark
+# opens the text up to its closing mark, or to the line's end (a quote running over
+# paragraphs stays open); a single mark counts only when it opens before a word and
+# closes after one, as "’s" and "rock 'n' roll" are no quotations.
+_DOUBLE_QUOTED = re.compile(r"[“„«‹「『\"]([^“”„«»‹›「」『』\"\n]+)[”“»›」』\"]?")
+_SINGLE_QUOTED = re.compile(r"(?<![\w’'])[‘'](?=[^\s‘’'])((?:[^‘’'\n]|[’'](?=\w))+)[’'](?!\w)")
+QUOTATION_MIN_WORDS = 3
+
+
+def holds_quotation(line: str) -> bool:
+    """Whether ``line`` quotes someone: several words between quotation marks."""
+    return any(
+        len(m.group(1).split()) >= QUOTATION_MIN_WORDS
+        for pattern in (_DOUBLE_QUOTED, _SINGLE_QUOTED)
+        for m in pattern.finditer(line)
+    )
+
+
 # Who took a picture: agencies and picture desks as credits name them.
 _AGENCY = (
     r"(?:AP(?: Photo)?|AFP|Reuters|REUTERS|Getty(?: Images)?|EPA(?:-EFE)?|Bloomberg|Anadolu|"
@@ -425,7 +447,12 @@ def _line_reason(line: str) -> str | None:
     bare = _BULLET.sub("", line).strip()
     words = _words(line)
     why = _label_reason(line, bare) if words <= MAX_LABEL_WORDS else None
-    if why is None and words <= MAX_CREDIT_WORDS and not _KEEP.search(bare):
+    if (
+        why is None
+        and words <= MAX_CREDIT_WORDS
+        and not _KEEP.search(bare)
+        and not holds_quotation(bare)
+    ):
         why = _page_line_reason(bare, words)
     return why
 
@@ -482,7 +509,7 @@ def _page_line_reason(bare: str, words: int) -> str | None:
 
 def _trailing_reason(line: str) -> str | None:
     """Why a line in the trailing block is furniture, or None."""
-    if _words(line) > MAX_PROMO_WORDS:
+    if _words(line) > MAX_PROMO_WORDS or holds_quotation(line):
         return None
     if _PROMO.search(line):
         return PROMO

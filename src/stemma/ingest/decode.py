@@ -41,7 +41,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
         if _known_codec(encoding):
             try:
                 return _checked(data.decode(encoding))
-            except UnicodeDecodeError:
+            except UnicodeError:  # "idna" and "undefined" raise UnicodeError itself
                 continue
     from charset_normalizer import from_bytes
 
@@ -92,11 +92,13 @@ def _checked(text: str) -> str:
 
 
 def _known_codec(name: str) -> bool:
+    """Whether ``name`` is a text encoding Python knows: a page may declare "base64"
+    or "rot13", codecs that ``bytes.decode`` refuses with LookupError."""
     try:
-        codecs.lookup(name)
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
         return False
-    return True
+    return getattr(info, "_is_text_encoding", True)
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -7,7 +7,19 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 
-class _TextOfHtml(HTMLParser):
+class _Tolerant(HTMLParser):
+    """The standard parser, minus its one crash on bad markup: Python 3.11's parser
+    raises AssertionError on a marked section it does not know ("<![foo[", "<![ 1");
+    such a section is read as a bogus comment, as browsers (and later Pythons) do."""
+
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i, report)
+
+
+class _TextOfHtml(_Tolerant):
     """Text of an HTML fragment, one line per block element (feed entries)."""
 
     BLOCKS = frozenset(
@@ -74,7 +86,7 @@ class _TextOfPage(_TextOfHtml):
     SKIP = _TextOfHtml.SKIP | {"head", "title", "nav", "header", "footer", "aside", "form"}
 
 
-class _Depth(HTMLParser):
+class _Depth(_Tolerant):
     VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "area", "base", "col",
                       "embed", "source", "track", "wbr", "param"})  # fmt: skip
 

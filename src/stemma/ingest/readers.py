@@ -51,13 +51,14 @@ import datetime as dt
 import errno
 import hashlib
 import json
+import logging
 import os
 import re
 import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -163,6 +164,10 @@ _FOOTER_OUTLET = re.compile(
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)\b", re.I)
 _HTML_ROOT = re.compile(rb"<(?:!doctype html|html|head|body)\b", re.I)
+_NO_LOG = logging.NullHandler()
+_JSON_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_JSON_LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _SENTENCE_END = re.compile(r"[.!?;:,…]['\"’”»)]*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 
@@ -227,7 +232,10 @@ def outlet_from_url(url: str | None) -> str | None:
     """The outlet's host name from a URL, without ``www.``: "nytimes.com"."""
     if not url:
         return None
-    host = (urlparse(url.strip()).hostname or "").lower().rstrip(".")
+    try:
+        host = (urlparse(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:  # "http://[broken": urlparse raises "Invalid IPv6 URL"
+        return None
     for prefix in HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix) :]
@@ -466,7 +474,17 @@ def _article_from_html(
 
 
 def _read_json(name: str, data: bytes, *, lines: bool) -> Iterator[Item]:
-    text = decode(data)
+    binary: set[int] = set()
+    if lines:
+        data, binary = _without_binary_lines(data)
+    try:
+        text = decode(data)
+    except NotAnArticle:
+        # One line of garbage makes the whole file undecodable; JSON is UTF-8, and a
+        # file with a good UTF-8 record still has it: the garbage lines are named.
+        if not lines or not any(_utf8_object(line) for line in data.splitlines()):
+            raise
+        text = data.decode("utf-8", errors="replace")
     if not lines:
         try:
             parsed = json.loads(text)
@@ -474,11 +492,18 @@ def _read_json(name: str, data: bytes, *, lines: bool) -> Iterator[Item]:
             yield Problem(name, f"invalid JSON: {err.msg} (line {err.lineno}, column {err.colno})")
             return
         records = parsed if isinstance(parsed, list) else [parsed]
+        if not records:
+            yield Problem(name, "JSON holds no records (an empty list)")
         for number, record in enumerate(records, start=1):
             where = f"{name}#{number}" if isinstance(parsed, list) else name
             yield _from_record(where, record, name=name, line=None, label=f"record {number}")
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only CR and LF end a JSON line: U+2028, U+0085 and the like may stand raw inside a
+    # string, and str.splitlines() would break the record there.
+    for number, line in enumerate(_JSON_LINE_BREAK.split(text), start=1):
+        if number in binary:
+            yield Problem(name, "binary data (NUL bytes) instead of a JSON record", line=number)
+            continue
         if not line.strip():
             continue
         try:
@@ -487,6 +512,27 @@ def _read_json(name: str, data: bytes, *, lines: bool) -> Iterator[Item]:
             yield Problem(name, f"invalid JSON: {err.msg} (column {err.colno})", line=number)
             continue
         yield _from_record(f"{name}:{number}", record, name=name, line=number, label="record")
+
+
+def _utf8_object(line: bytes) -> bool:
+    """Whether a line reads as a JSON object in UTF-8."""
+    try:
+        return isinstance(json.loads(line.decode("utf-8")), dict)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
+        return False
+
+
+def _without_binary_lines(data: bytes) -> tuple[bytes, set[int]]:
+    """JSON lines with NUL bytes blanked, and their numbers: one corrupt line costs
+    itself, not the file. A file of NULs throughout (binary, or UTF-16 without a
+    byte-order mark) is left whole, for decoding to judge."""
+    if b"\x00" not in data or data.startswith(_UTF16_32_BOMS):
+        return data, set()
+    lines = _JSON_LINE_BREAK_BYTES.split(data)
+    binary = {n for n, line in enumerate(lines, start=1) if b"\x00" in line}
+    if all(n in binary or not line.strip() for n, line in enumerate(lines, start=1)):
+        return data, set()
+    return b"\n".join(b"" if n in binary else line for n, line in enumerate(lines, start=1)), binary
 
 
 def _from_record(where: str, record: object, *, name: str, line: int | None, label: str) -> Item:
@@ -516,7 +562,12 @@ def _read_feed(name: str, data: bytes) -> Iterator[Item]:
     if not _FEED_ROOT.search(data[:CHARSET_SNIFF_BYTES]):
         yield Problem(name, "not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> element)")
         return
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as err:  # feedparser on hostile bytes: an encoding name not in UTF-8
+        why = " ".join(f"{type(err).__name__}: {err}".split())[: SNIPPET_CHARS * 2]
+        yield Problem(name, f"not a readable RSS or Atom feed: {why}")
+        return
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "unrecognised feed"
         yield Problem(name, f"not a readable RSS or Atom feed: {reason}")
@@ -567,8 +618,11 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
         with path.open("rb") as stream:
             records = ArchiveIterator(stream)
             # warcio writes its own warning about a malformed record straight to
-            # stderr; the Problem below says what is wrong, in one line.
+            # stderr, and logs others ("Replacing spaces in invalid WARC-Target-URI")
+            # that Python prints there when nobody configured logging; the Problem
+            # below says what is wrong, in one line.
             records.INC_RECORD = ""
+            logging.getLogger("warcio").addHandler(_NO_LOG)
             for number, record in enumerate(records, start=1):
                 kinds[f"{record.format} {record.rec_type}"] += 1
                 if record.rec_type != "response" or record.http_headers is None:
@@ -578,17 +632,18 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                     continue
                 found += 1
                 uri = record.rec_headers.get_header("WARC-Target-URI")
+                shown = _printable(str(uri), limit=2000)  # a broken header may hold line breaks
                 data = record.content_stream().read(max_bytes + 1)
                 where = f"{name}#{number}"
                 if len(data) > max_bytes:
-                    yield Problem(name, f"record {number} ({uri}) too large (limit {max_bytes})")
+                    yield Problem(name, f"record {number} ({shown}) too large (limit {max_bytes})")
                     continue
                 if getattr(record.raw_stream, "limit", 0) > 0:
                     # The record declares more bytes than the archive holds: a
                     # cut download, whose page would pass for a short article.
                     yield Problem(
                         name,
-                        f"record {number} ({uri}) is cut short: {record.length:,} bytes "
+                        f"record {number} ({shown}) is cut short: {record.length:,} bytes "
                         "declared, the archive ends first",
                     )
                     continue
@@ -601,7 +656,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
                     charset=charset.group(1) if charset else None,
                 )
                 if isinstance(item, Problem):
-                    item = Problem(name, f"record {number} ({uri}): {item.reason}")
+                    item = Problem(name, f"record {number} ({shown}): {item.reason}")
                 yield item
     except PermissionError:
         yield Problem(name, "unreadable: permission denied")
@@ -619,7 +674,7 @@ def _read_warc(path: Path, max_bytes: int) -> Iterator[Item]:
     elif not found:
         # warcio reads some junk as one old-style ARC record: say what was read.
         read = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-        yield Problem(name, f"WARC has no HTML response records (read: {read})")
+        yield Problem(name, f"WARC has no HTML response records (read: {_printable(read)})")
 
 
 def _after(number: int) -> str:
@@ -633,8 +688,13 @@ def _warc_error(err: BaseException) -> str:
     if text.startswith("Unknown archive format"):
         return "not a WARC or ARC archive (unknown format)"
     first = text.splitlines()[0] if text else ""
-    first = "".join(ch if ch.isprintable() else "?" for ch in first)[: SNIPPET_CHARS * 2]
-    return first or "the archive ends or breaks in the middle of a record"
+    return _printable(first) or "the archive ends or breaks in the middle of a record"
+
+
+def _printable(text: str, limit: int = SNIPPET_CHARS * 2) -> str:
+    """Text from a hostile file made fit for a one-line message: no control
+    characters or line breaks, at most ``limit`` characters."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text[:limit])
 
 
 # ---------------------------------------------------------------- building
@@ -683,7 +743,8 @@ def _make_article(
     ``page_title`` is the page's own title when ``meta.title`` came from elsewhere;
     a first line repeating either is moved out of the text.
     """
-    meta = meta or Meta()
+    raw_text = _valid_text(raw_text)
+    meta = Meta(*(v and _valid_text(v) for v in astuple(meta))) if meta else Meta()
     cut = _length_cut(raw_text)
     text, removed = clean(raw_text[:cut])
     if cut < len(raw_text):
@@ -710,6 +771,17 @@ def _make_article(
         removed=removed,
         outlet_evidence=evidence,
     )
+
+
+def _valid_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD. They come from JSON escapes
+    ("\\ud800") and from stdin read with ``surrogateescape`` (the C locale); the
+    store and JSON take only valid text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _outlet(
