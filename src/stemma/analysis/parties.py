@@ -149,6 +149,8 @@ def _words(name: str) -> list[str]:
     for rx, sub in _PHRASINGS:
         text = rx.sub(sub, text)
     text = _METONYMS.get(text.removeprefix("the ").strip(), text)
+    # "Yoon Suk-yeol" and "Yoon Suk Yeol": a hyphen inside a name joins its parts.
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
     # A possessive stays: "China's President" is not China, nor "Putin's
     # security services" Putin.
     return _WORD.findall(text)
@@ -158,7 +160,8 @@ def _acronym_of(short: str, name: str) -> bool:
     """ "USGS" for "U.S. Geological Survey", "NHC" for "National Hurricane
     Center": an all-capitals word of 3-6 letters spelling the initials of the
     other name's words (function words and "the" skipped, "US" as two)."""
-    if not re.fullmatch(r"[A-Z]{3,6}", short):
+    # "USGS"; also "Isro", "Nasa" as some outlets write them.
+    if not re.fullmatch(r"[A-Z]{3,6}|[A-Z][a-z]{2,5}", short):
         return False
     words = [w for w in _words(name) if w not in _FUNCTION_WORDS and w != "and"]
     if len(words) < 2:
@@ -271,7 +274,9 @@ def parties(
     # An acronym and the name it abbreviates.
     for a in order:
         for b in order:
-            if a != b and find(a) != find(b) and _acronym_of(a, b):
+            # A title-case acronym ("Isro") only for a body: "Paris" is no acronym.
+            upper = a.isupper() or kinds.get(a) in ("organisation", "group")
+            if a != b and find(a) != find(b) and upper and _acronym_of(a, b):
                 merge(b, a)
     # One person, several spellings; a body inside a longer name.
     for i, a in enumerate(order):
@@ -359,6 +364,22 @@ def parties(
             }
             if len(holders) == 1:
                 merge(holders.pop(), n)
+    # "the country's space agency", "the city's Labour Department": a body
+    # described by the place the story is about is the one body of the story
+    # whose name holds its words ("Indian Space Research Organisation").
+    for n in order:
+        if not core[n] or not any(w.endswith("'s") and w[:-2] in _PLACE_NOUNS for w in words[n]):
+            continue
+        holders = {
+            find(o)
+            for o in order
+            if o != n
+            and kinds.get(o) in ("organisation", "group")
+            and set(core[n]) < set(core[o])
+            and find(o) != find(n)
+        }
+        if len(holders) == 1:
+            merge(holders.pop(), n)
     out: dict[str, str] = {}
     for group in members.values():
         best = max(

@@ -363,6 +363,9 @@ def _unnamed(node: str, node_kind: Mapping[str, str]) -> bool:
     words = re.findall(r"[\w'’-]+", name.casefold().replace(".", ""))
     if words and words[-1] in COLLECTIVE:
         return True  # "Hong Kong authorities", "Russian officials": a place names no one
+    last = re.findall(r"[\w'’-]+", name)[-1:] if name else []
+    if last and last[0].islower() and last[0].endswith("s") and not last[0].endswith("ss"):
+        return True  # "Japan and U.S. seismologists", "local doctors": a group, unnamed
     return bool(words) and all(w in DESCRIPTIONS or w in TITLES for w in words)
 
 

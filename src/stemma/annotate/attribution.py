@@ -543,6 +543,14 @@ def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
     while end < len(doc) and "\n" not in doc[end - 1].text_with_ws:
         end += 1
     rest = doc[colon.i + 1 : end]
+    if (
+        len(names) == 1
+        and names[0].is_upper
+        and (not any(t.is_alpha for t in rest) or not doc[: names[0].i].text.strip())
+    ):
+        # "ROME:" on a line of its own, "BENGALURU: India created history …"
+        # opening the text: a dateline, not a speaker.
+        return None
     content = _bounds(rest)
     if content is None:
         return None
@@ -586,15 +594,28 @@ def _is_dateline(mention: Span) -> bool:
     "WASHINGTON:"). The parser takes it for the subject of the next verb."""
     first = mention[0]
     doc = first.doc
-    at_line_start = first.i == 0 or "\n" in doc[first.i - 1].text_with_ws
-    if not (at_line_start and first.is_alpha and first.is_upper and len(first) >= 3):
+    before = doc[first.i - 1] if first.i > 0 else None
+    # At a line's start, or right after a byline's last name ("By Hongji Kim
+    # SEOUL (Reuters) -At least …").
+    at_line_start = before is None or "\n" in before.text_with_ws
+    after_byline = before is not None and before.pos_ == "PROPN" and before.text.istitle()
+    if not ((at_line_start or after_byline) and first.is_alpha and first.is_upper):
+        return False
+    if len(first) < 3:
         return False
     run = first.i
     while run + 1 < len(doc) and doc[run + 1].is_upper and doc[run + 1].is_alpha:
         run += 1  # "NEW YORK"
     after = doc[run + 1] if run + 1 < len(doc) else None
-    if after is None or after.text not in {",", "(", ":", "—", "–", "-"}:
+    if after is None or after.text not in {",", "(", ":", "—", "–", "-", "--"}:
         return False
+    if after.text == "(" or after.text in {"—", "–", "--"}:
+        # "KHARTOUM (UrduPoint News / Sputnik …)", "SEOUL, South Korea --":
+        # capitals before a wire's brackets or a dash are a dateline whatever
+        # the model tags them.
+        return True
+    if after.text == "," and run + 2 < len(doc) and doc[run + 2].text[:1].isupper():
+        return True  # "KHARTOUM, SUDAN —", "SEOUL, Oct. 31"
     # A place: "NTSB:", "TASS said" and a transcript's "THE PRESIDENT:" are
     # speakers, not datelines.
     return first.ent_type_ in ("GPE", "LOC")
