@@ -543,13 +543,18 @@ def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
     while end < len(doc) and "\n" not in doc[end - 1].text_with_ws:
         end += 1
     rest = doc[colon.i + 1 : end]
-    if (
+    if all(t.ent_type_ in ("GPE", "LOC") for t in names) or (
         len(names) == 1
         and names[0].is_upper
-        and (not any(t.is_alpha for t in rest) or not doc[: names[0].i].text.strip())
+        and (
+            not any(t.is_alpha for t in rest)
+            or not doc[: names[0].i].text.strip()
+            or len(names[0]) >= 6
+        )
     ):
-        # "ROME:" on a line of its own, "BENGALURU: India created history …"
-        # opening the text: a dateline, not a speaker.
+        # "New Delhi: The moon rover …", "ROME:" on a line of its own,
+        # "BENGALURU: India created history …": a dateline, not a speaker.
+        # (Acronyms that speak, "NTSB:", are short.)
         return None
     content = _bounds(rest)
     if content is None:
