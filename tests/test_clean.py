@@ -7,6 +7,7 @@ import pytest
 from stemma.ingest.clean import (
     ADVERTISEMENT,
     COMMENTS,
+    LEARNED,
     NAVIGATION,
     ORIGINAL_LINK,
     PROMO,
@@ -314,3 +315,110 @@ def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:
     kept, removed = clean(text)
     assert line in kept.split("\n")
     assert removed == ()
+
+
+# -- the learned line classifier (stemma.ingest.lines), on real lines of the events ----------
+
+_DERNA_LEAD = (
+    "Many of the casualties from the devastating floods in Libya this week could have been "
+    "avoided if the divided country had a functional weather service able to issue warnings, "
+    "according to the World Meteorological Organization (WMO)."
+)
+_DERNA_NEXT = (
+    "Speaking to reporters in Geneva on Thursday, WMO Secretary-General Petteri Taalas said "
+    "Libya’s main challenge in managing the aftermath of the floods that have killed thousands "
+    "and displaced tens of thousands was that the governing was “not functioning normally”."
+)
+_DERNA_QUOTE = (
+    "“If they would have been a normally operating meteorological service, they could have "
+    "issued a warning,” he said."
+)
+_DERNA_TOP = [
+    "Functioning weather service may have prevented Libya flood casualties: WMO",
+    "World Meteorological Organization boss says many people could have been saved if divided "
+    "country had a normally operating meteorological service.",
+]
+# Furniture of real pages, with the lines around it as the page has them.
+_TITAN_12 = [
+    "Missing Titanic sub: All 5 passengers 'sadly lost', OceanGate releases statement",
+    "US Coast Guard says discovered debris from the submersible suggests 'catastrophic loss'",
+]
+_TITAN_12_LEAD = (
+    "All five passengers on board the Titanic sub — including Dubai-based billionaire Hamish "
+    "Harding – are believed to be dead, according to a statement released by OceanGate, which "
+    "operates the vessel."
+)
+_PRIGOZHIN_03 = [
+    "Wagner Group boss Yevgeny Prigozhin 'killed in plane crash' in Russia, amid claims of "
+    "explosion onboard",
+    "23 August 2023, 18:15 | Updated: 23 August 2023, 20:30",
+    "Prigozhin was on the plane that went down north of Moscow",
+]
+_PRIGOZHIN_03_LEAD = (
+    "Wagner boss Yevgeny Prigozhin is believed to have died in a plane crash in Russia."
+)
+_TAI_PO_12_NEXT = (
+    "Your browser is out of date, and may not be compatible with our website. A list of the "
+    "most popular web browsers can be found below."
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "furniture", "after"),
+    [
+        # a caption under a section label (derna-floods-2023-09, doc 06)
+        (
+            [*_DERNA_TOP, "Libya Flooding"],
+            "People look for survivors in the hard-hit city of Derna, in eastern Libya "
+            "[Yousef Murad/AP]",
+            [_DERNA_LEAD, _DERNA_NEXT, _DERNA_QUOTE],
+        ),
+        # a caption with its credit (prigozhin-plane-crash-2023-08, doc 03)
+        (
+            _PRIGOZHIN_03,
+            "Prigozhin was on the plane that went down north of Moscow. Picture: Telegram/Alamy",
+            ["By Danielle De Wolfe", _PRIGOZHIN_03_LEAD],
+        ),
+        # a byline with time stamps (titan-submersible-2023-06, doc 12)
+        (
+            _TITAN_12,
+            "Angel Tesorero by Kirstin Bernabe Published: Thu 22 Jun 2023, 10:58 PM Last "
+            "updated: Thu 22 Jun 2023, 11:19 PM",
+            [_TITAN_12_LEAD],
+        ),
+        # a browser notice (tai-po-fire-2025-11, doc 12)
+        (["TheJakartaPost"], "Please Update your browser", [_TAI_PO_12_NEXT, _DERNA_LEAD]),
+    ],
+)
+def test_learned_classifier_removes_furniture_of_real_pages(
+    before: list[str], furniture: str, after: list[str]
+) -> None:
+    kept, removed = clean("\n\n".join([*before, furniture, *after]))
+    assert furniture not in kept
+    assert any(furniture in r.text for r in removed)
+    assert after[-1] in kept
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reuters contributed to this report.",
+        "The official said in a statement to Fox News Digital.",
+        "in case the sub is found, AP reported.",
+        "“We are devastated,” a relative told the BBC.",
+        "(Reuters)",
+        "Source: Qatar News Agency",
+        "FADEL: That's the voice of an eyewitness watching the plane fall from the sky",
+    ],
+)
+def test_learned_classifier_keeps_attributions_and_quotes(line: str) -> None:
+    text = "\n\n".join([*_DERNA_TOP, _DERNA_LEAD, line, _DERNA_NEXT])
+    kept, _ = clean(text)
+    assert line in kept
+
+
+def test_learned_classifier_can_be_switched_off() -> None:
+    text = "\n".join(["TheJakartaPost", "Please Update your browser", _TAI_PO_12_NEXT])
+    assert "Please Update your browser" in clean(text, learned=False)[0]
+    assert clean(text)[1][0].reason == LEARNED
+    assert "Please Update your browser" not in clean(text)[0]

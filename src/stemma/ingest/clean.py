@@ -32,6 +32,11 @@ rule, from the most to the least certain:
 4. *Short promotional interstitials* anywhere: a short line that *starts* like
    a call to action ("Sign up for our newsletter", "Subscribe now") is removed
    even in the middle, as HTML pages put them between paragraphs.
+5. *Learned*: the lines all rules keep are scored by a logistic regression over
+   cheap line features (:mod:`stemma.ingest.lines`) and removed when it is
+   confident (reason :data:`LEARNED`). It never sees a quotation, an attribution,
+   a wire's name, a "Source:" line, a transcript line, the first kept line (the
+   headline) or a long paragraph (:func:`learnable`).
 
 Output: the kept lines joined by a single ``"\\n"`` (blank lines dropped,
 trailing whitespace and ``"\\r"`` of each line removed; the lines are otherwise
@@ -66,6 +71,7 @@ READING_TIME = "reading time"
 DEVELOPING = "note that the story is developing"
 WIDGET = "page widget (player, icon, app or feedback link)"
 COOKIES = "cookie notice"
+LEARNED = "page furniture (learned line classifier)"
 
 # A whole-line label is short; longer lines are paragraphs, whatever they say.
 MAX_LABEL_WORDS = 12
@@ -391,6 +397,23 @@ MAX_CAPTION_WORDS = 30
 # Longer lines that are still furniture when they open this way.
 MAX_CREDIT_WORDS = 40
 
+# The learned classifier only looks at lines up to this long: a longer one is a paragraph.
+MAX_LEARNED_WORDS = 40
+# A wire named as the source of the report: "(Reuters)", "MOSCOW, Feb 9 (Reuters) -", "AP".
+_WIRE_NAMED = re.compile(
+    r"\((?:Reuters|AP|AFP|AFP/Reuters|Associated Press|dpa|EFE|ANSA|Xinhua|TASS|Interfax|"
+    r"PTI|IANS|ANI|AA|UNI)\)|^(?:Reuters|AP|AFP|Associated Press|The Associated Press)\.?$"
+)
+
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# A speaker-labelled transcript line: "FADEL: That's the voice of …", "Ned Price: …",
+# "Q    But the recommendation …" (not a furniture label: "Photo: …", "Read more: …").
+_SPEAKER = re.compile(
+    r"^(?!(?i:photo|image|picture|video|credit|source|read|related|also|watch|listen|see|"
+    r"more|published|updated|posted|tags?|topics?|editor|note|advertisement)\b)"
+    r"(?:[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}:|Q|A)\s+\S+(?:\s+\S+){3,}"
+)
+
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
 _TAGS = re.compile(r"^(?:tags?|topics?|filed under|labels|keywords)\s*:", re.IGNORECASE)
 _DISCLAIMER = re.compile(
@@ -406,12 +429,25 @@ class _Line:
     text: str
 
 
-def clean(text: str) -> tuple[str, tuple[Removed, ...]]:
+def clean(text: str, *, learned: bool = True) -> tuple[str, tuple[Removed, ...]]:
     """Return ``text`` without page furniture, and every span removed (with why).
+
+    With ``learned`` (the default), the lines the rules keep are also scored by
+    the learned line classifier (:mod:`stemma.ingest.lines`) and removed when it
+    is confident they are furniture (reason :data:`LEARNED`).
 
     >>> clean("Moscow said so.\\n- Get link\\n- X\\nComments\\nNice post!")[0]
     'Moscow said so.'
     """
+    lines, reasons = _rule_pass(text)
+    if learned:
+        _mark_learned(lines, reasons)
+    kept = "\n".join(ln.text for ln, why in zip(lines, reasons, strict=True) if why is None)
+    return kept, tuple(_spans(text, lines, reasons))
+
+
+def _rule_pass(text: str) -> tuple[list[_Line], list[str | None]]:
+    """The non-blank lines of ``text`` and the rules' reason to remove each (or None)."""
     lines = [ln for ln in _lines(text) if ln.text.strip()]
     reasons: list[str | None] = [None] * len(lines)
     _mark_comments(lines, reasons)
@@ -419,8 +455,67 @@ def clean(text: str) -> tuple[str, tuple[Removed, ...]]:
         if reasons[i] is None:
             reasons[i] = _line_reason(line.text)
     _mark_trailing_block(lines, reasons)
-    kept = "\n".join(ln.text for ln, why in zip(lines, reasons, strict=True) if why is None)
-    return kept, tuple(_spans(text, lines, reasons))
+    return lines, reasons
+
+
+def learnable(line: str) -> bool:
+    """Whether the learned classifier may remove ``line`` at all: never a quotation,
+    an attribution ("…, told the BBC.", "Reuters contributed to this report."), a
+    wire's name alone or as a dateline ("(Reuters)", "MOSCOW, Feb 9 (Reuters)"), a
+    "Source: …" line, a paragraph longer than :data:`MAX_LEARNED_WORDS` words or a
+    line in a script written without spaces (Chinese, Japanese: the features count
+    words and capitals)."""
+    bare = _BULLET.sub("", line).strip()
+    return not (
+        _words(bare) > MAX_LEARNED_WORDS
+        or _KEEP.search(bare)
+        or holds_quotation(bare)
+        or _WIRE_NAMED.search(bare)
+        or re.match(r"^\(?source\s*:", bare, re.IGNORECASE)
+        or _SPEAKER.match(bare)
+        or _UNSPACED_SCRIPT.search(bare)
+    )
+
+
+def rule_pass_lines(text: str) -> tuple[list[str], list[bool], list[int]]:
+    """For training the line classifier: the non-blank lines of ``text``, whether the
+    rules remove each, and the indices of the lines the classifier is asked about."""
+    lines, reasons = _rule_pass(text)
+    return [ln.text for ln in lines], [r is not None for r in reasons], _candidates(lines, reasons)
+
+
+def _candidates(lines: list[_Line], reasons: list[str | None]) -> list[int]:
+    """Lines the rules keep and the classifier may remove. The first kept line is the
+    headline of a bare text (the reader makes it the title) and is never a candidate."""
+    kept = [i for i, why in enumerate(reasons) if why is None]
+    return [
+        i
+        for i in kept[1:]
+        if learnable(lines[i].text)
+        and not _wrapped(lines[i - 1].text, lines[i].text)
+        and not (i + 1 < len(lines) and _wrapped(lines[i].text, lines[i + 1].text))
+    ]
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """Whether ``following`` continues the sentence of ``line`` (a hard-wrapped paragraph)."""
+    return following.lstrip()[:1].islower() and not re.search(r"[.!?:;\"”’)]\s*$", line)
+
+
+def _mark_learned(lines: list[_Line], reasons: list[str | None]) -> None:
+    """Mark the candidate lines the learned classifier is confident are furniture."""
+    candidates = _candidates(lines, reasons)
+    if not candidates:
+        return
+    from stemma.ingest import lines as classifier
+
+    texts = [ln.text for ln in lines]
+    removed = [why is not None for why in reasons]
+    folded = [classifier.fold(t) for t in texts]
+    cut = classifier.threshold()
+    for i in candidates:
+        if classifier.probability(classifier.line_features(texts, removed, i, folded)) >= cut:
+            reasons[i] = LEARNED
 
 
 def _lines(text: str) -> Iterator[_Line]:

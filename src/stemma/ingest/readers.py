@@ -468,8 +468,15 @@ def _article_from_html(
         author=_string(doc.get("author")),
     )
     # What the caller knows (a JSON record's own fields) wins over the page's.
+    # trafilatura has taken the page apart already: the learned line classifier
+    # is for bare text, and on the HTML benchmark it is no better (docs/accuracy.md).
     return _make_article(
-        name, text, source_format=source_format, meta=found.updated(meta), page_title=found.title
+        name,
+        text,
+        source_format=source_format,
+        meta=found.updated(meta),
+        page_title=found.title,
+        learned=False,
     )
 
 
@@ -737,6 +744,7 @@ def _make_article(
     meta: Meta | None = None,
     find_headline: bool = False,
     page_title: str | None = None,
+    learned: bool = True,
 ) -> Item:
     """Clean the extracted text and fill in what is known; never invent metadata.
 
@@ -746,7 +754,7 @@ def _make_article(
     raw_text = _valid_text(raw_text)
     meta = Meta(*(v and _valid_text(v) for v in astuple(meta))) if meta else Meta()
     cut = _length_cut(raw_text)
-    text, removed = clean(raw_text[:cut])
+    text, removed = clean(raw_text[:cut], learned=learned)
     if cut < len(raw_text):
         why = f"{LENGTH_CUT}: only the first {cut:,} of {len(raw_text):,} characters are analysed"
         removed = (*removed, Removed(cut, len(raw_text), raw_text[cut:], why))
