@@ -322,11 +322,22 @@ def _unnamed_are_one(named: dict[str, list[str]], node_kind: dict[str, str]) -> 
     unnamed = sorted(r for r in everything if _unnamed(r, node_kind))
     if len(unnamed) < 2 or len(unnamed) < len(everything):
         return
-    names = [u.removeprefix("source:") for u in unnamed]
-    joint = f"source:{' / '.join(names)} (unnamed; may be one source)"
-    node_kind[joint] = "other"
+    _join_roots(named, node_kind, unnamed, "unnamed; may be one source", "other")
+
+
+def _join_roots(
+    named: dict[str, list[str]],
+    node_kind: dict[str, str],
+    roots: Sequence[str],
+    why: str,
+    kind: str,
+) -> None:
+    """Replace ``roots`` by one root labelled with all their names and ``why`` (in place)."""
+    names = [r.removeprefix("source:") for r in roots]
+    joint = f"source:{' / '.join(names)} ({why})"
+    node_kind[joint] = kind
     for aid, rs in named.items():
-        named[aid] = list(dict.fromkeys(joint if r in unnamed else r for r in rs))
+        named[aid] = list(dict.fromkeys(joint if r in roots else r for r in rs))
 
 
 #: Words that describe a source without naming it: "Authorities", "the
@@ -423,11 +434,7 @@ def _outlets_without_access_are_one(
     )
     if len(unshown) < 2:
         return
-    names = [u.removeprefix("source:") for u in unshown]
-    joint = f"source:{' / '.join(names)} (news reports; their source unnamed)"
-    node_kind[joint] = "outlet"
-    for aid, rs in named.items():
-        named[aid] = list(dict.fromkeys(joint if r in unshown else r for r in rs))
+    _join_roots(named, node_kind, unshown, "news reports; their source unnamed", "outlet")
 
 
 def _drop_roots(named: dict[str, list[str]], drop: Callable[[str], bool]) -> list[str]:
