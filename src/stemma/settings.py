@@ -94,8 +94,8 @@ class ClusterParams:
     #: compared with them, stories are found exactly: every pair is scored (an
     #: n x n matrix) and clustered. Above it, each side switches on its own to
     #: candidates from a vector index (docs/scale.md): the matrix grows with
-    #: the square (8,000 articles: ~2.5 GB and ~10 s here; 100,000 would take
-    #: ~300 GB) and an added article would be compared with the whole archive.
+    #: the square (8,000 articles: 8.9 s and 1.8 GB here; 100,000 would take
+    #: ~275 GB) and an added article would be compared with the whole archive.
     #: 8,000 keeps every evaluated set on the exact path (the largest, UCI, is
     #: 6,366 headlines), so eval/stories.py and the tests score what was tuned.
     exact_limit: int = 8000
