@@ -370,8 +370,8 @@ def test_claims_dates_disagreeing_at_common_granularity_are_flagged():
     c, ann_c = _mention_with("c", three, times=[("December 2023", "2023-12", "month")])
     anns = {"a": ann_a, "b": ann_b, "c": ann_c}
     assert [(d.kind, d.values) for d in find_discrepancies([a, b], anns)] == [
-        ("date", ("2023", "2022-12"))
-    ]
+        ("date", ("late 2023 (2023)", "December 2022 (2022-12)"))
+    ]  # as written, with the date each resolves to
     assert find_discrepancies([a, c], anns) == ()  # 2023 contains December 2023
 
 

@@ -479,3 +479,38 @@ def test_roots_datelines_and_spellings_of_the_fifth_session_holdouts(nlp) -> Non
     kind = {"source:Japan and U.S. seismologists": "other", "source:United Nations": "organisation"}
     assert _unnamed("source:Japan and U.S. seismologists", kind)
     assert not _unnamed("source:United Nations", kind)
+
+
+# -- sixth session (2026-12-07): holders in apposition, romanisations, cut names ---------
+
+
+def test_roots_a_title_s_holder_in_apposition_is_the_source(nlp) -> None:
+    # Derna (11): "…, according to Derna's mayor, Abdel-Moneim al-Ghaithi, given
+    # how many neighbourhoods were affected." — the mayor is named: he is the source.
+    derna = event("derna-floods-2023-09")["11"]["text"]
+    sentence = next(s for s in derna.split(". ") if "according to Derna" in s)
+    assert "Abdel-Moneim al-Ghaithi" in _sources_of(nlp, sentence)
+    # A title with no name beside it stays a title.
+    assert _sources_of(nlp, "The figure could reach 20,000, the mayor said.") == ["mayor"]
+
+
+def test_roots_romanisations_and_cut_names_are_one_person() -> None:
+    # Itaewon: one fire chief in two romanisations (docs 02 and 05).
+    itaewon = event("itaewon-crowd-crush-2022-10")
+    assert "Choi Seong-beom" in itaewon["02"]["text"]
+    assert "Choi Sung-beom" in itaewon["05"]["text"]
+    got = parties(["Choi Seong-beom", "Choi Sung-beom"], kinds={"Choi Seong-beom": "person"})
+    assert got["Choi Sung-beom"] == got["Choi Seong-beom"]
+    # Otis: a name the parser cut short ("Andrés Manuel López") must not keep
+    # "López Obrador" out of the president's party.
+    names = ["Andres Manuel Lopez Obrador", "Andrés Manuel López", "López Obrador"]
+    assert len(set(parties(names).values())) == 1
+    # Two people: one family name, given names that differ (77 % alike), and
+    # a first name one letter apart from another's (75 %).
+    assert len(set(parties(["Kim Jong-un", "Kim Jong-nam"]).values())) == 2
+    assert len(set(parties(["John Smith", "Joan Smith"]).values())) == 2
+    # Tai Po: "Hong Kong authorities" are not Hong Kong's police (nor its
+    # Labour Department): a shared place is no shared party.
+    got = parties(["Police", "Hong Kong police", "Hong Kong authorities"])
+    assert got["Hong Kong authorities"] == "Hong Kong authorities"
+    assert got["Police"] == "Hong Kong police"

@@ -121,7 +121,15 @@ def _date_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
             n = min(len(da), len(db))
             if da[:n] == db[:n]:
                 return  # some date agrees at the common granularity
-    yield "date", a.dates[0], b.dates[0]
+    yield "date", _date_shown(a, 0), _date_shown(b, 0)
+
+
+def _date_shown(u: Unit, i: int) -> str:
+    """A date as the outlet wrote it, with the day it resolves to: "Saturday
+    (2023-02-04)". An analyst checks the words, not the resolution."""
+    iso = u.dates[i]
+    words = u.date_words[i] if i < len(u.date_words) else ""
+    return f"{words} ({iso})" if words and words != iso else iso
 
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})

@@ -43,6 +43,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+from rapidfuzz import fuzz
+
 #: Words set aside when names are compared (lower case, no dots): titles and
 #: ranks, the words of anonymous sourcing ("a senior military source" and "a
 #: senior U.S. military official" are one party until shown otherwise), and
@@ -212,6 +214,25 @@ def _misspelt(a: list[str], b: list[str]) -> bool:
     return (swapped or slipped) and set(short[:-1]) <= set(long_[:-1])
 
 
+def _transliterated(a: list[str], b: list[str]) -> bool:
+    """Two romanisations of one person's name: one family name, the given
+    names spelt alike ("Choi Seong-beom" / "Choi Sung-beom", "Mohamed Ali" /
+    "Mohammed Ali"). The family name may come first or last; the given names
+    must share their first letter, run to five letters or more and match at
+    80 % (given name first) or 85 % (family name first would be "Kim Jong-un"
+    / "Kim Jong-nam": 77 %, two people). "John Smith" / "Joan Smith" (75 %) stay two."""
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return False
+    for family, rest_a, rest_b, need in (
+        (a[-1] == b[-1], a[:-1], b[:-1], 85),
+        (a[0] == b[0], a[1:], b[1:], 80),
+    ):
+        x, y = "".join(rest_a), "".join(rest_b)
+        if family and x[:1] == y[:1] and min(len(x), len(y)) >= 5 and fuzz.ratio(x, y) >= need:
+            return True
+    return False
+
+
 def parties(
     names: Iterable[str],
     mentions: Mapping[str, Iterable[str]] | None = None,
@@ -248,10 +269,17 @@ def parties(
         kind = kinds.get(name)
         return "person" if kind == "person" else None if kind in (None, "other") else "body"
 
-    def compatible(a: str, b: str) -> bool:
+    def compatible(a: str, b: str, *, one_surname: bool = False) -> bool:
         # Every name of one party must be a subset of, or contain, every other
         # one: "Foreign Ministry" must not bridge the Russian and the
-        # Norwegian one.
+        # Norwegian one, nor "Hong Kong" (authorities) Hong Kong's police and
+        # its Labour Department. Spellings of one surname need only be parts
+        # of the party's fullest name: "Andrés Manuel López" (a name cut
+        # short) and "López Obrador" are both in "Andrés Manuel López Obrador".
+        names = members[find(a)] + members[find(b)]
+        if one_surname:
+            every = set().union(*(core[x] for x in names))
+            return any(set(core[x]) >= every for x in names)
         return all(
             set(core[x]) <= set(core[y]) or set(core[y]) <= set(core[x])
             for x in members[find(a)]
@@ -271,6 +299,12 @@ def parties(
             if _misspelt(core[a], core[b]):
                 typo, right = sorted((a, b), key=lambda n: len(core[n]))
                 core[typo] = [*core[typo][:-1], core[right][-1]]
+    # Two romanisations of one person's name.
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            persons = "body" not in (side(a), side(b))
+            if persons and find(a) != find(b) and _transliterated(core[a], core[b]):
+                merge(a, b)
     # An acronym and the name it abbreviates.
     for a in order:
         for b in order:
@@ -290,10 +324,9 @@ def parties(
             # below; one name's spellings ("DeWine", "Gov. Mike DeWine") join
             # whatever kind the parser gave each.
             crosses = len({side(a), side(b)} - {None}) > 1
-            same = (short[-1] == long_[-1] and set(short) <= set(long_)) or (
-                len(short) >= 2 and _contains(long_, short) and not crosses
-            )
-            if same and compatible(a, b):
+            surname = short[-1] == long_[-1] and set(short) <= set(long_)
+            same = surname or (len(short) >= 2 and _contains(long_, short) and not crosses)
+            if same and compatible(a, b, one_surname=surname):
                 merge(a, b)
     # Spokespeople speak for their body.
     for n in order:

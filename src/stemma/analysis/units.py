@@ -178,6 +178,9 @@ class Unit:
     entities: tuple[tuple[str, str, str], ...] = ()  # (key, text, label)
     quantities: tuple[Quantity, ...] = ()
     dates: tuple[str, ...] = ()  # ISO values
+    #: The words each date was written as ("Saturday" for 2023-02-04), aligned
+    #: with ``dates``: a discrepancy shows what the outlets wrote.
+    date_words: tuple[str, ...] = ()
     quote: str | None = None  # quoted words inside the unit
     speaker: str | None = None  # the quote's speaker as written
     order: int = 0  # article position in the story
@@ -625,11 +628,11 @@ def unit_of(
     order: int,
 ) -> Unit:
     ents = [e for e in annotation.entities if start <= e.start and e.end <= end]
-    dates = tuple(
-        t.value
+    refs = [
+        t
         for t in annotation.timerefs
         if t.value and start <= t.start and t.end <= end and t.granularity != "century"
-    )
+    ]
     quote, speaker = _quote_in(article.text, annotation.quotes, start, end)
     keyed = tuple((entity_key(e.text), e.text, e.label) for e in ents)
     return Unit(
@@ -642,7 +645,8 @@ def unit_of(
         source=sent.source,
         entities=keyed,
         quantities=measured(find_quantities(text), text, keyed, (sent.source, speaker)),
-        dates=dates,
+        dates=tuple(t.value for t in refs if t.value),
+        date_words=tuple(" ".join(article.text[t.start : t.end].split()) for t in refs),
         quote=quote,
         speaker=speaker,
         order=order,

@@ -60,6 +60,7 @@ from stemma.annotate.sources import (
     NAMED_KINDS,
     OUTLET_PATTERNS,
     QUOTE_CHARS,
+    TITLE_WORDS,
     canonical_source,
     document_name,
     document_org,
@@ -198,6 +199,25 @@ class _Found:
 
 
 # --- extraction -------------------------------------------------------------
+
+
+def _holder_after(mention: Span) -> Span | None:
+    """The person a title is held by, named in apposition right after it
+    when the parser did not attach the name: "according to Derna's mayor,
+    Abdel-Moneim al-Ghaithi, given …". Only after a mention that is a title
+    and no name ("the mayor", "Derna's mayor"), and only a whole PERSON
+    entity closed by a comma or the sentence's end."""
+    doc = mention.doc
+    if mention.root.lower_ not in TITLE_WORDS or any(t.ent_type_ == "PERSON" for t in mention):
+        return None
+    at = mention.end
+    if at + 1 >= len(doc) or doc[at].text != ",":
+        return None
+    ent = next((e for e in doc.ents if e.start == at + 1 and e.label_ == "PERSON"), None)
+    if ent is None or len(ent) < 2:
+        return None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    return ent if after is None or after.text in {",", ".", ";"} else None
 
 
 def _mention_span(head: Token) -> Span:
@@ -702,6 +722,8 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                 else:
                     label = _entity_label(head)
                     source, kind = canonical_source(f.mention.text, entity_label=label)
+                    if kind == "person" and (holder := _holder_after(f.mention)) is not None:
+                        source, kind = canonical_source(holder.text, entity_label="PERSON")
                     if kind == "other":
                         source, kind = _resolve_role(
                             f.mention, [r.attribution for r in results]

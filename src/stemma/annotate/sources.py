@@ -310,6 +310,11 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         return org[0], "organisation"
 
     if head in TITLE_WORDS:
+        # "Derna's mayor, Abdel-Moneim al-Ghaithi": the title's holder is
+        # named in apposition, and the name is the source.
+        holder = _APPOSED_NAME.match(text[len(core) :]) if text.startswith(core) else None
+        if holder and not _person_name(core):
+            return holder.group(1), "person"
         return _strip_determiners(core), "person"  # "China’s President"
     if entity_label == "PERSON" or (
         entity_label is None and head not in ORG_NOUNS and _looks_like_name(core)
@@ -329,6 +334,13 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
     if not lowered_words:
         return text, "other"
     return bare, "other"
+
+
+#: A person's name in apposition after a title: two to five capitalised
+#: words, name particles allowed ("Abdel-Moneim al-Ghaithi", "Ursula von der
+#: Leyen"), closed by a comma or the end of the mention.
+_NAME_WORD = r"(?:(?:al|el|bin|ibn|de|da|di|van|von|der|du|le|la)[\s-])*[A-Z][\w’'.-]*"
+_APPOSED_NAME = re.compile(rf"^\s*,\s*({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s*(?:,|$)")
 
 
 def _looks_like_name(core: str) -> bool:
