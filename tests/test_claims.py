@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from stemma.analysis.align import align_claims, entity_weights, pair_score, score_matrix
-from stemma.analysis.discrepancies import find_discrepancies
+from stemma.analysis.discrepancies import discrepancies_of, find_discrepancies
 from stemma.analysis.kinds import refine
 from stemma.analysis.units import find_quantities, split_clauses, story_units
 from stemma.annotate.nlp import annotate
@@ -568,3 +568,47 @@ def test_claims_find_quantities_reads_irregular_units_and_skips_an_adjective():
     assert pairs("depositors tried to pull $42 billion from the bank") == [
         (42e9, "dollar", "$42 billion")
     ]
+
+
+def test_claims_clock_times_are_compared_as_times() -> None:
+    # Chandrayaan-3 (eval/events, docs 01 and 07): the landing at "6:04 p.m."
+    # against "ended at 6.05 p.m." — the closest reading, not the countdown's
+    # start at 5.45 p.m., is the discrepancy; "18:04 local time (12:34 GMT)"
+    # agrees with 6:04 p.m.; GMT is another dial; "3.84 lakh" is no time.
+    from stemma.analysis.units import make_unit
+
+    ap = make_unit(
+        "A lander touched down on the lunar surface at 6:04 p.m. local time.", article="a"
+    )
+    fpj = make_unit(
+        "The 19 minutes of suspense began at 5.45 p.m., as planned earlier, and ended at "
+        "6.05 p.m. with the lander touching down on the lunar soil.",
+        article="b",
+    )
+    bbc = make_unit(
+        "The Vikram lander touched down as planned at 18:04 local time (12:34 GMT).", article="c"
+    )
+    found = discrepancies_of([ap, fpj], {}, {})
+    assert [(d.kind, d.values) for d in found] == [("time", ("6:04 p.m.", "6.05 p.m."))]
+    assert discrepancies_of([ap, bbc], {}, {}) == ()
+    lakh = make_unit("The lander travelled about 3.84 lakh km for over 40 days.", article="d")
+    assert not any(q.unit.startswith("time") for q in lakh.quantities)
+
+
+def test_claims_nearly_and_more_than_one_figure_disagree() -> None:
+    # OpenAI (eval/events): "Nearly 500" staff against "more than 500": one
+    # figure, bounds on either side of it. "About 500" agrees with both.
+    from stemma.analysis.units import make_unit
+
+    nearly = make_unit(
+        "Nearly 500 staff threatened to quit unless the board resigned.", article="a"
+    )
+    more = make_unit(
+        "More than 500 staff threatened to quit unless the board resigned.", article="b"
+    )
+    about = make_unit("About 500 staff threatened to quit unless the board resigned.", article="c")
+    assert [d.values for d in discrepancies_of([nearly, more], {}, {})] == [
+        ("Nearly 500 staff", "More than 500 staff")
+    ]
+    assert discrepancies_of([nearly, about], {}, {}) == ()
+    assert discrepancies_of([more, about], {}, {}) == ()

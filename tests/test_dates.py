@@ -160,3 +160,15 @@ def test_dates_normalise_tempeval_gold_document() -> None:
         if text in ("last month", "Oct. 23", "Friday"):
             result = normalise_date(text, dct)
             assert result is not None and result[0] == value
+
+
+def test_dates_a_clock_time_before_a_zone_is_no_year(nlp) -> None:
+    # Chandrayaan-3 (eval/events, doc 02, AFP): "(1234 GMT)" is 12:34, and
+    # "the year 1234" then disagreed with every dated mention of the landing.
+    text = (
+        "The unmanned Chandrayaan-3 touched down at 6:04 pm India time (1234 GMT) on "
+        "Wednesday as mission control technicians cheered."
+    )
+    refs = extract_timerefs(nlp(text), published="2023-08-23")
+    assert "1234" not in [r.value for r in refs]
+    assert "2023-08-23" in [r.value for r in refs]

@@ -283,7 +283,7 @@ class Mention:
 
 
 #: What differs between two mentions of one claim.
-DiscrepancyKind = Literal["number", "date", "name", "negation", "quote_altered"]
+DiscrepancyKind = Literal["number", "time", "date", "name", "negation", "quote_altered"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ PIPELINE_VERSION = "9"
 ANALYSIS_VERSION = "10"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
-REPORT_SCHEMA_VERSION = "1.3"
+REPORT_SCHEMA_VERSION = "1.4"
 
 #: The English pipeline. It is the real en_core_web_sm 3.8.0, shipped on PyPI
 #: under this name so that it installs from the registry (no model download).

@@ -2,7 +2,8 @@
 
 Within a claim group, every pair of mentions from different articles is
 compared: different quantities with the same unit word ("more than 4,000
-miles" vs "2,600 miles"), dates that disagree at their common granularity,
+miles" vs "2,600 miles"), clock times ("6:04 p.m." vs "6.05 p.m."), dates
+that disagree at their common granularity,
 spelling variants of a name ("Khordokovsky" vs "Khodorkovsky") or another
 person given the same quote, a negation one mention has and another lacks,
 and a quote whose wording was altered. Each finding is reported once per
@@ -108,9 +109,24 @@ def _number_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
         pairs = [(p, q) for p in qas for q in b.quantities if p.same_measure(q)]
         if not pairs:
             continue
-        if any(p.value == q.value for p, q in pairs):
+        if any(p.value == q.value and _bound(p) * _bound(q) >= 0 for p, q in pairs):
             continue  # they agree on one value of that unit: other values count other things
-        yield "number", pairs[0][0].text, pairs[0][1].text
+        # The closest two values are most likely one fact told two ways
+        # ("6:04 p.m." / "6.05 p.m.", not the countdown's start at 5.45).
+        p, q = min(pairs, key=lambda pq: abs(pq[0].value - pq[1].value))
+        yield ("time" if p.unit.startswith("time") else "number"), p.text, q.text
+
+
+#: Qualifiers that put the true figure below (-1) or above (+1) the number
+#: written: "nearly 500" and "more than 500" staff disagree on the same 500.
+_BELOW = re.compile(
+    r"^(?:nearly|almost|fewer than|less than|under|just under|up to|at most)\b", re.I
+)
+_ABOVE = re.compile(r"^(?:more than|over|just over|at least|upwards of)\b", re.I)
+
+
+def _bound(q: Quantity) -> int:
+    return -1 if _BELOW.match(q.text) else 1 if _ABOVE.match(q.text) else 0
 
 
 def _date_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:

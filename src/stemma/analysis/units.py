@@ -349,7 +349,12 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     [(38.0, 'car'), (10.0, 'death')]
     """
     found: list[tuple[int, int, Quantity]] = []  # (start, end, quantity)
+    clocks = clock_times(text)
+    found += clocks
+    taken = [(a, b) for a, b, _ in clocks]
     for m in _QUANTITY_RE.finditer(text):
+        if any(a <= m.start("num") < b for a, b in taken):
+            continue  # part of a clock time
         value = float(m["num"].replace(",", ""))
         value *= MULTIPLIERS.get((m["mult"] or "").lower(), 1.0)
         unit = _unit(m["glued"] or m["unit"])
@@ -368,6 +373,8 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             unit, end = _head_unit(text, unit, end)
         found.append((m.start(), end, Quantity(value, unit, text[m.start() : end].strip())))
     for m in _WORD_QUANTITY_RE.finditer(text):
+        if any(a <= m.start("num") < b for a, b in taken):
+            continue
         unit = _unit(m["unit"])
         if not unit:
             continue  # "one of the", "two and a half": unit-less number words are noise
@@ -376,6 +383,47 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
         found.append((m.start(), end, Quantity(float(value), unit, text[m.start() : end].strip())))
     found.sort(key=lambda x: x[0])
     return tuple(_casualty(text, start, end, q) for start, end, q in _ranges(text, found))
+
+
+#: Clock times: "6:04 p.m.", "6.05 pm", "9.04pm", "18:04", "1234 GMT". A
+#: dotted time needs its a.m./p.m. ("3.84 lakh" is no time); a colon one
+#: does not; three or four digits need a time zone after them.
+_ZONES = r"GMT|UTC|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
+_CLOCK_RE = re.compile(
+    r"(?<![\w.:,])(?:"
+    r"(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?!\d)"
+    r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?"
+    rf"|(?P<hm>[01]\d[0-5]\d|2[0-3][0-5]\d|\d[0-5]\d)(?=\s*(?:{_ZONES}|hrs|hours)\b)"
+    r")"
+    rf"(?:\s*(?P<zone>{_ZONES})\b)?",
+    re.IGNORECASE,
+)
+
+
+def clock_times(text: str) -> list[tuple[int, int, Quantity]]:
+    """Clock times as quantities of the unit "time" (or "time gmt", … with
+    a zone: 12:34 GMT and 18:04 local are one moment, not one reading),
+    valued in minutes on a twelve-hour dial: "6:04 p.m." and "18:04" agree,
+    and an outlet that writes "9:15" without "p.m." is compared with "9.04pm".
+    (Morning and evening of one clock reading are thus not told apart.)
+
+    >>> [(q.text, q.value, q.unit) for _, _, q in clock_times("at 6:04 p.m. (1234 GMT)")]
+    [('6:04 p.m.', 364.0, 'time'), ('1234 GMT', 34.0, 'time gmt')]
+    """
+    out = []
+    for m in _CLOCK_RE.finditer(text):
+        if m["hm"]:
+            hour, minute = divmod(int(m["hm"]), 100)
+        else:
+            if m["sep"] == "." and not m["ampm"]:
+                continue  # "3.84 lakh", "1.30": a decimal
+            hour, minute = int(m["h"]), int(m["m"])
+        if m["ampm"] and not 1 <= hour <= 12:
+            continue
+        zone = f" {m['zone'].casefold()}" if m["zone"] else ""
+        value = float((hour % 12) * 60 + minute)
+        out.append((m.start(), m.end(), Quantity(value, f"time{zone}", m.group(0).strip())))
+    return out
 
 
 #: What ends just before the upper end of a range: "six to ", "between 6 and ", "6-".

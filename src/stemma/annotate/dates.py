@@ -306,7 +306,7 @@ def extract_timerefs(doc: Doc, *, article: str = "", published: str | None = Non
     for ent in doc.ents:
         if ent.label_ not in DATE_LABELS and ent.label_ not in TIME_LABELS:
             continue
-        if not _names_a_time(ent.text):
+        if not _names_a_time(ent.text) or _military_time(ent):
             continue
         result = normalise_date(ent.text, anchor, prefer=_tense_preference(ent))
         if ent.label_ in TIME_LABELS and (result is None or result[1] != "day"):
@@ -325,6 +325,22 @@ def extract_timerefs(doc: Doc, *, article: str = "", published: str | None = Non
             )
         )
     return refs
+
+
+#: Time zones written after a clock time: "1234 GMT" is 12:34, not the year 1234.
+_ZONE = (
+    r"(?:GMT|UTC|Z|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
+    r"|hrs|hours)\b"
+)
+
+
+def _military_time(ent: Span) -> bool:
+    """A clock time of three or four digits before a time zone ("1234 GMT",
+    "0900 hrs"), which the tagger may take for a year."""
+    m = re.fullmatch(rf"(\d{{3,4}})(\s*{_ZONE})?", ent.text)
+    if m is None:
+        return False
+    return bool(m.group(2)) or bool(re.match(rf"\s*{_ZONE}", ent.doc.text[ent.end_char :]))
 
 
 # Frequencies spaCy labels DATE ("quarterly results", "annual report"): they
