@@ -612,3 +612,29 @@ def test_claims_nearly_and_more_than_one_figure_disagree() -> None:
     ]
     assert discrepancies_of([nearly, about], {}, {}) == ()
     assert discrepancies_of([more, about], {}, {}) == ()
+
+
+def test_claims_learned_pairs_weigh_the_rare_words_a_retelling_keeps() -> None:
+    # Tempi (eval/events, docs 04 and 07): two outlets' words for the charge
+    # share its rare words ("stationmaster", "manslaughter"); the minister's
+    # resignation shares only the story's common ones ("train", "Larissa").
+    import numpy as np
+
+    from stemma.analysis.pairs import FEATURES, pair_features, same_claim
+    from stemma.analysis.units import make_unit
+
+    texts = [
+        "The local stationmaster has been charged with manslaughter.",
+        "The train station master in the city of Larissa was arrested, charged with "
+        "manslaughter through negligence.",
+        "The transport minister resigned after the train collision near Larissa.",
+        "Rescuers searched the wreckage of the train near Larissa through the night.",
+    ]
+    units = [make_unit(t, article=f"a{i}") for i, t in enumerate(texts)]
+    vectors = np.zeros((len(units), 8))  # no cosine: the words alone decide
+    features = pair_features(units, vectors)
+    overlap = FEATURES.index("rare_overlap")
+    assert features[0, 1, overlap] > features[1, 2, overlap] > 0
+    probability = same_claim(units, vectors)
+    assert probability[0, 1] > probability[1, 2]
+    assert np.allclose(probability, probability.T)

@@ -146,6 +146,25 @@ class ClaimParams:
     #: events (0.4 joins two different claims of one dev event); the holdout
     #: events report it.
     measure_floor: float = 0.45
+    #: Cluster on the learned same-claim probability (:mod:`stemma.analysis.pairs`:
+    #: cosine, rare shared words, shared and close figures) instead of cosine
+    #: plus bonuses; the thresholds below in ``*_probability`` then apply. Off:
+    #: on the dev and own events (eval/events.py, 2026-12-07) it puts more gold
+    #: claims whole (dev 0.344 -> 0.406, own 0.249 -> 0.268) and finds more
+    #: discrepancies (own 0.392 -> 0.432), but it joins a story's lead
+    #: sentences that share its rare words, so dev root-count accuracy falls
+    #: (0.72 -> 0.64) and two single-source claims get confirmed
+    #: (docs/accuracy.md). A false confirmation costs more than a split group.
+    learned_pairs: bool = False
+    #: Average same-claim probability at which two groups merge. Chosen by
+    #: scripts/train_pairs.py with each event held out in turn: the lowest of
+    #: 0.3-0.7 that puts no more pairs of two gold claims in one group than the
+    #: cosine-plus-bonus score does (0.45: 145 against 179; gold claims whole
+    #: 66/237 against 50/237). End to end, 0.5 did better (docs/accuracy.md).
+    join_probability: float = 0.5
+    #: ``measure_floor`` and ``commentary_join_threshold`` on the probability scale.
+    measure_probability: float = 0.25
+    commentary_join_probability: float = 0.7
     #: Bonus when two units share a quantity (value and unit word).
     number_weight: float = 0.08
     #: Bonus when two units share a date value.
@@ -175,6 +194,23 @@ class ClaimParams:
     #: clause (99% are under 50 words, about 65 pieces); the rare run-on sentence
     #: is cut here rather than at MiniLM's 256, which halves its attention cost.
     max_tokens: int = 128
+
+    @property
+    def join_at(self) -> float:
+        """The merge threshold on the scale the alignment clusters on."""
+        return self.join_probability if self.learned_pairs else self.join_threshold
+
+    @property
+    def measure_at(self) -> float:
+        return self.measure_probability if self.learned_pairs else self.measure_floor
+
+    @property
+    def commentary_join_at(self) -> float:
+        return (
+            self.commentary_join_probability
+            if self.learned_pairs
+            else self.commentary_join_threshold
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,7 @@ from rapidfuzz import fuzz
 
 from stemma.analysis.discrepancies import discrepancies_of
 from stemma.analysis.kinds import classify
+from stemma.analysis.pairs import same_claim
 from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
 from stemma.model import Annotation, Article, ClaimGroup, Kind
 from stemma.settings import DEFAULT, ClaimParams
@@ -109,6 +111,9 @@ def score_matrix(
     """
     if len(units) == 0:
         return np.zeros((0, 0), dtype=np.float64)
+    if params.learned_pairs:
+        scores = _quote_rules(units, same_claim(units, embeddings), lambda i, j: 1.0, params)
+        return cannot_link_articles(units, scores)
     scores = _scores(
         units,
         embeddings @ embeddings.T,
@@ -116,6 +121,12 @@ def score_matrix(
         params,
         entity_weights(units) if params.entity_weight else {},
     )
+    return cannot_link_articles(units, scores)
+
+
+def cannot_link_articles(units: Sequence[Unit], scores: np.ndarray) -> np.ndarray:
+    """``scores`` with every pair of one article's units (and the diagonal)
+    set to :data:`CANNOT_LINK` (in place; returned)."""
     codes = {a: k for k, a in enumerate(dict.fromkeys(u.article for u in units))}
     article = np.array([codes[u.article] for u in units])
     scores[article[:, None] == article[None, :]] = CANNOT_LINK
@@ -159,7 +170,19 @@ def _scores(
         )
     if params.date_weight:
         scores += params.date_weight * _share_any([set(u.dates) for u in units])
-    for i, j in pairs(lambda u: u.quote):
+    return _quote_rules(units, scores, cosine, params)
+
+
+def _quote_rules(
+    units: Sequence[Unit],
+    scores: np.ndarray,
+    cosine: Callable[[int, int], float],
+    params: ClaimParams,
+) -> np.ndarray:
+    """A same-speaker quote pair in the same words scores at least
+    ``quote_join_score``; two speakers' different words never join (in place)."""
+    quoted = [i for i, u in enumerate(units) if u.quote]
+    for i, j in ((i, j) for x, i in enumerate(quoted) for j in quoted[x + 1 :]):
         a, b = units[i], units[j]
         similarity = quote_similarity(a.quote or "", b.quote or "")
         same_words = similarity >= params.quote_match
@@ -295,15 +318,22 @@ def align_claims(
     if embeddings.shape[0] != len(units):
         raise ValueError(f"{embeddings.shape[0]} embeddings for {len(units)} claim units")
     scores = score_matrix(units, embeddings, params)
+    # How closely two accounts agree is read on the cosine-plus-bonus scale
+    # the grades' CONFIRM_AGREEMENT was set on, whatever the clustering used.
+    accord = (
+        score_matrix(units, embeddings, replace(params, learned_pairs=False))
+        if params.learned_pairs
+        else scores
+    )
 
     opinions = [i for i, u in enumerate(units) if u.kind == "commentary"]
     others = [i for i, u in enumerate(units) if u.kind != "commentary"]
-    clusters = _agglomerate(scores, others, params.join_threshold)
+    clusters = _agglomerate(scores, others, params.join_at)
 
     # Opinions join a non-commentary group only on their own strength.
     leftover: list[int] = []
     for o in opinions:
-        best, best_score = -1, params.commentary_join_threshold
+        best, best_score = -1, params.commentary_join_at
         for k, members in enumerate(clusters):
             if any(units[m].article == units[o].article for m in members):
                 continue
@@ -315,12 +345,12 @@ def align_claims(
             clusters[best].append(o)
         else:
             leftover.append(o)
-    clusters.extend(_agglomerate(scores, leftover, params.join_threshold))
+    clusters.extend(_agglomerate(scores, leftover, params.join_at))
 
     by_article = {a.article: a for a in annotations}
     texts = {a.id: a.text for a in articles}
     groups = [
-        _group(story, units, own, extra, scores, by_article, texts, params)
+        _group(story, units, own, extra, scores, accord, by_article, texts, params)
         for own, extra in _attach_by_anchor(units, scores, clusters, params)
     ]
     groups.sort(key=lambda g: (_first_key(g, articles), g.id))
@@ -408,7 +438,7 @@ def _attach_by_anchor(
             if not any(p.same_measure(q) and _close(p.value, q.value) for p in held for q in mine):
                 continue
             score = float(np.mean(scores[i, members]))
-            if score >= params.measure_floor and score > found.get(art, (-np.inf, -1))[0]:
+            if score >= params.measure_at and score > found.get(art, (-np.inf, -1))[0]:
                 found[art] = (score, i)
         for score, i in found.values():
             if score > best_group.get(i, (-np.inf, -1))[0]:
@@ -475,6 +505,7 @@ def _group(
     own: list[int],
     attached: list[int],
     scores: np.ndarray,
+    accord: np.ndarray,
     by_article: Mapping[str, Annotation],
     texts: Mapping[str, str],
     params: ClaimParams,
@@ -511,7 +542,7 @@ def _group(
         kind=kind,
         mentions=mentions,
         discrepancies=discrepancies_of(members, by_article, texts, params),
-        agreement=_agreement(members, index, scores, params.copy_ratio),
+        agreement=_agreement(members, index, accord, params.copy_ratio),
         checkworthy=max(worth) if worth else None,
     )
 
