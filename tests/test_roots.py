@@ -514,3 +514,13 @@ def test_roots_romanisations_and_cut_names_are_one_person() -> None:
     got = parties(["Police", "Hong Kong police", "Hong Kong authorities"])
     assert got["Hong Kong authorities"] == "Hong Kong authorities"
     assert got["Police"] == "Hong Kong police"
+
+
+def test_roots_an_act_done_by_saying_it_is_the_actor_s_word(nlp) -> None:
+    # Tempi (14): "Prime Minister Kyriakos Mitsotakis had apologized to the
+    # families …": the apology is his; two outlets re-telling it share one root.
+    tempi = event("tempi-train-collision-2023-02")["14"]["text"]
+    sentence = next(s for s in tempi.split(". ") if "had apologized" in s)
+    assert "Kyriakos Mitsotakis" in _sources_of(nlp, sentence)
+    # An act that is no statement names no source.
+    assert _sources_of(nlp, "Rescuers pulled survivors from the wreckage overnight.") == []

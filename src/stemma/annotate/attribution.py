@@ -95,6 +95,11 @@ CUE_VERBS: frozenset[str] = frozenset(
         "find", "ask", "agree", "pledge", "blame", "demand", "question", "learn",
         "criticize", "criticise", "rule", "recommend", "propose", "speculate",
         "assure", "inform", "advise", "joke", "mock", "praise",
+        # Acts done by saying them: "Mitsotakis had apologized to the
+        # families", "Biden condemned the attack" are the speaker's own word.
+        # Not "dismissed" or "rejected": what a party dismisses ("the White
+        # House dismissed the Hersh report, which said …") is not its claim.
+        "apologize", "apologise", "condemn", "welcome",
     }
 )  # fmt: skip
 
