@@ -593,6 +593,9 @@ def test_claims_clock_times_are_compared_as_times() -> None:
     assert discrepancies_of([ap, bbc], {}, {}) == ()
     lakh = make_unit("The lander travelled about 3.84 lakh km for over 40 days.", article="d")
     assert not any(q.unit.startswith("time") for q in lakh.quantities)
+    # A bare hour is a time only with its a.m./p.m.: "10 pm", not "10 people".
+    curfew = make_unit("A curfew runs from 10 pm, and 10 people were detained.", article="e")
+    assert [(q.text, q.unit) for q in curfew.quantities if q.unit == "time"] == [("10 pm", "time")]
 
 
 def test_claims_nearly_and_more_than_one_figure_disagree() -> None:

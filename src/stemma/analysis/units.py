@@ -385,14 +385,15 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(_casualty(text, start, end, q) for start, end, q in _ranges(text, found))
 
 
-#: Clock times: "6:04 p.m.", "6.05 pm", "9.04pm", "18:04", "1234 GMT". A
-#: dotted time needs its a.m./p.m. ("3.84 lakh" is no time); a colon one
-#: does not; three or four digits need a time zone after them.
+#: Clock times: "6:04 p.m.", "6.05 pm", "9.04pm", "18:04", "10 pm", "1234 GMT".
+#: A dotted time or a bare hour needs its a.m./p.m. ("3.84 lakh", "10 people"
+#: are no times); a colon one does not; three or four digits need a time zone.
 _ZONES = r"GMT|UTC|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
 _CLOCK_RE = re.compile(
     r"(?<![\w.:,])(?:"
     r"(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?!\d)"
     r"(?:\s*(?P<ampm>[ap]\.?\s?m\b\.?))?"
+    r"|(?P<hour>1[0-2]|0?[1-9])\s*(?P<ampm2>[ap]\.?\s?m\b\.?)"
     rf"|(?P<hm>[01]\d[0-5]\d|2[0-3][0-5]\d|\d[0-5]\d)(?=\s*(?:{_ZONES}|hrs|hours)\b)"
     r")"
     rf"(?:\s*(?P<zone>{_ZONES})\b)?",
@@ -414,11 +415,13 @@ def clock_times(text: str) -> list[tuple[int, int, Quantity]]:
     for m in _CLOCK_RE.finditer(text):
         if m["hm"]:
             hour, minute = divmod(int(m["hm"]), 100)
+        elif m["hour"]:
+            hour, minute = int(m["hour"]), 0  # "10 pm", "7 p.m."
         else:
             if m["sep"] == "." and not m["ampm"]:
                 continue  # "3.84 lakh", "1.30": a decimal
             hour, minute = int(m["h"]), int(m["m"])
-        if m["ampm"] and not 1 <= hour <= 12:
+        if (m["ampm"] or m["ampm2"]) and not 1 <= hour <= 12:
             continue
         zone = f" {m['zone'].casefold()}" if m["zone"] else ""
         value = float((hour % 12) * 60 + minute)
