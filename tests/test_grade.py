@@ -19,6 +19,7 @@ def group(
     attributed: bool = True,
     disc=(),
     agreement: float | None = 0.9,
+    roots_agree: bool = True,
 ) -> ClaimGroup:
     mentions = tuple(
         Mention(f"a{i}", 0, 0, len(TEXT), TEXT, kind)  # type: ignore[arg-type]
@@ -34,6 +35,7 @@ def group(
         roots,
         attributed=attributed,
         agreement=agreement,
+        roots_agree=roots_agree,
     )
 
 
@@ -49,6 +51,10 @@ NEGATION = Discrepancy("negation", "calls vs does not call", ("a0", "a1"), ("cal
         # Two roots, but the two mentions only loosely match: not "confirmed".
         (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.66), 3, "C3-loose"),
         (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.75), 1, "C1"),
+        # Every mention has a close counterpart, but not the two roots' own
+        # accounts (OpenAI, eval/events: the staff's and the board's
+        # leads each matched a third lead): not "confirmed".
+        (group(["reported"] * 3, ("OpenAI", "Greg Brockman"), roots_agree=False), 3, "C3-loose"),
         (group(["reported"] * 2, ("FSB document",), agreement=0.61), 2, "C2"),
         # Two roots in one article's mentions only: nothing to compare, not confirmed.
         (group(["reported"], ("FSB document", "Kolbe"), agreement=None), 3, "C3-loose"),

@@ -341,6 +341,14 @@ class ClaimGroup:
     # another article at least this similar (alignment score); None when one
     # article carries it. "Confirmed" needs close agreement (see grading).
     agreement: float | None = None
+    #: Pairs of articles (ids, sorted) whose mentions of the claim closely
+    #: agree (alignment score at least ``CONFIRM_AGREEMENT``, copies aside).
+    agreeing: tuple[tuple[str, str], ...] = ()
+    #: Two independent named roots whose own accounts closely agree: an
+    #: article that holds one of them agrees closely with an article that
+    #: holds the other. "Confirmed" needs it (each root's account, not just
+    #: every mention, must have a close counterpart).
+    roots_agree: bool = False
     #: How much the claim states a checkable fact (0–1): the highest
     #: check-worthiness of its non-commentary mentions (``analysis.kinds``).
     checkworthy: float | None = None

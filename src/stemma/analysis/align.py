@@ -56,7 +56,7 @@ from stemma.analysis.kinds import classify
 from stemma.analysis.pairs import same_claim
 from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
 from stemma.model import Annotation, Article, ClaimGroup, Kind
-from stemma.settings import DEFAULT, ClaimParams
+from stemma.settings import CONFIRM_AGREEMENT, DEFAULT, ClaimParams
 
 __all__ = ["align_claims", "entity_weights", "pair_score", "score_matrix"]
 
@@ -543,6 +543,7 @@ def _group(
         mentions=mentions,
         discrepancies=discrepancies_of(members, by_article, texts, params),
         agreement=_agreement(members, index, accord, params.copy_ratio),
+        agreeing=_agreeing(members, index, accord, params.copy_ratio),
         checkworthy=max(worth) if worth else None,
     )
 
@@ -572,6 +573,23 @@ def _agreement(
             best.append(max(partners))
     # Bonuses for shared numbers or dates can lift a score past 1.
     return round(min(1.0, min(best)), 4) if best else None
+
+
+def _agreeing(
+    members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
+) -> tuple[tuple[str, str], ...]:
+    """Pairs of articles whose reported mentions agree closely (at least
+    ``CONFIRM_AGREEMENT``), copies aside: who corroborates whom."""
+    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "commentary"]
+    pairs: set[tuple[str, str]] = set()
+    for x, (u, i) in enumerate(reported):
+        for v, j in reported[x + 1 :]:
+            if u.article == v.article or _copies(u.text, v.text, copy_ratio):
+                continue
+            if float(scores[i, j]) >= CONFIRM_AGREEMENT:
+                a, b = sorted((u.article, v.article))
+                pairs.add((a, b))
+    return tuple(sorted(pairs))
 
 
 def _copies(a: str, b: str, ratio: int) -> bool:

@@ -75,12 +75,15 @@ def credibility(group: ClaimGroup) -> tuple[int, GradeRule]:
     named = roots - len(group.unnamed)
     # No measured agreement (no two accounts to compare) is not close agreement.
     close = group.agreement is not None and group.agreement >= CONFIRM_AGREEMENT
+    # And two of its named roots must be the ones that agree: every mention
+    # having a close counterpart is not yet two sources saying the same.
+    confirmed = close and group.roots_agree
     checks = {
         "C5": negated,
         "C6-commentary": kinds <= {"commentary"},
-        "C1": named >= 2 and not differs and close,
+        "C1": named >= 2 and not differs and confirmed,
         "C3": roots >= 2 and differs,
-        "C3-loose": roots >= 2 and not close,
+        "C3-loose": roots >= 2 and (not close or (named >= 2 and not group.roots_agree)),
         "C3-unnamed": roots >= 2 and named < 2,
         "C3-anonymous": roots == 1 and named == 0 and not differs,
         "C2": roots == 1 and group.attributed and not differs,

@@ -266,6 +266,7 @@ def claim_roots(
         _outlets_without_access_are_one(named, node_kind, by_id, told)
         unknown: list[str] = []
         own: dict[str, str] = {}
+        own_in: dict[str, str] = {}  # own-reporting root -> its article
         for m in pending:
             aid = m.article
             if aid in named or aid in derived or aid in unknown:
@@ -274,8 +275,10 @@ def claim_roots(
                 derived.append(aid)
             elif why := _own_access(by_id[aid], m):
                 own[_own_label(by_id[aid], why)] = why
+                own_in[_own_label(by_id[aid], why)] = aid
             elif why := _earliest(aid, carriers, by_id, up):
                 own[f"{by_id[aid].label} (own reporting)"] = why
+                own_in[f"{by_id[aid].label} (own reporting)"] = aid
             else:
                 unknown.append(aid)
         # Named roots are source nodes (an unattributed mention never starts a
@@ -284,6 +287,18 @@ def claim_roots(
         roots = [r.removeprefix("source:") for r in ends]
         labels = tuple(dict.fromkeys([*roots, *own]))
         unnamed = tuple(r.removeprefix("source:") for r in ends if _unnamed(r, node_kind))
+        roots_of: dict[str, set[str]] = {
+            aid: {r.removeprefix("source:") for r in rs} for aid, rs in named.items()
+        }
+        for label, aid in own_in.items():
+            roots_of.setdefault(aid, set()).add(label)
+        counted = set(labels) - set(unnamed)
+        agree = any(
+            ra != rb
+            for a, b in g.agreeing
+            for ra in roots_of.get(a, set()) & counted
+            for rb in roots_of.get(b, set()) & counted
+        )
         out.append(
             replace(
                 g,
@@ -293,6 +308,7 @@ def claim_roots(
                 unknown=tuple(unknown),
                 evidence=tuple(own.items()),
                 unnamed=unnamed,
+                roots_agree=agree,
             )
         )
     return out

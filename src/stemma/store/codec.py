@@ -199,6 +199,7 @@ def story_to_dict(result: StoryResult) -> dict[str, Any]:
                 "origin_unknown": list(g.unknown),
                 "unnamed_roots": list(g.unnamed),
                 "agreement": g.agreement,
+                "roots_agree": g.roots_agree,
                 "checkworthy": g.checkworthy,
                 "red_flag": is_red_flag(g),
                 "discrepancies": [_discrepancy(d) for d in g.discrepancies],
@@ -289,6 +290,7 @@ def story_from_dict(entry: dict[str, Any]) -> StoryResult:
                 unnamed=tuple(c.get("unnamed_roots", ())),
                 grade=Grade(code[0], int(code[1:]), c["grade_rule"]),
                 agreement=c["agreement"],
+                roots_agree=c.get("roots_agree", False),
                 checkworthy=c.get("checkworthy"),
             )
         )
