@@ -52,8 +52,7 @@ NEGATION = Discrepancy("negation", "calls vs does not call", ("a0", "a1"), ("cal
         (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.66), 3, "C3-loose"),
         (group(["reported"] * 2, ("FSB document", "Kolbe"), agreement=0.75), 1, "C1"),
         # Every mention has a close counterpart, but not the two roots' own
-        # accounts (OpenAI, eval/events: the staff's and the board's
-        # leads each matched a third lead): not "confirmed".
+        # accounts: not "confirmed".
         (group(["reported"] * 3, ("OpenAI", "Greg Brockman"), roots_agree=False), 3, "C3-loose"),
         (group(["reported"] * 2, ("FSB document",), agreement=0.61), 2, "C2"),
         # Two roots in one article's mentions only: nothing to compare, not confirmed.

@@ -1172,6 +1172,9 @@ def news_article(draw: st.DrawFn) -> tuple[str, str | None]:
     return text, published
 
 
+_DESCRIBED = re.compile(r"^the\s+(?:[\w’'-]+\s+){0,4}[a-z]+$")
+
+
 def _span_ok(text: str, start: int | None, end: int | None) -> None:
     assert start is not None and end is not None
     assert 0 <= start <= end <= len(text), (start, end, len(text))
@@ -1189,7 +1192,14 @@ def test_quotes_offsets_slice_the_text(nlp, case):
         assert 0 <= q.sentence < max(n, 1)
         if q.speaker_start is not None or q.speaker_end is not None:
             _span_ok(text, q.speaker_start, q.speaker_end)
-            assert text[q.speaker_start : q.speaker_end] == q.speaker
+            written = text[q.speaker_start : q.speaker_end]
+            # The span slices the speaker, except a description resolved to
+            # the holder named before ("the company" -> its name): the span
+            # stays on the description (quotes.py's docstring).
+            assert written == q.speaker or _DESCRIBED.match(written.casefold()), (
+                written,
+                q.speaker,
+            )
 
 
 @examples(60)

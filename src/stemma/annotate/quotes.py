@@ -86,8 +86,12 @@ How it works, in three passes:
      previous quote's speaker or the nearest organisation. The speaker is then the
      antecedent *as written there* and ``speaker_start``/``speaker_end``
      point at that antecedent, so ``doc.text[speaker_start:speaker_end] ==
-     speaker`` always holds. A pronoun that cannot be resolved is kept as
-     written.
+     speaker`` holds. A pronoun that cannot be resolved is kept as
+     written. A *description* ("the mayor", "the company", "the official")
+     resolved to the one holder named before is the one exception: the
+     speaker is the holder's name, the span stays on the description, so
+     the page highlights where the text attributes the quote (and the
+     Gender Gap Tracker's gold, which marks the description, matches it).
 
 ``cue`` is the cue word as written ("noted", "said", "according to").
 
@@ -109,6 +113,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from stemma.annotate.sents import sentences
+from stemma.annotate.sources import OUTLET_PATTERNS, find_alias
 from stemma.model import Quote
 
 #: Lemmas of verbs that introduce reported speech or writing. Broad on
@@ -970,8 +975,12 @@ def _named_holder(
                 continue
         elif role not in e.text.lower() and role not in ("company", "firm", "operator"):
             continue
+        if not near and find_alias(e.text, OUTLET_PATTERNS) is not None:
+            continue  # "the company" is not the outlet that prints the story
         # The name is the antecedent's; the span stays where the text
-        # names the speaker, so the highlight falls on "the minister".
+        # names the speaker, so the highlight falls on "the minister"
+        # (a description, unlike a pronoun, keeps its own span: see the
+        # module docstring).
         return e.text, mention[1], mention[2]
     return None
 
