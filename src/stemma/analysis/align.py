@@ -535,6 +535,7 @@ def _group(
         f"{story}|{first.article}|{first.sentence}|{first.start}".encode()
     ).hexdigest()[:12]
     mentions = tuple(u.mention() for u in members)
+    accounts = _counterparts(members, index, accord, params.copy_ratio)
     return ClaimGroup(
         id=digest,
         story=story,
@@ -542,54 +543,58 @@ def _group(
         kind=kind,
         mentions=mentions,
         discrepancies=discrepancies_of(members, by_article, texts, params),
-        agreement=_agreement(members, index, accord, params.copy_ratio),
-        agreeing=_agreeing(members, index, accord, params.copy_ratio),
+        agreement=_agreement(accounts),
+        agreeing=_agreeing(members, accounts),
         checkworthy=max(worth) if worth else None,
     )
 
 
-def _agreement(
+def _counterparts(
     members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
-) -> float | None:
+) -> list[tuple[int, int, float]]:
+    """Each pair of reported mentions of two articles that are not copies of
+    one another (:func:`_copies`), as (member, member, score): the accounts
+    that can agree or not. Copies are one account: two roots that each have
+    a verbatim copy would otherwise agree at 1.0."""
+    reported = [k for k, u in enumerate(members) if u.kind != "commentary"]
+    out = []
+    for x, k in enumerate(reported):
+        for m in reported[x + 1 :]:
+            u, v = members[k], members[m]
+            if u.article != v.article and not _copies(u.text, v.text, copy_ratio):
+                out.append((k, m, float(scores[index[k], index[m]])))
+    return out
+
+
+def _agreement(pairs: Sequence[tuple[int, int, float]]) -> float | None:
     """The weakest best match: each reported mention's highest score with a
-    reported mention of another article, and the lowest of those.
+    reported mention of another article (:func:`_counterparts`), and the
+    lowest of those.
 
     Average linkage lets a group hold with a member that only loosely matches
     (a story's sentences all share its topic, so unrelated ones reach cosines
     of 0.6-0.7); this number says whether every article's mention clearly has
-    a counterpart. Copies (:func:`_copies`) are not counterparts: two roots
-    that each have a verbatim copy would otherwise agree at 1.0. None when no
-    reported mention has a counterpart that is not a copy.
+    a counterpart. None when no reported mention has a counterpart.
     """
-    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "commentary"]
-    best: list[float] = []
-    for u, i in reported:
-        partners = [
-            float(scores[i, j])
-            for v, j in reported
-            if v.article != u.article and not _copies(u.text, v.text, copy_ratio)
-        ]
-        if partners:
-            best.append(max(partners))
+    best: dict[int, float] = {}
+    for k, m, score in pairs:
+        best[k] = max(best.get(k, -np.inf), score)
+        best[m] = max(best.get(m, -np.inf), score)
     # Bonuses for shared numbers or dates can lift a score past 1.
-    return round(min(1.0, min(best)), 4) if best else None
+    return round(min(1.0, min(best.values())), 4) if best else None
 
 
 def _agreeing(
-    members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
+    members: Sequence[Unit], pairs: Sequence[tuple[int, int, float]]
 ) -> tuple[tuple[str, str], ...]:
     """Pairs of articles whose reported mentions agree closely (at least
     ``CONFIRM_AGREEMENT``), copies aside: who corroborates whom."""
-    reported = [(u, i) for u, i in zip(members, index, strict=True) if u.kind != "commentary"]
-    pairs: set[tuple[str, str]] = set()
-    for x, (u, i) in enumerate(reported):
-        for v, j in reported[x + 1 :]:
-            if u.article == v.article or _copies(u.text, v.text, copy_ratio):
-                continue
-            if float(scores[i, j]) >= CONFIRM_AGREEMENT:
-                a, b = sorted((u.article, v.article))
-                pairs.add((a, b))
-    return tuple(sorted(pairs))
+    close: set[tuple[str, str]] = set()
+    for k, m, score in pairs:
+        if score >= CONFIRM_AGREEMENT:
+            a, b = sorted((members[k].article, members[m].article))
+            close.add((a, b))
+    return tuple(sorted(close))
 
 
 def _copies(a: str, b: str, ratio: int) -> bool:

@@ -274,11 +274,11 @@ def claim_roots(
             if named or _copies_a_carrier(aid, carriers, up, same_text):
                 derived.append(aid)
             elif why := _own_access(by_id[aid], m):
-                own[_own_label(by_id[aid], why)] = why
-                own_in[_own_label(by_id[aid], why)] = aid
+                label = _own_label(by_id[aid], why)
+                own[label], own_in[label] = why, aid
             elif why := _earliest(aid, carriers, by_id, up):
-                own[f"{by_id[aid].label} (own reporting)"] = why
-                own_in[f"{by_id[aid].label} (own reporting)"] = aid
+                label = f"{by_id[aid].label} (own reporting)"
+                own[label], own_in[label] = why, aid
             else:
                 unknown.append(aid)
         # Named roots are source nodes (an unattributed mention never starts a

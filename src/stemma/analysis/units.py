@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from stemma.annotate.dates import TIME_ZONES
 from stemma.model import Annotation, Article, Kind, Mention, Quote, Sentence
 from stemma.settings import DEFAULT, ClaimParams
 
@@ -388,7 +389,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
 #: Clock times: "6:04 p.m.", "6.05 pm", "9.04pm", "18:04", "10 pm", "1234 GMT".
 #: A dotted time or a bare hour needs its a.m./p.m. ("3.84 lakh", "10 people"
 #: are no times); a colon one does not; three or four digits need a time zone.
-_ZONES = r"GMT|UTC|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
+_ZONES = TIME_ZONES
 _CLOCK_RE = re.compile(
     r"(?<![\w.:,])(?:"
     r"(?P<h>[01]?\d|2[0-3])(?P<sep>[:.])(?P<m>[0-5]\d)(?!\d)"

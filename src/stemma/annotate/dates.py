@@ -327,11 +327,10 @@ def extract_timerefs(doc: Doc, *, article: str = "", published: str | None = Non
     return refs
 
 
-#: Time zones written after a clock time: "1234 GMT" is 12:34, not the year 1234.
-_ZONE = (
-    r"(?:GMT|UTC|Z|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
-    r"|hrs|hours)\b"
-)
+#: Time zones news writes after a clock time (also read by
+#: ``stemma.analysis.units.clock_times``): "1234 GMT" is 12:34, not the year 1234.
+TIME_ZONES = r"GMT|UTC|IST|EST|EDT|CST|CDT|MST|MDT|PST|PDT|BST|CET|CEST|EET|EEST|JST|KST|AEST|AEDT"
+_ZONE = rf"(?:{TIME_ZONES}|Z|hrs|hours)\b"
 
 
 def _military_time(ent: Span) -> bool:

@@ -390,25 +390,40 @@ def _features(
 
 
 def _scores(
-    f: _Features, rows: np.ndarray, cols: np.ndarray, params: ClusterParams, level: Level
+    f: _Features,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    params: ClusterParams,
+    level: Level,
+    *,
+    gathered: bool = False,
 ) -> np.ndarray:
-    """Pair scores between items ``rows`` and items ``cols``, shape (len(rows), len(cols))."""
-    if level == "story":
-        score = np.clip(f.documents[rows] @ f.documents[cols].T, 0.0, 1.0)
-        w = params.entity_weight
-    else:
-        score = np.clip(f.vectors[rows] @ f.vectors[cols].T, 0.0, 1.0)
-        w = params.thread_entity_weight
+    """Pair scores between items ``rows`` and items ``cols``, shape (len(rows), len(cols)).
+
+    ``gathered``: the entity rows are gathered from the CSR arrays into dense
+    blocks when that is cheaper (the index path's small blocks, where scipy's
+    fixed cost per call dominates a story's few articles; :func:`_block_scores`).
+    """
+    w = params.entity_weight if level == "story" else params.thread_entity_weight
+    matrix = f.documents if level == "story" else f.vectors
+    score = np.clip(matrix[rows] @ matrix[cols].T, 0.0, 1.0)
     if w > 0:
         a = f.name_counts[rows][:, None]
         b = f.name_counts[cols][None, :]
-        if level == "story":
-            agreement = (f.weights[rows] @ f.weights[cols].T).toarray()
+        source = f.weights if level == "story" else f.names
+        dense = _dense_rows(source, rows, cols) if gathered else None
+        if dense is not None:
+            product = dense[0] @ dense[1].T
         else:
-            shared = (f.names[rows] @ f.names[cols].T).toarray()
-            denominator = np.minimum(a, b) if params.entity_measure == "overlap" else a + b - shared
+            product = (source[rows] @ source[cols].T).toarray()
+        if level == "story":
+            agreement = product
+        else:
+            denominator = (
+                np.minimum(a, b) if params.entity_measure == "overlap" else a + b - product
+            )
             with np.errstate(divide="ignore", invalid="ignore"):
-                agreement = np.where(denominator > 0, shared / denominator, 0.0)
+                agreement = np.where(denominator > 0, product / denominator, 0.0)
         both_named = (a >= params.min_entities) & (b >= params.min_entities)
         score = np.where(both_named, (1 - w) * score + w * agreement, score)
     far = np.abs(f.days[rows][:, None] - f.days[cols][None, :]) > params.time_window_days
@@ -449,41 +464,8 @@ def _block_scores(
     f: _Features, rows: np.ndarray, cols: np.ndarray, params: ClusterParams, level: Level
 ) -> np.ndarray:
     """:func:`_scores` for the index path: the same scores, the entity rows
-    gathered from the CSR arrays (a small block: scipy's fixed cost per call
-    dominates a story's few articles) or multiplied sparse (a large one)."""
-    w = params.entity_weight if level == "story" else params.thread_entity_weight
-    matrix = f.documents if level == "story" else f.vectors
-    score = np.clip(matrix[rows] @ matrix[cols].T, 0.0, 1.0)
-    if w > 0:
-        a = f.name_counts[rows][:, None]
-        b = f.name_counts[cols][None, :]
-        source = f.weights if level == "story" else f.names
-        dense = _dense_rows(source, rows, cols)
-        if dense is not None:
-            product = dense[0] @ dense[1].T
-        else:
-            product = (source[rows] @ source[cols].T).toarray()
-        if level == "story":
-            agreement = product
-        else:
-            denominator = (
-                np.minimum(a, b) if params.entity_measure == "overlap" else a + b - product
-            )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                agreement = np.where(denominator > 0, product / denominator, 0.0)
-        both_named = (a >= params.min_entities) & (b >= params.min_entities)
-        score = np.where(both_named, (1 - w) * score + w * agreement, score)
-    far = np.abs(f.days[rows][:, None] - f.days[cols][None, :]) > params.time_window_days
-    score = np.where(far, 0.0, score).astype(np.float32)
-    if f.duplicates:
-        partners = f.partners()
-        where_col = {int(c): k for k, c in enumerate(cols)}
-        for k, r in enumerate(rows):
-            for other in partners.get(int(r), ()):
-                c = where_col.get(other)
-                if c is not None:
-                    score[k, c] = 1.0
-    return score
+    gathered from the CSR arrays (a small block) or multiplied sparse (a large one)."""
+    return _scores(f, rows, cols, params, level, gathered=True)
 
 
 Scorer = Callable[[_Features, np.ndarray, np.ndarray, ClusterParams, Level], np.ndarray]
