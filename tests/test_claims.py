@@ -641,3 +641,23 @@ def test_claims_learned_pairs_weigh_the_rare_words_a_retelling_keeps() -> None:
     probability = same_claim(units, vectors)
     assert probability[0, 1] > probability[1, 2]
     assert np.allclose(probability, probability.T)
+
+
+def test_claims_one_clock_reading_and_a_distant_year_are_reported_once() -> None:
+    # Chandrayaan-3 (eval/events): "18:04" (BBC copy) and "6:04 p.m." (AP)
+    # are one reading; against "6.05 p.m." they make one discrepancy, not two.
+    # A year alone decades from the landing day ("since 1983") is another
+    # time, not a second account of when the landing was.
+    from stemma.analysis.units import make_unit
+
+    ap = make_unit("The lander touched down at 6:04 p.m. local time.", article="a")
+    bbc = make_unit("The lander touched down as planned at 18:04 local time.", article="b")
+    fpj = make_unit("The lander touched down at 6.05 p.m. on the lunar soil.", article="c")
+    found = discrepancies_of([ap, bbc, fpj], {}, {})
+    assert [d.kind for d in found] == ["time"]
+    landing = make_unit("It landed on Wednesday.", article="d", dates=["2023-08-23"])
+    history = make_unit("It is the first such landing since 1983.", article="e", dates=["1983"])
+    assert discrepancies_of([landing, history], {}, {}) == ()
+    # A year next to the event's is still a second account (a wrong year).
+    near = make_unit("It landed in 2024.", article="g", dates=["2024"])
+    assert [d.kind for d in discrepancies_of([landing, near], {}, {})] == ["date"]

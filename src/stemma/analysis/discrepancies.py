@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from stemma.analysis.units import (
     Quantity,
     Unit,
+    clock_times,
     norm_words,
     quote_similarity,
     same_speaker,
@@ -79,7 +80,7 @@ def discrepancies_of(
     found: dict[tuple[str, ...], Discrepancy] = {}
 
     def add(kind: str, detail: str, a: Unit, va: str, b: Unit, vb: str) -> None:
-        key = (kind, *sorted((va.casefold(), vb.casefold())))
+        key = (kind, *sorted((_value_key(kind, va), _value_key(kind, vb))))
         if key not in found:
             found[key] = Discrepancy(kind, detail, (a.article, b.article), (va, vb))  # type: ignore[arg-type]
 
@@ -98,6 +99,15 @@ def _pair_differences(a: Unit, b: Unit, params: ClaimParams) -> Iterable[tuple[s
     yield from _name_differences(a, b, params)
     yield from _negation_difference(a, b, params)
     yield from _quote_difference(a, b, params)
+
+
+def _value_key(kind: str, value: str) -> str:
+    """What a value says, for reporting each disagreement once: "18:04" and
+    "6:04 p.m." are one reading of the clock."""
+    if kind == "time" and (read := clock_times(value)):
+        quantity = read[0][2]
+        return f"{quantity.unit}={quantity.value}"
+    return value.casefold()
 
 
 def _number_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
@@ -137,7 +147,25 @@ def _date_differences(a: Unit, b: Unit) -> Iterable[tuple[str, str, str]]:
             n = min(len(da), len(db))
             if da[:n] == db[:n]:
                 return  # some date agrees at the common granularity
-    yield "date", _date_shown(a, 0), _date_shown(b, 0)
+    # A year alone, years away from the other date, refers to another time
+    # ("the first since 1983"), not to when this happened.
+    pairs = [
+        (i, j)
+        for i, da in enumerate(a.dates)
+        for j, db in enumerate(b.dates)
+        if not _years_apart(da, db)
+    ]
+    if pairs:
+        i, j = pairs[0]
+        yield "date", _date_shown(a, i), _date_shown(b, j)
+
+
+def _years_apart(a: str, b: str) -> bool:
+    """One of two ISO values is a year alone, and they are more than a year apart."""
+    years = a[:4], b[:4]
+    if min(len(a), len(b)) != 4 or not all(y.isdigit() for y in years):
+        return False
+    return abs(int(years[0]) - int(years[1])) > 1
 
 
 def _date_shown(u: Unit, i: int) -> str:
