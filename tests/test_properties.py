@@ -1194,9 +1194,11 @@ def test_quotes_offsets_slice_the_text(nlp, case):
             _span_ok(text, q.speaker_start, q.speaker_end)
             written = text[q.speaker_start : q.speaker_end]
             # The span slices the speaker, except a description resolved to
-            # the holder named before ("the company" -> its name): the span
-            # stays on the description (quotes.py's docstring).
-            assert written == q.speaker or _DESCRIBED.match(written.casefold()), (
+            # the holder named before ("the company" -> its name) and a name
+            # the article gives in full elsewhere ("Cindy" -> "Cindy McCain"):
+            # the span stays where the text names the speaker (quotes.py's docstring).
+            in_full = set(written.split()) < set(q.speaker.split())
+            assert written == q.speaker or in_full or _DESCRIBED.match(written.casefold()), (
                 written,
                 q.speaker,
             )

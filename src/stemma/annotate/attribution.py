@@ -59,6 +59,7 @@ from stemma.annotate.sources import (
     DOCUMENT_REPORT_MODIFIERS,
     NAMED_KINDS,
     OUTLET_PATTERNS,
+    PLATFORMS,
     QUOTE_CHARS,
     TITLE_WORDS,
     canonical_source,
@@ -144,14 +145,6 @@ ROLE_NOUNS: frozenset[str] = frozenset(
 
 #: Dependents cut from a source mention: they describe the source's action, not it.
 _CUT_DEPS: frozenset[str] = frozenset({"acl", "relcl", "advcl", "parataxis"})
-
-#: Platforms a statement is posted on, not a source of it: in "Taking to
-#: Twitter, he wrote" the source is whoever "he" is (the small model tags
-#: "Twitter" PERSON).
-PLATFORMS: frozenset[str] = frozenset(
-    {"twitter", "x", "facebook", "instagram", "telegram", "tiktok", "youtube", "linkedin",
-     "threads", "truth social", "weibo", "wechat", "social media", "whatsapp", "bluesky"}
-)  # fmt: skip
 
 #: Words a line opens with before a colon that label page furniture, not a
 #: speaker ("Update: Suspect Robert Card was found dead").

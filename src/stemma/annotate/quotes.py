@@ -60,7 +60,7 @@ How it works, in three passes:
 3. **Name the speaker** from the cue verb's subject (``nsubj``; for
    "said X" an object to the right of the verb; for "adding", "and said"
    the governing verb's subject; for "according to X" the object of "to").
-   The speaker is written as the text writes it, never corrected:
+   The speaker is written as the text writes it (but see the last point):
 
    - a person is the PERSON entity (the name without its title: "Former
      CIA officer Paul Kolbe" gives "Paul Kolbe"; an apposition such as
@@ -92,6 +92,16 @@ How it works, in three passes:
      speaker is the holder's name, the span stays on the description, so
      the page highlights where the text attributes the quote (and the
      Gender Gap Tracker's gold, which marks the description, matches it).
+     A title with no holder of it named ("the spokesperson said") is the
+     person named last within :data:`DESCRIPTION_BACK_PARAGRAPHS`.
+   - a person's name is given in full when the article gives exactly one
+     fuller form of it ("Cindy says" after "Cindy McCain, executive
+     director …"; "Lohmar" after "Tim Lohmar"), the span again staying on
+     the words the text attributes the quote with.
+
+Marks beyond the usual: two apostrophes stand for a double mark (''…'',
+as South Asian wires print quotes), and outside a quote a closing mark glued
+to the next word opens one ("said.”An investigation …”).
 
 ``cue`` is the cue word as written ("noted", "said", "according to").
 
@@ -113,7 +123,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from stemma.annotate.sents import sentences
-from stemma.annotate.sources import OUTLET_PATTERNS, find_alias
+from stemma.annotate.sources import OUTLET_PATTERNS, PLATFORMS, find_alias
 from stemma.model import Quote
 
 #: Lemmas of verbs that introduce reported speech or writing. Broad on
@@ -245,7 +255,22 @@ ADDRESSEE_VERBS: frozenset[str] = frozenset(
 #: said" and "a statement released by the Prime Minister's Office" quote the
 #: author. (A report or a memo is itself the source: "the report said".)
 STATEMENT_WORDS: frozenset[str] = frozenset(
-    {"statement", "release", "email", "e-mail", "message", "communiqué", "note", "letter"}
+    {
+        "statement",
+        "release",
+        "email",
+        "e-mail",
+        "message",
+        "communiqué",
+        "note",
+        "letter",
+        "order",
+        "update",
+        "tweet",
+        "post",
+        "bulletin",
+        "alert",
+    }
 )
 
 #: Pronouns that can stand for a speaker, by what they may refer to.
@@ -264,6 +289,8 @@ OPEN_DOUBLE = "“„«"
 CLOSE_DOUBLE = "”»"
 STRAIGHT_DOUBLE = '"'
 OPEN_SINGLE = "‘'"
+#: Two apostrophes as one double mark.
+TWO_APOSTROPHES = "''"
 CLOSE_SINGLE = "’'"
 #: Inner endings after which the sentence goes on past the closing mark
 #: ("“…,” she said"), so the words after it can be an attribution.
@@ -383,25 +410,51 @@ def _is_closing_single(text: str, i: int) -> bool:
     return not before.isspace() and not after.isalnum()
 
 
+def _is_stray_opening(text: str, i: int) -> bool:
+    """A closing double mark used to open ("said.”An investigation …"): at the
+    head of a paragraph or after a space or a sentence's end, and glued to the
+    word it opens. Outside a quote a closing mark cannot close anything."""
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in ".!?") and after.isalnum()
+
+
 def find_quoted_spans(text: str) -> list[_Span]:
-    """All spans between quotation marks, continued over paragraphs by convention."""
+    """All spans between quotation marks, continued over paragraphs by convention.
+
+    Besides the usual marks, two apostrophes stand for a double mark
+    (''…'', as South Asian wires print quotes), and a closing mark glued to
+    the word after it opens a quote when none is open.
+    """
     spans: list[_Span] = []
     chain = 0
     carry = False  # the previous paragraph ended inside an open double quote
     for p_start, p_end in _paragraphs(text):
         first = p_start + len(text[p_start:p_end]) - len(text[p_start:p_end].lstrip())
-        if carry and text[first] not in OPEN_DOUBLE + STRAIGHT_DOUBLE:
+        opens = text[first] in OPEN_DOUBLE + STRAIGHT_DOUBLE or text.startswith(
+            TWO_APOSTROPHES, first
+        )
+        if carry and not opens:
             chain += 1  # the convention is not followed: the old quote ended there
         elif not carry:
             chain += 1
         carry = False
         open_at: int | None = None
+        width = 1  # of the opening mark
         i = p_start
         while i < p_end:
             ch = text[i]
+            two = text.startswith(TWO_APOSTROPHES, i)
             if open_at is None:
-                if ch in OPEN_DOUBLE or ch in STRAIGHT_DOUBLE:
-                    open_at = i
+                if two:
+                    open_at, width = i, 2
+                    i += 1
+                elif (
+                    ch in OPEN_DOUBLE
+                    or ch in STRAIGHT_DOUBLE
+                    or (ch in CLOSE_DOUBLE and _is_stray_opening(text, i))
+                ):
+                    open_at, width = i, 1
                 elif ch in OPEN_SINGLE and _is_opening_single(text, i):
                     close = _find_single_close(text, i + 1, p_end)
                     if close is not None:
@@ -410,21 +463,24 @@ def find_quoted_spans(text: str) -> list[_Span]:
                         chain += 1
                         i = close
             else:
-                if ch in CLOSE_DOUBLE or ch in STRAIGHT_DOUBLE:
-                    spans.append(_Span(open_at, open_at + 1, i, i, chain))
+                if two or ch in CLOSE_DOUBLE or ch in STRAIGHT_DOUBLE:
+                    # The close mark's offset is its last character, so that
+                    # what follows it starts one further on.
+                    spans.append(_Span(open_at, open_at + width, i, i + two, chain))
                     chain += 1
                     open_at = None
+                    i += two
                 elif ch in OPEN_DOUBLE and text[i - 1].isspace():
                     # A new opening mark while one is open: the writer forgot to
                     # close the first quote; end it before this mark.
                     end = len(text[:i].rstrip())
-                    spans.append(_Span(open_at, open_at + 1, end, None, chain))
+                    spans.append(_Span(open_at, open_at + width, end, None, chain))
                     chain += 1
-                    open_at = i
+                    open_at, width = i, 1
             i += 1
         if open_at is not None:
             end = len(text[:p_end].rstrip())
-            spans.append(_Span(open_at, open_at + 1, end, None, chain))
+            spans.append(_Span(open_at, open_at + width, end, None, chain))
             carry = True
     return [s for s in spans if text[s.start : s.end].strip()]
 
@@ -462,6 +518,30 @@ def _subject(cue: Token) -> Token | None:
     return subj
 
 
+#: What ends a quote right before an inverted cue ("“…,” warned the agency").
+QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'", "''"})
+#: Addressee verbs that may stand inverted after a quote with their speaker.
+INVERTIBLE_ADDRESSEE_VERBS = frozenset({"warn", "urge", "ask"})
+
+
+def _quoted_as(cue: Token) -> Token | None:
+    """Who "was quoted as saying": "Mayor Leontiev was quoted as saying by
+    TASS" quotes the mayor, "Reuters quotes his statement as saying" and
+    "TASS cited Ramadan as saying" the statement's author or the object."""
+    if cue.lower_ != "saying" or cue.head.lower_ != "as":
+        return None
+    verb = cue.head.head
+    if verb.lemma_.lower() not in ("quote", "cite"):
+        return None
+    for c in verb.children:
+        if c.dep_ == "nsubjpass":
+            return c
+    for c in verb.children:
+        if c.dep_ == "dobj":
+            return _statement_author(c) or c
+    return None
+
+
 def _raw_subject(cue: Token) -> Token | None:
     if cue.lower_ == "according":
         for to in cue.children:
@@ -473,7 +553,16 @@ def _raw_subject(cue: Token) -> Token | None:
     for c in cue.children:
         if c.dep_ in ("nsubj", "csubj"):
             return c
-    if cue.lemma_.lower() not in ADDRESSEE_VERBS:
+    quoted_as = _quoted_as(cue)
+    if quoted_as is not None:
+        return quoted_as
+    doc = cue.doc
+    after_quote = cue.i > 0 and doc[cue.i - 1].is_punct and doc[cue.i - 1].text in QUOTE_CLOSERS
+    if cue.lemma_.lower() not in ADDRESSEE_VERBS or (
+        # "“…,” warned the US National Hurricane Center": inverted, the
+        # addressee verb has no addressee.
+        after_quote and cue.lemma_.lower() in INVERTIBLE_ADDRESSEE_VERBS
+    ):
         # "said Karlsson": the parser often makes the inverted subject an object.
         for c in cue.rights:
             if c.dep_ in ("dobj", "attr", "npadvmod", "nsubj", "oprd") and c.pos_ in (
@@ -482,7 +571,6 @@ def _raw_subject(cue: Token) -> Token | None:
                 "PRON",
             ):
                 return c
-    doc = cue.doc
     # The parser sometimes misreads a bare name before the cue ("DeBoer said"
     # as an auxiliary): take the name next to the cue.
     for j in (cue.i - 1, cue.i + 1):
@@ -794,6 +882,8 @@ def _surname_mentions(doc: Doc) -> list[Span]:
             and not article
             and _is_cue(t.head)
         )
+        if _not_a_person(t):
+            continue
         if t.lower_ in keys or speaker:
             start = t.i
             while (
@@ -802,6 +892,21 @@ def _surname_mentions(doc: Doc) -> list[Span]:
                 start -= 1
             out.append(doc[start : t.i + 1])
     return out
+
+
+#: An acronym this short is a body or an outlet, never "he" or "she".
+MAX_ACRONYM_CHARS = 5
+
+
+def _not_a_person(tok: Token) -> bool:
+    """Names no "he" or "she" can stand for: "…, AFP reported. He said" is not
+    AFP speaking; nor is a platform ("Truitt's LinkedIn") or an outlet."""
+    text = tok.text.removesuffix("’s").removesuffix("'s")
+    return (
+        (text.isupper() and len(text) <= MAX_ACRONYM_CHARS)
+        or text.casefold() in PLATFORMS
+        or find_alias(text, OUTLET_PATTERNS) is not None
+    )
 
 
 def _genders(ctx: _Context) -> dict[str, str]:
@@ -859,6 +964,7 @@ def _resolve_pronoun(
             and ctx.in_prose(e.start_char)
             and ctx.genders.get(_person_key(e), gender) == gender
             and not set(e.text) & set("/()")  # photo credits: "(Evan Vucci/AP"
+            and not _not_a_person(e[-1])
             # "Jim Eglinski, Yellowhead MP, said": the title is no second person.
             and not (e.root.dep_ == "appos" and e.root.head.ent_type_ == "PERSON")
         ]
@@ -932,9 +1038,10 @@ BODY_ROLES: frozenset[str] = frozenset(
 )  # fmt: skip
 _DESCRIPTION = re.compile(r"^the\s+(?:[\w’'-]+\s+){0,4}(?P<role>[a-z]+)$")
 
-#: How far before a name its title may stand ("Interior Minister Laurent
-#: Nuñez"), or after it in an apposition ("Trent Conaway, the mayor of …").
-ROLE_WINDOW_CHARS = 40
+#: How far before a name its title may stand ("Interior Minister and former
+#: Paris police prefect Laurent Nuñez", inside its sentence), or after it in
+#: an apposition ("Trent Conaway, the mayor of …").
+ROLE_WINDOW_CHARS = 60
 
 
 def _resolve_description(
@@ -958,8 +1065,67 @@ def _resolve_description(
         return None
     named = _named_holder(ctx, mention, role, labels, near)
     if named is None and role in ANONYMOUS_ROLES:
-        return _earlier_description(ctx, role, mention)
+        named = _earlier_description(ctx, role, mention)
+    if named is None and labels == ("PERSON",):
+        named = _recent_subject(ctx, mention)
     return named
+
+
+#: "The spokesperson said" with no holder of that title named: the person
+#: the text has just made its subject, within this many paragraphs (a
+#: one-line paragraph may stand between: "Peskov … said the charges had
+#: been dropped. / “…,” the spokesperson said.").
+DESCRIPTION_BACK_PARAGRAPHS = 2
+
+
+def _recent_subject(ctx: _Context, mention: tuple[str, int, int]) -> tuple[str, int, int] | None:
+    """The last named person before ``mention``, nearby.
+
+    News prose that goes on with "the official said" after naming the
+    Secretary of Defense means him (the parser may not make him a subject:
+    "Peskov, who did not offer much details, said …"); one named paragraphs
+    away is no antecedent.
+    """
+    start = mention[1]
+    here = ctx.paragraph_of(start)
+    people = [
+        e
+        for e in [e for e in ctx.ents if e.label_ == "PERSON"] + ctx.surname_mentions
+        if e.end_char <= start
+        and not ctx.quoted(e.start_char)
+        and ctx.in_prose(e.start_char)
+        and here - ctx.paragraph_of(e.start_char) <= DESCRIPTION_BACK_PARAGRAPHS
+        and not _not_a_person(e[-1])
+    ]
+    if not people:
+        return None
+    pick = max(people, key=lambda e: e.start_char)
+    return _whole_name(pick).text if pick.label_ == "PERSON" else pick.text, mention[1], mention[2]
+
+
+def _fullest_name(ctx: _Context, who: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
+    """A person's name as the article gives it in full: "Cindy says" after
+    "Cindy McCain, executive director …" is Cindy McCain's, "Ross said" is
+    William Ross's. Only when the article names one such person; the span
+    stays where the text names the speaker."""
+    if who is None:
+        return None
+    words = who[0].split()
+    if not words or not words[0][:1].isupper() or len(words) > 3:
+        return who
+    fuller = set()
+    for e in ctx.ents:
+        if e.label_ != "PERSON" or ctx.quoted(e.start_char):
+            continue
+        full = _whole_name(e).text.split()
+        if len(full) > len(words) and (full[: len(words)] == words or full[-len(words) :] == words):
+            fuller.add(" ".join(full))
+    longest = sorted(fuller, key=len)
+    # "Sami" and "Saeed Mohammed Faisal Sami" are one person; "Ross" with
+    # "William Ross" and "Diana Ross" two, and then the text is left as is.
+    if longest and all(set(n.split()) <= set(longest[-1].split()) for n in longest):
+        return longest[-1], who[1], who[2]
+    return who
 
 
 def _named_holder(
@@ -970,7 +1136,10 @@ def _named_holder(
         if ctx.quoted(e.start_char) or start - e.end_char > PRONOUN_WINDOW_CHARS:
             continue
         if near:
-            around = text[max(0, e.start_char - ROLE_WINDOW_CHARS) : e.end_char + ROLE_WINDOW_CHARS]
+            before = text[max(0, e.start_char - ROLE_WINDOW_CHARS) : e.start_char]
+            # The title stands in the name's own sentence.
+            before = re.split(r"[.;:\n]\s", before)[-1]
+            around = before + text[e.start_char : e.end_char + ROLE_WINDOW_CHARS]
             if role not in around.lower():
                 continue
         elif role not in e.text.lower() and role not in ("company", "firm", "operator"):
@@ -1122,7 +1291,7 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
             # Trim spaces so that offsets and text agree exactly.
             pad = len(text) - len(text.lstrip())
             start, end = start + pad, start + len(text.rstrip())
-            who = f.speaker
+            who = _fullest_name(ctx, f.speaker)
             quotes.append(
                 Quote(
                     article=article,

@@ -152,6 +152,14 @@ def _alias_regex(aliases: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[s
 
 
 OUTLET_PATTERNS = _alias_regex(OUTLET_ALIASES)
+
+#: Platforms a statement is posted on, not a source of it: in "Taking to
+#: Twitter, he wrote" the source is whoever "he" is (the small model tags
+#: "Twitter" PERSON).
+PLATFORMS: frozenset[str] = frozenset(
+    {"twitter", "x", "facebook", "instagram", "telegram", "tiktok", "youtube", "linkedin",
+     "threads", "truth social", "weibo", "wechat", "social media", "whatsapp", "bluesky"}
+)  # fmt: skip
 ORG_PATTERNS = _alias_regex(ORG_ALIASES)
 _WORD = re.compile(r"[\w’'.-]+")
 
