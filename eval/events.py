@@ -411,7 +411,11 @@ def _settings(claims: Sequence[str]) -> Any:
             raise SystemExit(f"--claims {item}: no ClaimParams field {name!r} ({sorted(types)})")
         kind = str(types[name])
         changes[name] = (
-            value == "true" if kind == "bool" else int(value) if kind == "int" else float(value)
+            value.lower() in ("true", "1", "yes")
+            if kind == "bool"
+            else int(value)
+            if kind == "int"
+            else float(value)
         )
     return DEFAULT.but(claims=replace(DEFAULT.claims, **changes)) if changes else DEFAULT
 

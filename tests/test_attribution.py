@@ -187,10 +187,24 @@ def test_attribution_cue_offsets_point_at_the_cue(nlp):
         ("Russia’s Federal Security Service", ("FSB", "organisation")),
         ("the eight-page FSB report", ("FSB document", "document")),
         ("the memo", ("the document", "document")),
+        ("the UN", ("United Nations", "organisation")),
     ],
 )
 def test_attribution_canonical_source(mention, expected):
     assert canonical_source(mention) == expected
+
+
+def test_attribution_a_body_owned_by_another_is_the_source() -> None:
+    # Derna (eval/events 08, 12): the body the UN owns speaks, not the UN.
+    for mention in (
+        "the UN's International Organization for Migration",
+        "the U.N.’s International Organization for Migration",
+    ):
+        assert canonical_source(mention, entity_label="ORG") == (
+            "International Organization for Migration",
+            "organisation",
+        )
+    assert canonical_source("the UN", entity_label="ORG") == ("United Nations", "organisation")
 
 
 def test_attribution_canonical_source_keeps_reporter_a_person():

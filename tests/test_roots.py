@@ -524,3 +524,21 @@ def test_roots_an_act_done_by_saying_it_is_the_actor_s_word(nlp) -> None:
     assert "Kyriakos Mitsotakis" in _sources_of(nlp, sentence)
     # An act that is no statement names no source.
     assert _sources_of(nlp, "Rescuers pulled survivors from the wreckage overnight.") == []
+
+
+def test_roots_a_body_and_its_document_and_a_name_cut_by_the_excerpt_are_one_party() -> None:
+    # Prigozhin crash (events-dev 09, 10): "a preliminary U.S. intelligence
+    # assessment" is the US government's word, which other outlets attribute to "the US".
+    names = ["US", "US document", "FSB document"]
+    kinds = {"US": "organisation", "US document": "document", "FSB document": "document"}
+    got = parties(names, kinds=kinds)
+    assert got["US"] == got["US document"] == "US document"
+    assert got["FSB document"] == "FSB document"  # no FSB among the sources: alone
+    # Derna (eval/events 12): the excerpt stops inside the body's name.
+    got = parties(
+        ["International Organization for Migration", "International Organization for Migra"]
+    )
+    assert set(got.values()) == {"International Organization for Migration"}
+    # A person's name that begins another is no cut name.
+    got = parties(["John Smith", "John Smithson"])
+    assert got["John Smith"] != got["John Smithson"]

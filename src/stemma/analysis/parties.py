@@ -214,6 +214,26 @@ def _misspelt(a: list[str], b: list[str]) -> bool:
     return (swapped or slipped) and set(short[:-1]) <= set(long_[:-1])
 
 
+#: The shortest word end a cut name keeps for it to count as cut, and the
+#: fewest words of such a name: "John Smith" is no cut "John Smithson".
+CUT_WORD_CHARS = 4
+CUT_NAME_WORDS = 3
+
+
+def _cut_short(cut: list[str], whole: list[str]) -> bool:
+    """``cut`` is ``whole`` stopped inside its last word, as a text excerpt
+    that ends mid-word leaves it: all words but the last alike (a body's name
+    of three words or more), the last a beginning of the other's of at least
+    four letters."""
+    return (
+        len(cut) == len(whole) >= CUT_NAME_WORDS
+        and cut[:-1] == whole[:-1]
+        and cut[-1] != whole[-1]
+        and len(cut[-1]) >= CUT_WORD_CHARS
+        and whole[-1].startswith(cut[-1])
+    )
+
+
 def _transliterated(a: list[str], b: list[str]) -> bool:
     """Two romanisations of one person's name: one family name, the given
     names spelt alike ("Choi Seong-beom" / "Choi Sung-beom", "Mohamed Ali" /
@@ -299,6 +319,14 @@ def parties(
             if _misspelt(core[a], core[b]):
                 typo, right = sorted((a, b), key=lambda n: len(core[n]))
                 core[typo] = [*core[typo][:-1], core[right][-1]]
+    # A name cut off where a text was cut ("International Organization for
+    # Migra" in an excerpt) is the name it begins.
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if find(a) != find(b) and (
+                _cut_short(words[a], words[b]) or _cut_short(words[b], words[a])
+            ):
+                merge(a, b)
     # Two romanisations of one person's name.
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
@@ -376,6 +404,27 @@ def parties(
                 merge(author, n)
                 bodies.add(author)
                 break
+    # "<Body> document" (a report, an assessment, a memo of that body) is the
+    # body's word when the body is a source of the story too: "US document"
+    # and "US", "United Nations document" and "United Nations". The party
+    # keeps the document's name, which says what the outlets relied on.
+    for n in order:
+        if kinds.get(n) != "document" or not n.endswith(" document"):
+            continue
+        owner = _words(n.removesuffix(" document"))
+        body = next(
+            (
+                o
+                for o in order
+                if o != n
+                and kinds.get(o) in ("organisation", "group", "other")
+                and words[o] == owner
+                and find(o) != find(n)
+            ),
+            None,
+        )
+        if body is not None and compatible(body, n):
+            merge(body, n)
     # A title with a place or body ("Paris prosecutor") → the one holder of
     # that title whose name holds those words too ("Paris prosecutor Laure
     # Beccuau"); then a bare title ("the prosecutor") → its one named holder.

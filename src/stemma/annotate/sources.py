@@ -305,6 +305,10 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         return document_name(text), "document"
 
     org = find_alias(core, ORG_PATTERNS)
+    if org is not None and _POSSESSED_BODY.match(core[org[1] :]):
+        # "the UN's International Organization for Migration": the body the
+        # UN owns speaks, not the UN.
+        org = None
     name = _person_name(core)
     if (
         org is not None
@@ -332,7 +336,7 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
             return name, "person"
 
     bare = _strip_determiners(core)
-    bare = re.sub(r"^[A-Z][\w]*[’']s\s+", "", bare) if " " in bare else bare
+    bare = re.sub(r"^[A-Z][\w.]*[’']s\s+", "", bare) if " " in bare else bare
     if (
         entity_label in ("ORG", "NORP", "GPE")
         or head in ORG_NOUNS
@@ -343,6 +347,10 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         return text, "other"
     return bare, "other"
 
+
+#: After a body's name, a possessive and another capitalised name: the
+#: second body is the source ("the U.N.'s International Organization for Migration").
+_POSSESSED_BODY = re.compile(r"(?:[A-Z][\w.]*\s+){0,3}?[A-Z][\w.]*[’']s\s+[A-Z]")
 
 #: A person's name in apposition after a title: two to five capitalised
 #: words, name particles allowed ("Abdel-Moneim al-Ghaithi", "Ursula von der
