@@ -534,6 +534,12 @@ def test_roots_a_body_and_its_document_and_a_name_cut_by_the_excerpt_are_one_par
     got = parties(names, kinds=kinds)
     assert got["US"] == got["US document"] == "US document"
     assert got["FSB document"] == "FSB document"  # no FSB among the sources: alone
+    # The officials who described it are the same party (events-dev 09, 10).
+    names = ["U.S. and Western officials", "US document", "US and Western officials", "US"]
+    names.append("One of the US and Western officials who described the initial assessment")
+    kinds = {"US": "organisation", "US document": "document"}
+    kinds |= {"U.S. and Western officials": "other", "US and Western officials": "other"}
+    assert len(set(parties(names, kinds=kinds).values())) == 1
     # Derna (eval/events 12): the excerpt stops inside the body's name.
     got = parties(
         ["International Organization for Migration", "International Organization for Migra"]

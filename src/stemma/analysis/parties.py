@@ -28,6 +28,11 @@ that stands for its party, by these rules (in this order):
    governor") is the one source of the story whose name holds that title
    with a person's name ("Sheriff Larry Leitha"), when exactly one does.
 
+Besides: a misspelt surname, two romanisations of one name, an acronym and
+its name, a body's name cut off where an excerpt ends ("International
+Organization for Migra"), and "<Body> document" with the body it is from
+("US document" and "US") are one party each.
+
 A party is shown under its body when a spokesperson joined it, else under
 its fullest name that is not a text's ("Laure Beccuau", not "statement from
 Paris prosecutor Laure Beccuau").
@@ -423,7 +428,8 @@ def parties(
             ),
             None,
         )
-        if body is not None and compatible(body, n):
+        # No compatibility test: the document joins one party, never bridges two.
+        if body is not None:
             merge(body, n)
     # A title with a place or body ("Paris prosecutor") → the one holder of
     # that title whose name holds those words too ("Paris prosecutor Laure
