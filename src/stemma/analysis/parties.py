@@ -411,13 +411,12 @@ def parties(
                 break
     # "<Body> document" (a report, an assessment, a memo of that body) is the
     # body's word when the body is a source of the story too: "US document"
-    # and "US", "United Nations document" and "United Nations". The party
-    # keeps the document's name, which says what the outlets relied on.
+    # and "US", "United Nations document" and "United Nations".
     for n in order:
         if kinds.get(n) != "document" or not n.endswith(" document"):
             continue
         owner = _words(n.removesuffix(" document"))
-        body = next(
+        source_body = next(
             (
                 o
                 for o in order
@@ -429,8 +428,8 @@ def parties(
             None,
         )
         # No compatibility test: the document joins one party, never bridges two.
-        if body is not None:
-            merge(body, n)
+        if source_body is not None:
+            merge(source_body, n)
     # A title with a place or body ("Paris prosecutor") → the one holder of
     # that title whose name holds those words too ("Paris prosecutor Laure
     # Beccuau"); then a bare title ("the prosecutor") → its one named holder.
