@@ -98,6 +98,13 @@ THRESHOLDS = [round(0.05 + 0.025 * k, 3) for k in range(37)]  # 0.05 .. 0.95
 #: Story-level entity weights tried.
 STORY_WEIGHTS = [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 #: The sets that choose the story level, and the sets it is reported on.
+#: Event merge (ClusterParams.event_entity, event_document) tried, and the
+#: sets that choose it: ECB+ (similar events of one topic must stay apart)
+#: and WikiRef220 (one event's long articles must come together). The event
+#: families and UCI report it.
+EVENT_ENTITY = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
+EVENT_DOCUMENT = [0.3, 0.45, 0.6]
+EVENT_CHOOSE = ("ECB+", "WikiRef220")
 CHOOSE = ("ECB+", "events-dev")
 REVERSE = ("own events", "WikiRef220")
 SEED = 13
@@ -363,7 +370,20 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
 
     rows: list[dict[str, Any]] = []
     clock = time.perf_counter()
-    shipped = replace(defaults, entity_weight=pick[0], threshold=pick[1])
+    base = replace(defaults, entity_weight=pick[0], threshold=pick[1])
+    merges: dict[tuple[float, float], dict[str, float]] = {}
+    for key in [(0.0, 0.0)] + [(e, d) for e in EVENT_ENTITY for d in EVENT_DOCUMENT]:
+        tried = replace(base, event_entity=key[0], event_document=key[1])
+        merges[key] = {name: _f1(data, tried) for name, data in sets.items()}
+    event_pick = max(
+        (k for k in merges if k != (0.0, 0.0)),
+        key=lambda k: (sum(merges[k][s] for s in EVENT_CHOOSE) / len(EVENT_CHOOSE), k),
+    )
+    timings["event merge grid"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    shipped = replace(
+        base, event_entity=defaults.event_entity, event_document=defaults.event_document
+    )
     for name, data in sets.items():
         # The public function with the chosen parameters, as stemma runs it.
         stories = cluster_stories(
@@ -383,6 +403,20 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
     timings["cluster_stories runs"] = time.perf_counter() - clock
     timings["total"] = time.perf_counter() - started
     return {
+        "event_merge": {
+            "chosen on " + " + ".join(EVENT_CHOOSE): {
+                "event_entity": event_pick[0],
+                "event_document": event_pick[1],
+            },
+            "shipped": {
+                "event_entity": defaults.event_entity,
+                "event_document": defaults.event_document,
+            },
+            "grid (F1 per set; 0/0 = no merge)": {
+                f"{k[0]:.2f}/{k[1]:.2f}": {n: round(v, 3) for n, v in f.items()}
+                for k, f in merges.items()
+            },
+        },
         "data": {name: d.note for name, d in sets.items()},
         "chosen": {
             "story level, on " + " + ".join(CHOOSE): {
@@ -407,6 +441,14 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
     }
 
 
+def _f1(data: Dataset, params: ClusterParams) -> float:
+    stories = cluster_stories(
+        data.items, embeddings=data.headlines, documents=data.documents, params=params
+    )
+    position = {it.id: i for i, it in enumerate(data.items)}
+    return score(data.gold, [[position[a] for a in s.articles] for s in stories]).f1
+
+
 def _row(data: str, system: str, key: Key, s: Scores) -> dict[str, Any]:
     return {"set": data, "system": system, "weight": key[0], "threshold": key[1], **asdict(s)}
 
@@ -417,6 +459,13 @@ def print_table(report: dict[str, Any]) -> None:
     for what, params in report["chosen"].items():
         print(f"chosen {what}: {params}")
     print(f"defaults: {report['defaults']}")
+    merge = report["event_merge"]
+    for what, params in merge.items():
+        if not what.startswith("grid"):
+            print(f"event merge {what}: {params}")
+    print("event merge grid (B-cubed F1; 0.00/0.00 = no merge):")
+    for key, f1 in next(v for k, v in merge.items() if k.startswith("grid")).items():
+        print(f"  {key}  " + "  ".join(f"{n} {v:.3f}" for n, v in f1.items()))
     header = (
         f"{'set':<11} {'system':<44} {'w':>4} {'t':>6} {'P':>6} {'R':>6} {'F1':>6} "
         f"{'ARI':>6} {'#':>5}"

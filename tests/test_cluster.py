@@ -320,3 +320,29 @@ def test_cluster_threads_reach_the_store_the_brief_and_the_page(tmp_path: Path) 
     assert f"{len(threads)} threads: the angles" in html
     for t in threads:
         assert (titles[t[0]] or "") in markdown
+
+
+def test_cluster_a_developing_event_is_one_story_not_its_phases() -> None:
+    # The Chinese balloon, 2-6 Feb 2023, 14 outlets: over Montana, shot down
+    # off South Carolina, the debris. Its articles' pairs average under the
+    # story threshold (they name different places and people), so article
+    # pairs alone make three stories; the stories' summed name profiles are
+    # one event. The East Palestine derailment, covered in the same days, and
+    # the Tempi collision stay events of their own.
+    items, headlines, documents, events = event_inputs(
+        "balloon-2023-02", "east-palestine-derailment-2023-02", "tempi-train-collision-2023-02"
+    )
+    apart = replace(DEFAULT.stories, event_entity=0.0)
+    split = cluster_stories(items, embeddings=headlines, documents=documents, params=apart)
+    story_of = {a: s.id for s in split for a in s.articles}
+    balloon = [it.id for it, e in zip(items, events, strict=True) if e == "balloon-2023-02"]
+    assert len({story_of[a] for a in balloon}) > 1
+    stories = cluster_stories(items, embeddings=headlines, documents=documents)
+    story_of = {a: s.id for s in stories for a in s.articles}
+    assert len({story_of[a] for a in balloon}) == 1
+    by_event: dict[str, set[str]] = {}
+    for it, e in zip(items, events, strict=True):
+        by_event.setdefault(e, set()).add(story_of[it.id])
+    # No story holds articles of two events.
+    held = [s for ids in by_event.values() for s in ids]
+    assert len(held) == len(set(held))

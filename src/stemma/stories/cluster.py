@@ -45,10 +45,21 @@ even when they share nothing, which in news glues whole topics ("the Fed",
 "Ukraine") into one story; on ECB+ and UCI it scored lower (see
 ``eval/stories.py``, which also says which data set chose each parameter).
 
+**Events.** Article pairs alone split a developing event into its phases
+(the balloon over Montana, its shooting down, the debris): their articles
+name different places and people and average under the threshold. So the
+stories found are then merged while two of them are one event
+(:func:`merge_events`): the cosine of their *summed* name profiles (what
+every phase names: the event's names) reaches ``event_entity``, the cosine
+of their mean document vectors reaches ``event_document``, and their dates
+lie within ``time_window_days`` of each other. Chosen on ECB+ and
+WikiRef220 (``eval/stories.py``, docs/accuracy.md).
+
 **Incremental.** ``existing`` stories keep their ids, members and threads. New
-articles are first clustered among themselves; each new group then joins the
-existing story with the highest average score to it, if that reaches
-``threshold``, and becomes a new story otherwise. Inside a story, new members
+articles are first clustered among themselves (and merged into events); each
+new group then joins the existing story with the highest average score to
+it, if that reaches ``threshold``, else the closest existing story it is one
+event with, and becomes a new story otherwise. Inside a story, new members
 form threads the same way and join the closest existing thread. Existing
 stories and threads are never merged or split. A story's (and a thread's) id
 is the id of its first (earliest-added) article, so adding articles never
@@ -867,18 +878,120 @@ def _assign(
     within = scores(features, new, new, params, level)
     np.fill_diagonal(within, 1.0)
     groups = [new[g] for g in grouping(within, threshold=threshold, method=params.linkage)]
+    events = level == "story" and params.event_entity > 0
+    if events:
+        groups = merge_events(features, groups, params)
     compared = [k for k, idx in enumerate(known) if idx.size]
     if not compared:
         return [(None, g) for g in groups]
     everyone = np.concatenate([known[k] for k in compared])
     bounds = np.cumsum([0] + [known[k].size for k in compared])
+    profiles: dict[int, _EventProfile] = {}
     assigned: list[tuple[int | None, np.ndarray]] = []
     for group in groups:
         linked = scores(features, group, everyone, params, level)
         averages = [linked[:, bounds[m] : bounds[m + 1]].mean() for m in range(len(compared))]
         best = int(np.argmax(averages))
-        assigned.append((compared[best] if averages[best] >= threshold else None, group))
+        target = compared[best] if averages[best] >= threshold else None
+        if target is None and events:
+            target = _event_target(features, group, known, compared, profiles, params)
+        assigned.append((target, group))
     return assigned
+
+
+def _event_target(
+    f: _Features,
+    group: np.ndarray,
+    stories: Sequence[np.ndarray],
+    compared: Sequence[int],
+    profiles: dict[int, _EventProfile],
+    params: ClusterParams,
+) -> int | None:
+    """The stored story (of ``compared``) a group that joined none by its
+    articles' average is one event with, by the test :func:`merge_events`
+    applies; ``profiles`` caches the stories' profiles."""
+    here = _EventProfile.of(f, group)
+    best: tuple[float, int] | None = None
+    for k in compared:
+        if k not in profiles:
+            profiles[k] = _EventProfile.of(f, stories[k])
+        c = here.closeness(profiles[k], params)
+        if c is not None and (best is None or c > best[0]):
+            best = (c, k)
+    return None if best is None else best[1]
+
+
+@dataclass(slots=True)
+class _EventProfile:
+    """What says two stories are one event: the names their articles keep
+    returning to (the sum of their L2-normalised entity weights), what they
+    say (the mean of their document vectors) and when (first and last day)."""
+
+    names: np.ndarray  # (vocabulary,) L2-normalised
+    document: np.ndarray  # (d,) L2-normalised
+    first: float
+    last: float
+
+    @classmethod
+    def of(cls, f: _Features, rows: np.ndarray) -> _EventProfile:
+        names = np.asarray(f.weights[rows].sum(axis=0), dtype=np.float64).ravel()
+        document = f.documents[rows].astype(np.float64).mean(axis=0)
+        days = f.days[rows]
+        dated = days[np.isfinite(days)]
+        return cls(
+            names=names / max(float(np.linalg.norm(names)), 1e-9),
+            document=document / max(float(np.linalg.norm(document)), 1e-9),
+            first=float(dated.min()) if dated.size else math.nan,
+            last=float(dated.max()) if dated.size else math.nan,
+        )
+
+    def closeness(self, other: _EventProfile, params: ClusterParams) -> float | None:
+        """Names + meaning when the two stories pass both of the event tests
+        and their dates fall within the time window of each other; else None."""
+        names = float(self.names @ other.names)
+        meaning = float(self.document @ other.document)
+        gap = max(self.first - other.last, other.first - self.last)
+        if names < params.event_entity or meaning < params.event_document:
+            return None
+        if gap > params.time_window_days:  # NaN (undated) is never apart
+            return None
+        return names + meaning
+
+
+def merge_events(
+    f: _Features, groups: Sequence[np.ndarray], params: ClusterParams
+) -> list[np.ndarray]:
+    """Stories that are one event, merged: the closest pair of stories that
+    passes :meth:`_EventProfile.closeness` first, the profiles recomputed
+    after each merge, until no pair passes.
+
+    Article pairs decide stories (average linkage at ``threshold``, chosen on
+    ECB+, where two similar events of one topic must stay apart); but the
+    articles of a developing event tell different parts of it (the balloon
+    over Montana; its shooting down off South Carolina; the debris) and name
+    different people, so their pairs average under the threshold. The
+    stories' *summed* name profiles keep what every part shares (the event's
+    names) and drown what one part names alone. Groups keep the order of
+    their first item."""
+    groups = [np.asarray(g, dtype=np.intp) for g in groups]
+    if len(groups) < 2:
+        return groups
+    profiles = [_EventProfile.of(f, g) for g in groups]
+    alive = list(range(len(groups)))
+    while True:
+        best: tuple[float, int, int] | None = None
+        for x, i in enumerate(alive):
+            for j in alive[x + 1 :]:
+                c = profiles[i].closeness(profiles[j], params)
+                if c is not None and (best is None or c > best[0]):
+                    best = (c, i, j)
+        if best is None:
+            break
+        _, i, j = best
+        groups[i] = np.sort(np.concatenate([groups[i], groups[j]]))
+        profiles[i] = _EventProfile.of(f, groups[i])
+        alive.remove(j)
+    return sorted((groups[i] for i in alive), key=lambda g: int(g[0]))
 
 
 # --- at scale: candidates from an index, never all pairs ---------------------
@@ -939,6 +1052,11 @@ SKETCH_CHUNK = 4_096
 #: and merged back by exact averages (:func:`_cluster_large`). Every pair of a
 #: component costs its size squared: 1,000 keeps that under ~0.1 s each.
 EXACT_PIECE = 1_000
+#: Above exact_limit, new groups are merged into events (:func:`merge_events`,
+#: every pair of groups compared) only when there are at most this many: the
+#: pass is quadratic in the groups. Larger batches keep their stories, and
+#: still join stored stories by the event test (docs/scale.md).
+EVENT_MERGE_LIMIT = 2_000
 #: Slack under the threshold for the components' edges: a looser edge only
 #: joins components, each clustered exactly, so it cannot change a result,
 #: while a pair a float rounding put a hair under the threshold could.
@@ -1837,6 +1955,7 @@ def _join_known(
     ``None``), as :func:`_assign` does."""
     assigned: list[tuple[int | None, np.ndarray]] = []
     everything = [k for k, rows in enumerate(stories) if rows.size]
+    profiles: dict[int, _EventProfile] = {}
     for g, group in enumerate(groups):
         compared = (
             everything if candidates is None else [k for k in candidates[g] if stories[k].size]
@@ -1850,7 +1969,10 @@ def _join_known(
         sums = np.add.reduceat(linked.sum(axis=0, dtype=np.float64), bounds[:-1])
         averages = sums / (group.size * np.diff(bounds))
         best = int(np.argmax(averages))
-        assigned.append((compared[best] if averages[best] >= params.threshold else None, group))
+        target = compared[best] if averages[best] >= params.threshold else None
+        if target is None and params.event_entity > 0:
+            target = _event_target(f, group, stories, compared, profiles, params)
+        assigned.append((target, group))
     return assigned
 
 
@@ -1880,6 +2002,8 @@ def _assign_at_scale(
         b = np.searchsorted(new, other[both])
         codes = np.unique(np.minimum(a, b).astype(np.int64) * new.size + np.maximum(a, b))
         groups = _group_new_sparse(f, new, (codes // new.size, codes % new.size), params)
+    if params.event_entity > 0 and len(groups) <= EVENT_MERGE_LIMIT:
+        groups = merge_events(f, groups, params)
     if small_known:
         return _join_known(f, groups, stories, None, params)
     story_of = index._story_of.data
