@@ -346,3 +346,24 @@ def test_cluster_a_developing_event_is_one_story_not_its_phases() -> None:
     # No story holds articles of two events.
     held = [s for ids in by_event.values() for s in ids]
     assert len(held) == len(set(held))
+
+
+def test_cluster_a_later_phase_of_an_event_joins_its_stored_story() -> None:
+    # The balloon's shooting down and debris (docs 05, 07, 13) arrive after the
+    # rest is stored: they join the stored story by the event test, its id kept.
+    items, headlines, documents, _ = event_inputs("balloon-2023-02")
+    later = {4, 6, 12}
+    first = [k for k in range(len(items)) if k not in later]
+    stored = cluster_stories(
+        [items[k] for k in first], embeddings=headlines[first], documents=documents[first]
+    )
+    assert len(stored) == 1
+    grown = cluster_stories(items, existing=stored, embeddings=headlines, documents=documents)
+    assert [s.id for s in grown] == [stored[0].id]
+    assert set(grown[0].articles) == {it.id for it in items}
+    # Article pairs alone leave the later phase a story of its own.
+    apart = replace(DEFAULT.stories, event_entity=0.0)
+    alone = cluster_stories(
+        items, existing=stored, embeddings=headlines, documents=documents, params=apart
+    )
+    assert len(alone) > 1
