@@ -924,22 +924,24 @@ def _event_target(
 @dataclass(slots=True)
 class _EventProfile:
     """What says two stories are one event: the names their articles keep
-    returning to (the sum of their L2-normalised entity weights), what they
-    say (the mean of their document vectors) and when (first and last day)."""
+    returning to (the sum of their L2-normalised entity weights, a sparse
+    row), what they say (the mean of their document vectors) and when (first
+    and last day)."""
 
-    names: np.ndarray  # (vocabulary,) L2-normalised
+    names: csr_matrix  # (1, vocabulary) L2-normalised
     document: np.ndarray  # (d,) L2-normalised
     first: float
     last: float
 
     @classmethod
     def of(cls, f: _Features, rows: np.ndarray) -> _EventProfile:
-        names = np.asarray(f.weights[rows].sum(axis=0), dtype=np.float64).ravel()
+        names = csr_matrix(f.weights[rows].sum(axis=0), dtype=np.float64)
+        norm = math.sqrt(float(names.multiply(names).sum()))
         document = f.documents[rows].astype(np.float64).mean(axis=0)
         days = f.days[rows]
         dated = days[np.isfinite(days)]
         return cls(
-            names=names / max(float(np.linalg.norm(names)), 1e-9),
+            names=names * (1.0 / max(norm, 1e-9)),
             document=document / max(float(np.linalg.norm(document)), 1e-9),
             first=float(dated.min()) if dated.size else math.nan,
             last=float(dated.max()) if dated.size else math.nan,
@@ -948,7 +950,7 @@ class _EventProfile:
     def closeness(self, other: _EventProfile, params: ClusterParams) -> float | None:
         """Names + meaning when the two stories pass both of the event tests
         and their dates fall within the time window of each other; else None."""
-        names = float(self.names @ other.names)
+        names = float(self.names.multiply(other.names).sum())
         meaning = float(self.document @ other.document)
         gap = max(self.first - other.last, other.first - self.last)
         if names < params.event_entity or meaning < params.event_document:
@@ -958,12 +960,37 @@ class _EventProfile:
         return names + meaning
 
 
+def _closeness_row(
+    profiles: Sequence[_EventProfile], i: int, params: ClusterParams
+) -> np.ndarray:
+    """:meth:`_EventProfile.closeness` of profile ``i`` with every profile, as
+    one vectorised row (-inf where the test fails, and at ``i`` itself)."""
+    me = profiles[i]
+    stacked = _stack([p.names for p in profiles])
+    names = np.asarray((stacked @ me.names.T).toarray(), dtype=np.float64).ravel()
+    meaning = np.array([p.document for p in profiles]) @ me.document
+    first = np.array([p.first for p in profiles])
+    last = np.array([p.last for p in profiles])
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(me.first - last, first - me.last)
+        ok = (names >= params.event_entity) & (meaning >= params.event_document)
+        ok &= ~(gap > params.time_window_days)  # NaN (undated) is never apart
+    ok[i] = False
+    return np.where(ok, names + meaning, -np.inf)
+
+
+def _stack(rows: Sequence[csr_matrix]) -> csr_matrix:
+    from scipy.sparse import vstack
+
+    return csr_matrix(vstack(rows, format="csr"))
+
+
 def merge_events(
     f: _Features, groups: Sequence[np.ndarray], params: ClusterParams
 ) -> list[np.ndarray]:
     """Stories that are one event, merged: the closest pair of stories that
-    passes :meth:`_EventProfile.closeness` first, the profiles recomputed
-    after each merge, until no pair passes.
+    passes :meth:`_EventProfile.closeness` first, the merged story's profile
+    recomputed after each merge, until no pair passes.
 
     Article pairs decide stories (average linkage at ``threshold``, chosen on
     ECB+, where two similar events of one topic must stay apart); but the
@@ -972,26 +999,39 @@ def merge_events(
     different people, so their pairs average under the threshold. The
     stories' *summed* name profiles keep what every part shares (the event's
     names) and drown what one part names alone. Groups keep the order of
-    their first item."""
+    their first item. Cost: one sparse product per story and per merge."""
     groups = [np.asarray(g, dtype=np.intp) for g in groups]
-    if len(groups) < 2:
+    n = len(groups)
+    if n < 2:
         return groups
     profiles = [_EventProfile.of(f, g) for g in groups]
-    alive = list(range(len(groups)))
+    stacked = _stack([p.names for p in profiles])
+    names = np.asarray((stacked @ stacked.T).toarray(), dtype=np.float64)
+    documents = np.array([p.document for p in profiles])
+    meaning = documents @ documents.T
+    first = np.array([p.first for p in profiles])
+    last = np.array([p.last for p in profiles])
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None])
+        ok = (names >= params.event_entity) & (meaning >= params.event_document)
+        ok &= ~(gap > params.time_window_days)
+    np.fill_diagonal(ok, False)
+    score = np.where(ok, names + meaning, -np.inf)
+    alive = np.ones(n, dtype=bool)
     while True:
-        best: tuple[float, int, int] | None = None
-        for x, i in enumerate(alive):
-            for j in alive[x + 1 :]:
-                c = profiles[i].closeness(profiles[j], params)
-                if c is not None and (best is None or c > best[0]):
-                    best = (c, i, j)
-        if best is None:
+        best = int(np.argmax(score))
+        i, j = divmod(best, n)
+        if not np.isfinite(score[i, j]):
             break
-        _, i, j = best
+        i, j = min(i, j), max(i, j)
         groups[i] = np.sort(np.concatenate([groups[i], groups[j]]))
         profiles[i] = _EventProfile.of(f, groups[i])
-        alive.remove(j)
-    return sorted((groups[i] for i in alive), key=lambda g: int(g[0]))
+        alive[j] = False
+        score[j, :] = score[:, j] = -np.inf
+        row = _closeness_row(profiles, i, params)
+        row[~alive] = -np.inf
+        score[i, :] = score[:, i] = row
+    return sorted((groups[k] for k in np.flatnonzero(alive)), key=lambda g: int(g[0]))
 
 
 # --- at scale: candidates from an index, never all pairs ---------------------
