@@ -960,9 +960,7 @@ class _EventProfile:
         return names + meaning
 
 
-def _closeness_row(
-    profiles: Sequence[_EventProfile], i: int, params: ClusterParams
-) -> np.ndarray:
+def _closeness_row(profiles: Sequence[_EventProfile], i: int, params: ClusterParams) -> np.ndarray:
     """:meth:`_EventProfile.closeness` of profile ``i`` with every profile, as
     one vectorised row (-inf where the test fails, and at ``i`` itself)."""
     me = profiles[i]
