@@ -209,6 +209,12 @@ def test_claims_find_quantities_normalises_numbers_and_unit_words():
         # Not every count of people counts the dead, and a unit of measure is no compound.
         ("killed 3 and 40 people were injured", [(3.0, "death"), (40.0, "person")]),
         ("1,000 people were evacuated", [(1000.0, "person")]),
+        # Sudan (eval/events 08): the injured of the next clause are not the dead.
+        (
+            "at least 56 people had been killed while 595 more have been injured",
+            [(56.0, "death"), (595.0, "")],
+        ),
+        ("killed 288 people, injuring 900", [(288.0, "death"), (900.0, "")]),
         ("winds of up to 40 mph winds", [(40.0, "mph")]),
     ],
 )

@@ -488,6 +488,10 @@ def _ranges(text: str, found: list[tuple[int, int, Quantity]]) -> list[tuple[int
     return merged
 
 
+#: What ends the clause a casualty count is read in.
+_CLAUSE_BREAK = re.compile(r"[;:]|,(?!\d)|\b(?:while|whereas|but)\b")
+
+
 def _casualty(text: str, start: int, end: int, q: Quantity) -> Quantity:
     """A count of people (or a bare number) that counts the dead is a "death"
     count: a death cue before the number (within four words: "killed at least
@@ -498,8 +502,12 @@ def _casualty(text: str, start: int, end: int, q: Quantity) -> Quantity:
         return Quantity(q.value, "death", q.text)
     if q.unit not in ("", "person"):
         return q
-    before = [w.lower() for w in _WORD_RE.findall(text[:start])][-4:][::-1]
-    after = [w.lower() for w in _WORD_RE.findall(text[end:])][:4]
+    # Cues count inside the number's own clause: in "56 civilians had been
+    # killed while 595 more have been injured" the 595 are not the dead.
+    head = _CLAUSE_BREAK.split(text[:start])[-1]
+    tail = _CLAUSE_BREAK.split(text[end:])[0]
+    before = [w.lower() for w in _WORD_RE.findall(head)][-4:][::-1]
+    after = [w.lower() for w in _WORD_RE.findall(tail)][:4]
     # The nearest cue decides ("killed 3 and 40 people were injured"); at equal
     # distance the verb before the number does ("killed 288 people, injuring …").
     for word in (w[k] for k in range(4) for w in (before, after) if k < len(w)):
