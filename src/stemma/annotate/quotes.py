@@ -1285,13 +1285,13 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
         if f.speaker is not None:
             previous = f.speaker
         previous_par = ctx.paragraph_of(f.spans[-1].open_mark)
+        who = _fullest_name(ctx, f.speaker)  # once per quote, not per paragraph of it
         for piece in f.spans:
             start, end = f.widen if f.widen is not None else (piece.start, piece.end)
             text = ctx.text[start:end]
             # Trim spaces so that offsets and text agree exactly.
             pad = len(text) - len(text.lstrip())
             start, end = start + pad, start + len(text.rstrip())
-            who = _fullest_name(ctx, f.speaker)
             quotes.append(
                 Quote(
                     article=article,

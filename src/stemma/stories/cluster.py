@@ -948,16 +948,36 @@ class _EventProfile:
         )
 
     def closeness(self, other: _EventProfile, params: ClusterParams) -> float | None:
-        """Names + meaning when the two stories pass both of the event tests
-        and their dates fall within the time window of each other; else None."""
-        names = float(self.names.multiply(other.names).sum())
-        meaning = float(self.document @ other.document)
-        gap = max(self.first - other.last, other.first - self.last)
-        if names < params.event_entity or meaning < params.event_document:
-            return None
-        if gap > params.time_window_days:  # NaN (undated) is never apart
-            return None
-        return names + meaning
+        """Names + meaning when the two stories are one event (:func:`_event_scores`)."""
+        score = _event_scores(
+            np.array(self.names.multiply(other.names).sum()),
+            np.array(self.document @ other.document),
+            np.array(self.first),
+            np.array(self.last),
+            np.array(other.first),
+            np.array(other.last),
+            params,
+        )
+        return float(score) if np.isfinite(score) else None
+
+
+def _event_scores(
+    names: np.ndarray,
+    meaning: np.ndarray,
+    first_a: np.ndarray,
+    last_a: np.ndarray,
+    first_b: np.ndarray,
+    last_b: np.ndarray,
+    params: ClusterParams,
+) -> np.ndarray:
+    """The event test, broadcast over arrays: names + meaning where both
+    cosines reach their cut and the dates lie within the time window of each
+    other (NaN, undated, is never apart), -inf elsewhere."""
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(first_a - last_b, first_b - last_a)
+        ok = (names >= params.event_entity) & (meaning >= params.event_document)
+        ok &= ~(gap > params.time_window_days)
+    return np.where(ok, names + meaning, -np.inf)
 
 
 def _closeness_row(profiles: Sequence[_EventProfile], i: int, params: ClusterParams) -> np.ndarray:
@@ -969,12 +989,9 @@ def _closeness_row(profiles: Sequence[_EventProfile], i: int, params: ClusterPar
     meaning = np.array([p.document for p in profiles]) @ me.document
     first = np.array([p.first for p in profiles])
     last = np.array([p.last for p in profiles])
-    with np.errstate(invalid="ignore"):
-        gap = np.maximum(me.first - last, first - me.last)
-        ok = (names >= params.event_entity) & (meaning >= params.event_document)
-        ok &= ~(gap > params.time_window_days)  # NaN (undated) is never apart
-    ok[i] = False
-    return np.where(ok, names + meaning, -np.inf)
+    row = _event_scores(names, meaning, first, last, np.array(me.first), np.array(me.last), params)
+    row[i] = -np.inf
+    return row
 
 
 def _stack(rows: Sequence[csr_matrix]) -> csr_matrix:
@@ -1009,12 +1026,10 @@ def merge_events(
     meaning = documents @ documents.T
     first = np.array([p.first for p in profiles])
     last = np.array([p.last for p in profiles])
-    with np.errstate(invalid="ignore"):
-        gap = np.maximum(first[:, None] - last[None, :], first[None, :] - last[:, None])
-        ok = (names >= params.event_entity) & (meaning >= params.event_document)
-        ok &= ~(gap > params.time_window_days)
-    np.fill_diagonal(ok, False)
-    score = np.where(ok, names + meaning, -np.inf)
+    score = _event_scores(
+        names, meaning, first[:, None], last[:, None], first[None, :], last[None, :], params
+    )
+    np.fill_diagonal(score, -np.inf)
     alive = np.ones(n, dtype=bool)
     while True:
         best = int(np.argmax(score))
