@@ -542,6 +542,14 @@ def _quoted_as(cue: Token) -> Token | None:
     return None
 
 
+#: Relations the parser gives a name that is really the cue's subject ("DeBoer
+#: said" read as an auxiliary; "the Academy of Sciences' United Geophysical
+#: Service said:" hung on an earlier noun as its apposition).
+_MISREAD_SUBJECT_DEPS = frozenset(
+    {"aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod", "appos"}
+)
+
+
 def _raw_subject(cue: Token) -> Token | None:
     if cue.lower_ == "according":
         for to in cue.children:
@@ -578,7 +586,7 @@ def _raw_subject(cue: Token) -> Token | None:
         if (
             near is not None
             and (near.pos_ in ("PROPN", "PRON") or (near.text[:1].isupper() and not near.is_stop))
-            and near.dep_ in ("aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod")
+            and near.dep_ in _MISREAD_SUBJECT_DEPS
         ):
             return near
     head = cue
@@ -1020,7 +1028,54 @@ def _speaker(
     # A photo credit ("(Evan Vucci/Associated Press") is no speaker.
     if "/" in mention[0]:
         return None
-    return _resolve_description(ctx, mention) or mention
+    if _AGED.search(ctx.text, 0, subj.idx + len(subj)) and subj.lower_ == "old":
+        return _aged_person(ctx, subj) or mention
+    return _resolve_description(ctx, mention) or _of_body(subj, mention) or mention
+
+
+#: Titles of people who speak for a body named after them ("a spokesperson
+#: for Oreva Group"): with no name of their own, the body is the speaker.
+SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"})
+
+
+def _of_body(subj: Token, mention: tuple[str, int, int]) -> tuple[str, int, int] | None:
+    """A title whose body or place follows it: "a spokesperson for Oreva Group
+    told TIE" is Oreva Group's word; "the mayor of Kalamata told …" is written
+    whole (a bare "the mayor" says less). The span stays on the title."""
+    if subj.lower_ not in SPOKES | PERSON_ROLES:
+        return None
+    for prep in subj.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("for", "of"):
+            continue
+        for obj in prep.children:
+            ent = _entity_of(obj) if obj.dep_ == "pobj" else None
+            if subj.lower_ in SPOKES:
+                if ent is not None and ent.label_ in ("ORG", "GPE", "NORP"):
+                    return ent.text, mention[1], mention[2]
+            elif obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                # "the mayor of Kalamata": a place after a title, whatever
+                # label the model gave it.
+                end = ent.end_char if ent is not None else obj.idx + len(obj)
+                return subj.doc.text[mention[1] : end], mention[1], end
+    return None
+
+
+#: "the 64-year-old", ending at the word "old".
+_AGED = re.compile(r"\b(?:the|a)\s+\d{1,3}[-‑ ]years?[-‑ ]old$", re.IGNORECASE)
+
+
+def _aged_person(ctx: _Context, subj: Token) -> tuple[str, int, int] | None:
+    """ "the 30-year-old wrote on Twitter": the person the article is about so
+    far (named most often before it; the later one of a tie), not whoever a
+    caption or a link named last ("pictured with Bill Clinton")."""
+    named: dict[str, list[Span]] = {}
+    for e in ctx.ents:
+        if e.label_ == "PERSON" and e.end_char <= subj.idx and not ctx.quoted(e.start_char):
+            named.setdefault(e[-1].text, []).append(e)
+    if not named:
+        return None
+    surname = max(named, key=lambda k: (len(named[k]), named[k][-1].start_char))
+    return _whole_name(named[surname][0]).text, subj.idx, subj.idx + len(subj)
 
 
 #: Roles that name a person ("the minister said") and bodies ("the company
@@ -1036,7 +1091,7 @@ BODY_ROLES: frozenset[str] = frozenset(
      "bank", "airline", "operator", "railroad", "railway", "office", "museum", "camp",
      "government", "council", "authority", "court"}
 )  # fmt: skip
-_DESCRIPTION = re.compile(r"^the\s+(?:[\w’'-]+\s+){0,4}(?P<role>[a-z]+)$")
+_DESCRIPTION = re.compile(r"^(?:the|an?)\s+(?:[\w’'-]+\s+){0,4}(?P<role>[a-z]+)$")
 
 #: How far before a name its title may stand ("Interior Minister and former
 #: Paris police prefect Laurent Nuñez", inside its sentence), or after it in
@@ -1054,10 +1109,14 @@ def _resolve_description(
     if found is None:
         return None
     role = found.group("role")
+    if role in STATEMENT_WORDS:
+        return _message_author(ctx, mention, written)
+    if written.casefold().startswith("a") and role not in BODY_ROLES:
+        return None  # "a witness", "an official": someone not named before
     if role in PERSON_ROLES | ANONYMOUS_ROLES:
         # "the Kremlin spokesman" describes a person by the body he speaks for.
         labels, near = ("PERSON",), True
-    elif role in BODY_ROLES and written == written.casefold():
+    elif role in BODY_ROLES and written[1:] == written[1:].casefold():
         # "the company", but not "the Norwegian Foreign Ministry": a body's
         # own name is no description.
         labels, near = ("ORG",), False
@@ -1068,7 +1127,69 @@ def _resolve_description(
         named = _earlier_description(ctx, role, mention)
     if named is None and labels == ("PERSON",):
         named = _recent_subject(ctx, mention)
+    if named is None and labels == ("ORG",):
+        # "the agency said" after "The Bahamas Securities Commission has
+        # frozen …": the body the text has just named, whatever it is called.
+        body = _recent_body(ctx, mention[1], public=role in PUBLIC_BODY_ROLES)
+        named = (body.text, mention[1], mention[2]) if body is not None else None
     return named
+
+
+def _message_author(
+    ctx: _Context, mention: tuple[str, int, int], written: str
+) -> tuple[str, int, int] | None:
+    """Whose message "the statement", "a company statement" or "the Chinese
+    statement" is. Names written in it are its author ("A Chinese Foreign
+    Ministry statement"); else the body named last nearby ("Swiss regulator
+    FINMA's statement … The statement read: “…”"), which a nationality must
+    name ("the Chinese statement" after "China's Foreign Ministry said"; "the
+    Belarusian statement" is not the Kremlin's). A person's statement is
+    written with the person's name and never gets here."""
+    modifiers = written.split()[1:-1]
+    if sum(w[:1].isupper() for w in modifiers) >= 2:
+        return " ".join(modifiers), mention[1], mention[2]
+    body = _recent_body(ctx, mention[1])
+    if body is None:
+        return None
+    nations = [w for w in modifiers if w[:1].isupper()]
+    # The nation may stand just before the name: "China's Foreign Ministry".
+    named = ctx.text[max(0, body.start_char - 12) : body.end_char].casefold()
+    if nations and nations[0][:4].casefold() not in named:
+        return None
+    return body.text, mention[1], mention[2]
+
+
+#: Descriptions of a public body: its antecedent has a public body's name
+#: ("the agency" after "the Bahamas Securities Commission has frozen the
+#: assets of FTX Digital Markets" is the commission, not the company).
+PUBLIC_BODY_ROLES: frozenset[str] = frozenset(
+    {"agency", "commission", "ministry", "department", "office", "authority", "council",
+     "court", "government", "regulator", "bureau"}
+)  # fmt: skip
+_PUBLIC_NAME = re.compile(
+    r"\b(?:agency|commission|ministry|department|office|authority|council|court|government|"
+    r"bureau|administration|service|police|committee|board|institute|center|centre|"
+    r"organi[sz]ation|force|forces|army|navy|guard|united nations|un)\b",
+    re.IGNORECASE,
+)
+
+
+def _recent_body(ctx: _Context, start: int, public: bool = False) -> Span | None:
+    """The organisation named last before ``start`` within
+    :data:`DESCRIPTION_BACK_PARAGRAPHS` (a public body's name when ``public``),
+    outlets aside (the outlet that prints the story is not "the agency")."""
+    here = ctx.paragraph_of(start)
+    for e in reversed([e for e in ctx.ents if e.label_ == "ORG" and e.end_char <= start]):
+        if here - ctx.paragraph_of(e.start_char) > DESCRIPTION_BACK_PARAGRAPHS:
+            break
+        if ctx.quoted(e.start_char) or not ctx.in_prose(e.start_char):
+            continue
+        if find_alias(e.text, OUTLET_PATTERNS) is not None:
+            continue
+        if public and not _PUBLIC_NAME.search(e.text):
+            continue
+        return e
+    return None
 
 
 #: "The spokesperson said" with no holder of that title named: the person
@@ -1310,12 +1431,15 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
     return quotes
 
 
-_LABEL = re.compile(r"(?P<label>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}):[ \t]*$")
+_LABEL = re.compile(
+    r"(?:Quote from |Quoting )?(?P<label>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}):[ \t]*$"
+)
 
 
 def _label_speaker(ctx: _Context, span: _Span) -> tuple[str, int, int] | None:
-    """ "Victoria Nuland: “I am …”": a quotation opening a line after a
-    person's name and a colon is that person's."""
+    """ "Victoria Nuland: “I am …”" (or "Quote from Prokudin: “…”", as
+    Ukrainian outlets write it): a quotation opening a line after a person's
+    name and a colon is that person's."""
     line_start = ctx.text.rfind("\n", 0, span.open_mark) + 1
     m = _LABEL.match(ctx.text, line_start, span.open_mark)
     if m is None:
