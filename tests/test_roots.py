@@ -548,3 +548,41 @@ def test_roots_a_body_and_its_document_and_a_name_cut_by_the_excerpt_are_one_par
     # A person's name that begins another is no cut name.
     got = parties(["John Smith", "John Smithson"])
     assert got["John Smith"] != got["John Smithson"]
+
+
+def test_roots_a_description_ending_in_a_common_noun_names_no_one() -> None:
+    # Credit Suisse, SVB, Morbi, Kakhovka, Tai Po (eval/events): "the troubled
+    # bank", "the embattled Swiss bank" and "the second largest bank" made one
+    # bank's statement three roots; "the military", "a private company" and
+    # "the city's security chief" stood beside the body they describe.
+    from stemma.analysis.roots import _unnamed
+
+    kind = dict.fromkeys(
+        ["source:troubled bank", "source:embattled Swiss bank", "source:second largest bank",
+         "source:military", "source:private company", "source:city’s security chief",
+         "source:Kremlin-appointed mayor", "source:Hong Kong police", "source:Nepal army",
+         "source:Silicon Valley Bank", "source:Credit Suisse"],
+        "organisation",
+    )  # fmt: skip
+    for described in ("troubled bank", "embattled Swiss bank", "second largest bank",
+                      "military", "private company", "city’s security chief",
+                      "Kremlin-appointed mayor"):  # fmt: skip
+        assert _unnamed(f"source:{described}", kind), described
+    # A place's own force or government, and names, name someone.
+    for name in ("Hong Kong police", "Nepal army", "Silicon Valley Bank", "Credit Suisse"):
+        assert not _unnamed(f"source:{name}", kind), name
+
+
+def test_roots_a_country_and_its_government_and_one_name_hyphenated_are_one_party() -> None:
+    # Lisbon funicular (eval/events): "Portugal declares national mourning" and
+    # "the Portuguese government announced" are one source, not two roots.
+    kinds = dict.fromkeys(["Portugal", "Portuguese government", "Lisbon"], "organisation")
+    got = parties(["Portugal", "Portuguese government", "Lisbon"], kinds=kinds)
+    assert got["Portugal"] == got["Portuguese government"] != got["Lisbon"]
+    # Another country's government stays apart.
+    kinds = dict.fromkeys(["Australia", "Austrian government"], "organisation")
+    got = parties(["Australia", "Austrian government"], kinds=kinds)
+    assert got["Australia"] != got["Austrian government"]
+    # Kerch bridge (eval/events): one committee, with and without its hyphen.
+    got = parties(["National Antiterrorism Committee", "national anti-terrorism committee"])
+    assert len(set(got.values())) == 1

@@ -332,6 +332,12 @@ def parties(
                 _cut_short(words[a], words[b]) or _cut_short(words[b], words[a])
             ):
                 merge(a, b)
+    # One name written with and without its hyphens or spaces: "National
+    # Antiterrorism Committee" / "national anti-terrorism committee".
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if find(a) != find(b) and "".join(words[a]) == "".join(words[b]):
+                merge(a, b)
     # Two romanisations of one person's name.
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
@@ -467,6 +473,24 @@ def parties(
         }
         if len(holders) == 1:
             merge(holders.pop(), n)
+    # A country and its government: "Portugal declared three days of
+    # mourning" and "the Portuguese government announced" are one party
+    # (the adjective begins with the name but its last two letters, four at
+    # least: Portug-uese, Chin-ese, Gree-k; or "Portugal's government").
+    for n in order:
+        if len(words[n]) != 2 or words[n][1] != "government":
+            continue
+        land = words[n][0].removesuffix("'s")
+        for o in order:
+            if (
+                len(words[o]) == 1
+                and kinds.get(o) in ("organisation", "group", "other")
+                and find(o) != find(n)
+                and len(words[o][0]) >= 4
+                and land.startswith(words[o][0][: max(4, len(words[o][0]) - 2)])
+            ):
+                merge(n, o)
+                break
     out: dict[str, str] = {}
     for group in members.values():
         best = max(

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from stemma.analysis.graph import article_node, source_node
-from stemma.analysis.parties import TITLES, parties
+from stemma.analysis.parties import DOCUMENT_WORDS, TITLES, parties
 from stemma.annotate.attribution import COGNITION_VERBS
 from stemma.annotate.sources import canonical_source, sentence_upstream
 from stemma.model import Annotation, Article, Attribution, ClaimGroup, Graph, Mention
@@ -393,8 +393,28 @@ def _unnamed(node: str, node_kind: Mapping[str, str]) -> bool:
     last = re.findall(r"[\w'’-]+", name)[-1:] if name else []
     if last and last[0].islower() and last[0].endswith("s") and not last[0].endswith("ss"):
         return True  # "Japan and U.S. seismologists", "local doctors": a group, unnamed
+    head = last[0].casefold() if last else ""
+    if last and last[0].isalpha() and last[0].islower() and head not in DOCUMENT_WORDS:
+        # A description ends in a common noun: "the troubled bank", "the
+        # embattled Swiss bank", "a private company", "the city's security
+        # chief" (English writes a name's head in capitals). A public body
+        # said with what it is for is that body ("Hong Kong police", "Russia's
+        # civil aviation authority"); bare, it is no one ("the military").
+        modified = any(w not in DESCRIPTIONS for w in words[:-1])
+        return not (head in INSTITUTIONS and modified)
     return bool(words) and all(w in DESCRIPTIONS or w in TITLES for w in words)
 
+
+#: Heads of public bodies: with a place or a purpose they name that one body
+#: ("Hong Kong police", "Nepal army", "the Greek coast guard", "Russia's civil
+#: aviation authority").
+INSTITUTIONS = frozenset(
+    {"police", "army", "military", "navy", "guard", "coastguard", "government", "forces",
+     "force", "service", "services", "parliament", "cabinet", "presidency", "junta",
+     "ministry", "court", "prosecutors", "office", "authority", "authorities", "agency",
+     "commission", "committee", "department", "bureau", "council", "board", "institute",
+     "organisation", "organization", "center", "centre", "administration", "regulator"}
+)  # fmt: skip
 
 _LINKS = frozenset({"the", "of", "for", "a", "an", "and", "in", "at", "on", "to", "from"})
 
