@@ -3,7 +3,8 @@
 Exit codes (also in README):
 
 - 0: every input was read and analysed;
-- 1: some inputs were skipped (each is named on stderr and in the brief);
+- 1: some inputs were skipped (each is named on stderr and in the brief), or
+  a watched feed could not be fetched;
 - 2: usage error (unknown option, missing path);
 - 3: no article could be read from the inputs;
 - 4: the store, the language model or the Ray cluster cannot be used;
@@ -173,6 +174,123 @@ def analyze_cli(
     if s.articles == 0:
         raise typer.Exit(EXIT_NOTHING_READ)
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@app.command("watch")
+def watch_cli(
+    feeds: Annotated[
+        list[str],
+        typer.Argument(help="RSS or Atom feed URLs to poll.", show_default=False),
+    ],
+    every: Annotated[
+        str, typer.Option(help="Time between rounds: 90, 30s, 15m, 1h or 1d.")
+    ] = "15m",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the brief of each round's stories.")
+    ] = Path("out"),
+    db: Db = Path("stemma.duckdb"),
+    spool: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for the fetched feeds (one file per changed answer); "
+            "default: beside the store, <db>.feeds/.",
+            show_default=False,
+        ),
+    ] = None,
+    rounds: Annotated[
+        int | None,
+        typer.Option(min=1, help="Stop after this many rounds (default: until Ctrl-C)."),
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit (for cron).")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Poll feeds and analyse their new entries into the store, round after round.
+
+    Each feed is asked with the validators of its last answer (ETag,
+    Last-Modified), so an unchanged feed costs a 304; an entry seen before is
+    neither stored nor analysed again. The brief of each round covers the
+    stories its new entries joined; `stemma serve` shows the whole store.
+    """
+    import time
+
+    from stemma.annotate.nlp import ModelNotInstalled
+    from stemma.engine.local import analyze
+    from stemma.ingest.feeds import parse_every, poll
+    from stemma.store.db import Store, StoreError
+
+    err = Console(stderr=True, quiet=quiet, highlight=False, soft_wrap=True)
+    say = Console(quiet=quiet, highlight=False, soft_wrap=True)
+    try:
+        pause = parse_every(every)
+    except ValueError as e:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: --every: {e}")
+        raise typer.Exit(EXIT_USAGE) from e
+    if bad := [f for f in feeds if not f.startswith(("http://", "https://"))]:
+        for f in bad:
+            Console(stderr=True, soft_wrap=True).print(
+                f"[red]error[/red]: {f}: not an http(s) URL (read feed files with `stemma analyze`)"
+            )
+        raise typer.Exit(EXIT_USAGE)
+    folder = spool if spool is not None else db.with_name(db.name + ".feeds")
+    limit = 1 if once else rounds
+    failed_any = read_any = False
+    try:
+        store = Store(db)
+    except StoreError as e:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_ENVIRONMENT) from e
+    settings = DEFAULT.but(progress=not quiet)
+    done = 0
+    try:
+        with store:
+            while limit is None or done < limit:
+                started = time.monotonic()
+                found = poll(feeds, store, folder)
+                done += 1
+                for problem in found.problems:
+                    err.print(f"[yellow]skipped[/yellow] {problem}")
+                failed_any |= bool(found.problems)
+                line = (
+                    f"round {done}: {len(feeds)} feeds, {len(found.written)} changed, "
+                    f"{len(found.unchanged)} unchanged, {len(found.problems)} failed"
+                )
+                if found.written:
+                    result = analyze(
+                        found.written,
+                        db=store,
+                        out=out,
+                        settings=settings,
+                        on_problem=lambda p: err.print(f"[yellow]skipped[/yellow] {p}"),
+                    )
+                    s = result.summary
+                    read_any |= s.articles > 0
+                    failed_any |= bool(s.problems)
+                    html = next((p for p in result.written if p.suffix == ".html"), None)
+                    line += (
+                        f"; {s.articles} entries ({s.annotated} new, {s.cached} seen before). "
+                        f"Brief: [bold]{html}[/bold]"
+                    )
+                say.print(line)
+                if limit is not None and done >= limit:
+                    break
+                time.sleep(max(0.0, pause - (time.monotonic() - started)))
+    except KeyboardInterrupt:
+        say.print(f"stopped after {done} rounds; the store keeps everything: {db}")
+    except (StoreError, ModelNotInstalled) as e:
+        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
+        raise typer.Exit(EXIT_ENVIRONMENT) from e
+    if failed_any and not read_any and not store_has_articles(db):
+        raise typer.Exit(EXIT_NOTHING_READ)
+    raise typer.Exit(EXIT_SOME_FAILED if failed_any else EXIT_OK)
+
+
+def store_has_articles(db: Path) -> bool:
+    """Whether the store at ``db`` holds any article (a watch that read nothing
+    this time may have read before)."""
+    from stemma.store.db import Store
+
+    with Store(db, read_only=True) as store:
+        return store.article_count() > 0
 
 
 @app.command("serve")

@@ -56,6 +56,18 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedState:
+    """What a polled feed's server said last (``stemma watch``), kept between rounds."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    digest: str | None = None  # sha256 of the last body written to the spool
+    status: int | None = None  # HTTP status of the last answer; None when none came
+    checked: str | None = None  # UTC time of the last poll, ISO 8601
+
+
+@dataclass(frozen=True, slots=True)
 class Note(Problem):
     """An input read as an article, but not whole (cut at the length limit):
     reported, and the article is analysed."""

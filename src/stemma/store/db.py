@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from stemma.errors import StoreError
-from stemma.model import Annotation, Article, Story, StoryResult
+from stemma.model import Annotation, Article, FeedState, Story, StoryResult
 from stemma.settings import PIPELINE_VERSION
 from stemma.store.codec import (
     Tables,
@@ -350,6 +350,31 @@ class Store:
             for sql in statements:
                 args = [param] if "?" in sql else []
                 con.execute(sql, args).fetchall()
+            con.execute("COMMIT").fetchall()
+            self._writes.count += 1
+        except BaseException:
+            con.execute("ROLLBACK").fetchall()
+            raise
+
+    def feed_state(self, url: str) -> FeedState | None:
+        """What the feed at ``url`` answered when last polled, if it was."""
+        rows = self.con.execute(
+            "SELECT url, etag, last_modified, digest, status, checked FROM feeds WHERE url = ?",
+            [url],
+        ).fetchall()
+        return FeedState(*rows[0]) if rows else None
+
+    def save_feed_state(self, state: FeedState) -> None:
+        """Remember a feed's last answer (one row per URL), atomically."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            con.execute("DELETE FROM feeds WHERE url = ?", [state.url]).fetchall()
+            con.execute(
+                "INSERT INTO feeds VALUES (?, ?, ?, ?, ?, ?)",
+                [state.url, state.etag, state.last_modified, state.digest, state.status,
+                 state.checked],
+            ).fetchall()  # fmt: skip
             con.execute("COMMIT").fetchall()
             self._writes.count += 1
         except BaseException:

@@ -67,6 +67,11 @@ DDL = {
     # One row per annotated article and pipeline version: the "done" marker.
     "annotated": "article VARCHAR, version VARCHAR",
     "meta": "key VARCHAR, value VARCHAR",
+    # Feeds polled by ``stemma watch``: the validators of each one's last
+    # answer (conditional GET) and the hash of the last body spooled.
+    "feeds": """
+        url VARCHAR, etag VARCHAR, last_modified VARCHAR, digest VARCHAR, status INTEGER,
+        checked VARCHAR""",
 }
 
 #: Tables holding one story's analysis, cleared and rewritten together.
