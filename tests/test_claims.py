@@ -667,3 +667,46 @@ def test_claims_one_clock_reading_and_a_distant_year_are_reported_once() -> None
     # A year next to the event's is still a second account (a wrong year).
     near = make_unit("It landed in 2024.", article="g", dates=["2024"])
     assert [d.kind for d in discrepancies_of([landing, near], {}, {})] == ["date"]
+
+
+def test_claims_people_counts_are_typed_by_what_happened_to_them():
+    from stemma.analysis.units import people_counts
+
+    # Pylos shipwreck (eval/events): four ways of counting the dead, two of the rescued.
+    cases = {
+        "At least 78 migrants drowned in the Ionian Sea near the Greek town of Pylos.": "death",
+        "a shipwreck that killed at least 78 migrants, as hopes of survivors dwindled": "death",
+        "the shipwreck tragedy that resulted in the loss of at least 79 lives": "death",
+        "Rescuers saved 104 passengers from a fishing boat that sank": "survivor",
+        "Greek authorities said 104 survivors had been brought ashore.": "survivor",
+    }
+    for sentence, measure in cases.items():
+        assert [q.unit for q in people_counts(sentence)] == [measure], sentence
+    # Sudan (eval/events): each count reads the cue of its own clause.
+    got = people_counts("56 civilians had been killed while 595 more have been injured")
+    assert [(q.value, q.unit) for q in got] == [(56.0, "death"), (595.0, "injured")]
+
+
+def test_claims_outlets_giving_different_tolls_flag_it_on_each_sentence():
+    # Pylos shipwreck (eval/events): the lead sentences carry the toll among
+    # other things, so they sit in different groups; the disagreement on the
+    # dead is shown wherever a toll is given, and nothing else is compared.
+    from stemma.analysis.align import figure_discrepancies
+    from stemma.analysis.units import make_unit
+
+    texts = {
+        "a": "At least 78 migrants drowned in the Ionian Sea near the Greek town of Pylos.",
+        "b": "Rescuers scoured the seas off Greece on Thursday following a shipwreck that killed "
+        "at least 78 migrants, as hopes of survivors dwindled.",
+        "c": "The death toll was later revised to 79.",
+        "d": "Interim Prime Minister Ioannis Sarmas has declared a three-day national mourning "
+        "period after the shipwreck tragedy that resulted in the loss of at least 79 lives.",
+        "e": "The International Organization for Migration said up to 400 people were on board.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    found = figure_discrepancies(units)
+    assert set(found) == {0, 1, 2, 3}  # the IOM's 400 on board counts no one dead
+    assert [d.values for d in found[0]] == [("At least 78 migrants", "79")]
+    assert [d.values for d in found[3]] == [("at least 79 lives", "At least 78 migrants")]
+    assert found[0][0].articles == ("a", "c")
+    assert all("the dead" in d.detail for ds in found.values() for d in ds)

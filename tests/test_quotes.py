@@ -566,7 +566,7 @@ def test_quotes_a_spokesperson_for_a_body_and_a_title_of_a_place(nlp) -> None:
     # Morbi 10 and Pylos 08 (eval/events).
     speakers = _speakers(
         nlp,
-        "The contractor company has blamed the overload of people for the incident. \"Prima "
+        'The contractor company has blamed the overload of people for the incident. "Prima '
         "facie, the bridge collapsed as too many people in the mid-section of the bridge were "
         'trying to sway it," a spokesperson for Oreva Group told TIE.',
     )

@@ -54,8 +54,17 @@ from rapidfuzz import fuzz
 from stemma.analysis.discrepancies import discrepancies_of
 from stemma.analysis.kinds import classify
 from stemma.analysis.pairs import same_claim
-from stemma.analysis.units import Unit, entity_key, quote_similarity, same_speaker, story_units
-from stemma.model import Annotation, Article, ClaimGroup, Kind
+from stemma.analysis.units import (
+    PEOPLE_MEASURES,
+    Quantity,
+    Unit,
+    entity_key,
+    people_counts,
+    quote_similarity,
+    same_speaker,
+    story_units,
+)
+from stemma.model import Annotation, Article, ClaimGroup, Discrepancy, Kind
 from stemma.settings import CONFIRM_AGREEMENT, DEFAULT, ClaimParams
 
 __all__ = ["align_claims", "entity_weights", "pair_score", "score_matrix"]
@@ -349,12 +358,79 @@ def align_claims(
 
     by_article = {a.article: a for a in annotations}
     texts = {a.id: a.text for a in articles}
+    anchored = _attach_by_anchor(units, scores, clusters, params)
+    figures = figure_discrepancies(units)
     groups = [
-        _group(story, units, own, extra, scores, accord, by_article, texts, params)
-        for own, extra in _attach_by_anchor(units, scores, clusters, params)
+        _with_figures(
+            _group(story, units, own, extra, scores, accord, by_article, texts, params),
+            [d for i in own + extra for d in figures.get(i, ())],
+        )
+        for own, extra in anchored
     ]
     groups.sort(key=lambda g: (_first_key(g, articles), g.id))
     return groups
+
+
+def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
+    """Where the story's outlets give different counts of the dead, the
+    injured, the rescued or the missing (:func:`~stemma.analysis.units.people_counts`):
+    for each unit that gives one, its disagreements with the other articles.
+
+    Each article's first reported sentence giving a count is its figure ("At
+    least 78 migrants drowned", "the death toll was later revised to 79");
+    figures more than twice or half the most common one count something
+    else and are left out. The sentences keep their claim groups: a lead
+    sentence says five things, of which the toll is one, and grouping it by
+    its figure would join other claims (measured: docs/accuracy.md). The
+    disagreement is shown on every group that holds one of them instead.
+    """
+    out: dict[int, list[Discrepancy]] = {}
+    counts = [people_counts(u.text) if u.kind != "commentary" else () for u in units]
+    for measure in PEOPLE_MEASURES:
+        first: dict[str, tuple[int, Quantity]] = {}  # article -> (unit, its count)
+        for i, u in enumerate(units):
+            found = [q for q in counts[i] if q.unit == measure]
+            if found and u.article not in first:
+                first[u.article] = (i, found[0])
+        tally = Counter(q.value for _, q in first.values())
+        if len(tally) < 2:
+            continue
+        mode = max(tally, key=lambda v: (tally[v], v))
+        kept = [(i, q) for i, q in first.values() if _close(q.value, mode)]
+        for i, q in kept:
+            seen: set[float] = set()
+            for j, other in kept:
+                if other.value != q.value and other.value not in seen:
+                    seen.add(other.value)
+                    out.setdefault(i, []).append(
+                        Discrepancy(
+                            "number",
+                            f"{q.text} vs {other.text} ({_FIGURE_NAMES[measure]})",
+                            (units[i].article, units[j].article),
+                            (q.text, other.text),
+                        )
+                    )
+    return out
+
+
+_FIGURE_NAMES = {
+    "death": "the dead",
+    "injured": "the injured",
+    "survivor": "the rescued",
+    "missing": "the missing",
+}
+
+
+def _with_figures(group: ClaimGroup, found: Sequence[Discrepancy]) -> ClaimGroup:
+    """``group`` with the figure disagreements of its sentences it does not show yet."""
+    have = {(d.kind, *sorted(v.casefold() for v in d.values)) for d in group.discrepancies}
+    more = []
+    for d in found:
+        key = (d.kind, *sorted(v.casefold() for v in d.values))
+        if key not in have:
+            have.add(key)
+            more.append(d)
+    return replace(group, discrepancies=group.discrepancies + tuple(more)) if more else group
 
 
 def _close(a: float, b: float) -> bool:

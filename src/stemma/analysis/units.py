@@ -520,6 +520,68 @@ def _casualty(text: str, start: int, end: int, q: Quantity) -> Quantity:
     return q
 
 
+#: What happened to the people a count counts, for comparing a story's
+#: figures (:func:`people_counts`): the nearest cue in the number's clause.
+_FATE_CUES = (
+    (_INJURY_CUES, "injured"),
+    (_DEATH_CUES | {"drowned", "drowning", "lives", "bodies"}, "death"),
+    (frozenset({"rescued", "rescuing", "saved", "saving", "survived", "survivors"}), "survivor"),
+    (frozenset({"missing", "unaccounted"}), "missing"),
+)
+#: Words for people that a count may count ("78 migrants drowned").
+_PEOPLE = frozenset(
+    {"", "person", "migrant", "individual", "passenger", "civilian", "child", "adult", "man",
+     "woman", "boy", "girl", "student", "worker", "resident", "villager", "tourist", "soldier",
+     "protester", "demonstrator", "pilgrim", "miner", "victim", "citizen", "national",
+     "camper", "patient", "firefighter", "officer", "member", "crew", "occupant", "visitor",
+     "refugee", "fisherman", "hiker", "climber", "teenager", "spectator", "employee", "live"}
+)  # fmt: skip
+PEOPLE_MEASURES = ("death", "injured", "survivor", "missing")
+
+
+def people_counts(text: str) -> tuple[Quantity, ...]:
+    """The counts of people in ``text``, each typed by what happened to them
+    (one of :data:`PEOPLE_MEASURES`): "78 migrants drowned", "a shipwreck
+    that killed at least 78 migrants" and "the loss of 79 lives" count the
+    dead; "104 passengers were saved" and "104 survivors" the rescued. Wider
+    than :func:`find_quantities`' own typing, for comparing one story's
+    figures across outlets, not for deciding which sentences say one thing.
+
+    >>> [(q.value, q.unit) for q in people_counts("At least 78 migrants drowned; 104 were saved")]
+    [(78.0, 'death'), (104.0, 'survivor')]
+    """
+    out = []
+    at = 0
+    for q in find_quantities(text):
+        start = text.find(q.text, at)
+        if start < 0:
+            continue
+        end = at = start + len(q.text)
+        if q.unit in PEOPLE_MEASURES:
+            out.append(q)
+            continue
+        if q.unit not in _PEOPLE:
+            continue
+        head = _CLAUSE_BREAK.split(text[:start])[-1]
+        tail = _CLAUSE_BREAK.split(text[end:])[0]
+        before = [w.lower() for w in _WORD_RE.findall(head)][-4:][::-1]
+        after = [w.lower() for w in _WORD_RE.findall(tail)][:4]
+        fate = next(
+            (
+                measure
+                for word in (w[k] for k in range(4) for w in (before, after) if k < len(w))
+                for cues, measure in _FATE_CUES
+                if word in cues
+            ),
+            None,
+        )
+        if q.unit == "live" and fate is None:
+            fate = "death"  # "the loss of 79 lives"
+        if fate is not None:
+            out.append(Quantity(q.value, fate, q.text))
+    return tuple(out)
+
+
 #: Plurals the suffix rule gets wrong ("26 feet" and "a 22 foot rise" measure one thing).
 _IRREGULAR = {"feet": "foot", "ft": "foot", "men": "man", "women": "woman", "children": "child"}
 
