@@ -710,3 +710,42 @@ def test_claims_outlets_giving_different_tolls_flag_it_on_each_sentence():
     assert [d.values for d in found[3]] == [("at least 79 lives", "At least 78 migrants")]
     assert found[0][0].articles == ("a", "c")
     assert all("the dead" in d.detail for ds in found.values() for d in ds)
+
+
+def test_claims_a_figure_inside_another_outlets_range_is_no_disagreement():
+    # Texas floods (eval/events): "About 23" lies in "from 23 to 25"; "around 20" does not.
+    from stemma.analysis.align import figure_discrepancies
+    from stemma.analysis.units import make_unit
+
+    texts = {
+        "a": '"About 23" girls were unaccounted for from Camp Mystic along the Guadalupe River.',
+        "b": "Anywhere from 23 to 25 children were missing from Camp Mystic, authorities said.",
+        "c": "Texas Lieutenant Governor Dan Patrick confirmed around 20 children are missing.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    found = figure_discrepancies(units)
+    pairs = {frozenset(d.articles) for ds in found.values() for d in ds}
+    assert frozenset({"a", "b"}) not in pairs
+    assert frozenset({"a", "c"}) in pairs and frozenset({"b", "c"}) in pairs
+
+
+def test_claims_a_count_of_the_dead_anchors_however_the_people_are_named():
+    # Pylos shipwreck (eval/events): "78 individuals … killed" re-tells the toll of
+    # "a shipwreck that killed at least 78 migrants"; it joins that group as well.
+    import numpy as np
+
+    from stemma.analysis.align import _attach_by_anchor
+    from stemma.analysis.units import make_unit
+
+    units = [
+        make_unit(
+            "Rescuers scoured the seas following a shipwreck that killed at least 78 migrants.",
+            article="a",
+            kind="reported",
+        ),
+        make_unit("The death toll rose to 78 on Thursday.", article="b", kind="reported"),
+        make_unit("78 individuals have been proven killed thus far.", article="c", kind="reported"),
+    ]
+    scores = np.full((3, 3), 0.5)
+    anchored = _attach_by_anchor(units, scores, [[0, 1], [2]], DEFAULT.claims)
+    assert ([0, 1], [2]) in anchored

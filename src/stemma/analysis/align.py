@@ -43,6 +43,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -400,6 +401,8 @@ def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
         for i, q in kept:
             seen: set[float] = set()
             for j, other in kept:
+                if _within(q, other) or _within(other, q):
+                    continue  # "about 23" is one of "23 to 25 children"
                 if other.value != q.value and other.value not in seen:
                     seen.add(other.value)
                     out.setdefault(i, []).append(
@@ -411,6 +414,18 @@ def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
                         )
                     )
     return out
+
+
+_RANGE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–|and)\s*(\d[\d,]*(?:\.\d+)?)")
+
+
+def _within(q: Quantity, other: Quantity) -> bool:
+    """Whether ``other``'s value lies inside the range ``q`` is written as."""
+    m = _RANGE.search(q.text)
+    if m is None:
+        return False
+    lo, hi = sorted(float(x.replace(",", "")) for x in m.groups())
+    return lo <= other.value <= hi
 
 
 _FIGURE_NAMES = {
@@ -465,7 +480,11 @@ def _attach_by_anchor(
     joins one other group at most: the one it matches best. A cluster all of
     whose sentences a larger group now holds is dropped (it was that group).
     """
-    measures = [[(q.unit, q.value) for q in u.quantities if q.unit] for u in units]
+    # Counts of people are read the wide way here ("78 migrants drowned" and
+    # "killed 78" both count the dead): an anchor only adds a sentence to a
+    # group it is already close to.
+    quantities = [[q for q in (*u.quantities, *people_counts(u.text)) if q.unit] for u in units]
+    measures = [[(q.unit, q.value) for q in qs] for qs in quantities]
     # Candidates indexed by what could anchor them, so that a large story
     # compares each group only with the sentences that share its measures or
     # speakers, never with all of them.
@@ -509,8 +528,8 @@ def _attach_by_anchor(
             if any(_same_quote(units[i], units[m], params) for m in anchors):
                 found[art] = (np.inf, i)
                 continue
-            held = [q for m in anchors for q in units[m].quantities if q.unit]
-            mine = [q for q in units[i].quantities if q.unit]
+            held = [q for m in anchors for q in quantities[m]]
+            mine = quantities[i]
             if not any(p.same_measure(q) and _close(p.value, q.value) for p in held for q in mine):
                 continue
             score = float(np.mean(scores[i, members]))

@@ -1040,8 +1040,9 @@ SPOKES = frozenset({"spokesperson", "spokesman", "spokeswoman", "representative"
 
 def _of_body(subj: Token, mention: tuple[str, int, int]) -> tuple[str, int, int] | None:
     """A title whose body or place follows it: "a spokesperson for Oreva Group
-    told TIE" is Oreva Group's word; "the mayor of Kalamata told …" is written
-    whole (a bare "the mayor" says less). The span stays on the title."""
+    told TIE" is Oreva Group's word (the span stays on the title); "the mayor
+    of Kalamata told …" is written whole, span and all (a bare "the mayor"
+    says less)."""
     if subj.lower_ not in SPOKES | PERSON_ROLES:
         return None
     for prep in subj.children:
@@ -1111,8 +1112,8 @@ def _resolve_description(
     role = found.group("role")
     if role in STATEMENT_WORDS:
         return _message_author(ctx, mention, written)
-    if written.casefold().startswith("a") and role not in BODY_ROLES:
-        return None  # "a witness", "an official": someone not named before
+    if not written.casefold().startswith("the"):
+        return None  # "a witness", "an official", "a company": someone not named before
     if role in PERSON_ROLES | ANONYMOUS_ROLES:
         # "the Kremlin spokesman" describes a person by the body he speaks for.
         labels, near = ("PERSON",), True
