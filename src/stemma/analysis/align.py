@@ -375,14 +375,16 @@ def align_claims(
 def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
     """Where the story's outlets give different counts of the dead, the
     injured, the rescued or the missing (:func:`~stemma.analysis.units.people_counts`):
-    for each unit that gives one, its disagreements with the other articles.
+    for each unit that gives one, the disagreement, one per measure, with
+    every article's figure ("the dead: 78 in 8 articles · 79 in 2 · 59 in 2").
 
     Each article's first reported sentence giving a count is its figure ("At
     least 78 migrants drowned", "the death toll was later revised to 79");
     figures more than twice or half the most common one count something
-    else and are left out. The sentences keep their claim groups: a lead
-    sentence says five things, of which the toll is one, and grouping it by
-    its figure would join other claims (measured: docs/accuracy.md). The
+    else and are left out, and a figure inside another's range agrees with it
+    ("about 23" / "from 23 to 25"). The sentences keep their claim groups: a
+    lead sentence says five things, of which the toll is one, and grouping it
+    by its figure would join other claims (measured: docs/accuracy.md). The
     disagreement is shown on every group that holds one of them instead.
     """
     out: dict[int, list[Discrepancy]] = {}
@@ -398,22 +400,31 @@ def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
             continue
         mode = max(tally, key=lambda v: (tally[v], v))
         kept = [(i, q) for i, q in first.values() if _close(q.value, mode)]
-        for i, q in kept:
-            seen: set[float] = set()
-            for j, other in kept:
-                if _within(q, other) or _within(other, q):
-                    continue  # "about 23" is one of "23 to 25 children"
-                if other.value != q.value and other.value not in seen:
-                    seen.add(other.value)
-                    out.setdefault(i, []).append(
-                        Discrepancy(
-                            "number",
-                            f"{q.text} vs {other.text} ({_FIGURE_NAMES[measure]})",
-                            (units[i].article, units[j].article),
-                            (q.text, other.text),
-                        )
-                    )
+        differ = any(
+            p.value != q.value and not _within(p, q) and not _within(q, p)
+            for _, p in kept
+            for _, q in kept
+        )
+        if not differ:
+            continue
+        told = Counter(q.value for _, q in kept)
+        shown = " · ".join(
+            f"{_figure(v)} in {n} article{'s' if n > 1 else ''}"
+            for v, n in sorted(told.items(), key=lambda vn: (-vn[1], vn[0]))
+        )
+        found_all = Discrepancy(
+            "number",
+            f"{_FIGURE_NAMES[measure]}: {shown}",
+            tuple(units[i].article for i, _ in kept),
+            tuple(q.text for _, q in kept),
+        )
+        for i, _ in kept:
+            out.setdefault(i, []).append(found_all)
     return out
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
 _RANGE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:to|-|–|and)\s*(\d[\d,]*(?:\.\d+)?)")
