@@ -755,3 +755,24 @@ def test_claims_a_count_of_the_dead_anchors_however_the_people_are_named():
     scores = np.full((3, 3), 0.5)
     anchored = _attach_by_anchor(units, scores, [[0, 1], [2]], DEFAULT.claims)
     assert ([0, 1], [2]) in anchored
+
+
+def test_claims_values_of_one_measure_are_one_finding():
+    # Pylos shipwreck (eval/events): five outlets' estimates of the people on board
+    # were ten pairwise lines; they are one finding with every value.
+    from stemma.analysis.units import make_unit
+
+    texts = {
+        "a": "Initial reports suggest up to 400 people were on board the fishing vessel.",
+        "b": "A rescue charity said it believed around 750 people were on board the vessel.",
+        "c": "Survivors said between 400 and 600 people were on board the vessel.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    (found,) = discrepancies_of(units, {}, {})
+    assert found.kind == "number"
+    assert set(found.values) == {
+        "up to 400 people",
+        "around 750 people",
+        "between 400 and 600 people",
+    }
+    assert found.detail.count(" vs ") == 2

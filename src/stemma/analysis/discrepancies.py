@@ -78,11 +78,14 @@ def discrepancies_of(
 ) -> tuple[Discrepancy, ...]:
     """What the claim ``units`` of one group disagree on (see :func:`find_discrepancies`)."""
     found: dict[tuple[str, ...], Discrepancy] = {}
+    measure_of: dict[tuple[str, ...], str] = {}  # number findings -> the unit they measure
 
     def add(kind: str, detail: str, a: Unit, va: str, b: Unit, vb: str) -> None:
         key = (kind, *sorted((_value_key(kind, va), _value_key(kind, vb))))
         if key not in found:
             found[key] = Discrepancy(kind, detail, (a.article, b.article), (va, vb))  # type: ignore[arg-type]
+            if kind == "number":
+                measure_of[key] = next((q.unit for q in a.quantities if q.text == va), "")
 
     for i, a in enumerate(units):
         for b in units[i + 1 :]:
@@ -90,7 +93,35 @@ def discrepancies_of(
                 continue
             for kind, va, vb in _pair_differences(a, b, params):
                 add(kind, f"{va} vs {vb}", a, va, b, vb)
-    return tuple(found.values())
+    return _one_per_measure(found, measure_of)
+
+
+def _one_per_measure(
+    found: Mapping[tuple[str, ...], Discrepancy], measure_of: Mapping[tuple[str, ...], str]
+) -> tuple[Discrepancy, ...]:
+    """The pairs that disagree on one measure, as one finding with every
+    article's value ("up to 400 people vs 750 people vs between 400 and 600
+    people"), not one line per pair: a reader compares the values at once."""
+    out: list[Discrepancy] = []
+    merged: dict[str, int] = {}  # measure -> its finding's place in out
+    for key, d in found.items():
+        measure = measure_of.get(key, "")
+        if not measure or measure not in merged:
+            if measure:
+                merged[measure] = len(out)
+            out.append(d)
+            continue
+        held = out[merged[measure]]
+        pairs = list(dict.fromkeys(zip(held.articles, held.values, strict=True)))
+        pairs += [p for p in zip(d.articles, d.values, strict=True) if p not in pairs]
+        shown = list(dict.fromkeys(v for _, v in pairs))
+        out[merged[measure]] = Discrepancy(
+            "number",
+            " vs ".join(shown),
+            tuple(a for a, _ in pairs),
+            tuple(v for _, v in pairs),
+        )
+    return tuple(out)
 
 
 def _pair_differences(a: Unit, b: Unit, params: ClaimParams) -> Iterable[tuple[str, str, str]]:
