@@ -279,12 +279,12 @@ def watch_cli(
     except (StoreError, ModelNotInstalled) as e:
         Console(stderr=True, soft_wrap=True).print(f"[red]error[/red]: {e}")
         raise typer.Exit(EXIT_ENVIRONMENT) from e
-    if failed_any and not read_any and not store_has_articles(db):
+    if failed_any and not read_any and not _store_has_articles(db):
         raise typer.Exit(EXIT_NOTHING_READ)
     raise typer.Exit(EXIT_SOME_FAILED if failed_any else EXIT_OK)
 
 
-def store_has_articles(db: Path) -> bool:
+def _store_has_articles(db: Path) -> bool:
     """Whether the store at ``db`` holds any article (a watch that read nothing
     this time may have read before)."""
     from stemma.store.db import Store
