@@ -207,6 +207,19 @@ def test_attribution_a_body_owned_by_another_is_the_source() -> None:
     assert canonical_source("the UN", entity_label="ORG") == ("United Nations", "organisation")
 
 
+def test_attribution_a_un_agency_described_by_the_uns_name_is_that_agency() -> None:
+    # Pylos (eval/events 03): "The U.N.'s migration agency estimated up to 400" is
+    # the IOM's estimate, the one other outlets give as the IOM's; not a second root.
+    iom = ("International Organization for Migration", "organisation")
+    assert canonical_source("The U.N.’s migration agency") == iom
+    assert canonical_source("the UN migration agency") == iom
+    assert canonical_source("IOM") == iom
+    assert canonical_source("the UN refugee agency") == ("UNHCR", "organisation")
+    assert canonical_source("WFP") == ("World Food Programme", "organisation")
+    # Only the capitals are the agency: "who" is no source name.
+    assert canonical_source("who")[0] == "who"
+
+
 def test_attribution_canonical_source_keeps_reporter_a_person():
     assert canonical_source("Jane Doe, a New York Times reporter", entity_label="PERSON") == (
         "Jane Doe",

@@ -586,3 +586,21 @@ def test_roots_a_country_and_its_government_and_one_name_hyphenated_are_one_part
     # Kerch bridge (eval/events): one committee, with and without its hyphen.
     got = parties(["National Antiterrorism Committee", "national anti-terrorism committee"])
     assert len(set(got.values())) == 1
+
+
+def test_roots_the_un_and_its_agencies_are_one_root() -> None:
+    # Sudan (eval/events): the WFP's staff killed, told as the WFP's and as the
+    # UN's; Derna: a UN report citing the WMO. One organisation, one root.
+    from stemma.analysis.roots import _un_agencies_are_one
+
+    kind = dict.fromkeys(
+        ["source:WFP", "source:United Nations", "source:Saudia", "source:who"], "organisation"
+    )
+    named = {"a": ["source:WFP"], "b": ["source:United Nations"], "c": ["source:Saudia"]}
+    _un_agencies_are_one(named, kind)
+    assert named["a"] == named["b"] != named["c"]
+    assert "one organisation" in named["a"][0]
+    # "who" in lower case is no agency.
+    alone = {"a": ["source:who"], "b": ["source:United Nations"]}
+    _un_agencies_are_one(alone, kind)
+    assert alone == {"a": ["source:who"], "b": ["source:United Nations"]}

@@ -262,6 +262,7 @@ def claim_roots(
         derived: list[str] = _relays_are_not_roots(named, node_kind)
         derived += _unnamed_are_not_roots(named, node_kind)
         _unnamed_are_one(named, node_kind)
+        _un_agencies_are_one(named, node_kind)
         told = {m.article: m for m in g.mentions if m.article in named}
         _outlets_without_access_are_one(named, node_kind, by_id, told)
         unknown: list[str] = []
@@ -339,6 +340,32 @@ def _unnamed_are_one(named: dict[str, list[str]], node_kind: dict[str, str]) -> 
     if len(unnamed) < 2 or len(unnamed) < len(everything):
         return
     _join_roots(named, node_kind, unnamed, "unnamed; may be one source", "other")
+
+
+#: The UN and its agencies most quoted in news (names as written, case
+#: folded, dots dropped; "WHO" only in capitals).
+UN_FAMILY = frozenset(
+    {"united nations", "un", "international organization for migration", "iom", "unhcr",
+     "un high commissioner for refugees", "world food programme", "wfp",
+     "world health organization", "who", "unicef", "ocha", "world meteorological organization",
+     "wmo", "office for the coordination of humanitarian affairs"}
+)  # fmt: skip
+
+
+def _un_agencies_are_one(named: dict[str, list[str]], node_kind: dict[str, str]) -> None:
+    """The UN and its agencies among a claim's roots are one root (in place):
+    an agency's count relayed as "the UN says", or a UN report citing the
+    WMO, is not a second, independent source. They are shown together."""
+    everything = sorted({r for rs in named.values() for r in rs})
+    family = [r for r in everything if _un_name(r)]
+    if len(family) >= 2:
+        why = "the UN and its agencies: one organisation"
+        _join_roots(named, node_kind, family, why, "organisation")
+
+
+def _un_name(node: str) -> bool:
+    name = node.removeprefix("source:").removeprefix("the ").removesuffix(" document")
+    return name != name.casefold() and name.casefold().replace(".", "") in UN_FAMILY
 
 
 def _join_roots(

@@ -84,6 +84,47 @@ ORG_ALIASES: dict[str, tuple[str, ...]] = {
     "NATO": ("NATO", "Nato"),
 }
 
+
+def _un_agency(name: str, acronym: str, *descriptions: str) -> tuple[str, ...]:
+    """A UN agency's names, and how news describes it by the UN's name: "the
+    U.N.'s migration agency" is the IOM speaking, not the UN."""
+    un = ("UN", "U.N.", "United Nations")
+    return (
+        name,
+        acronym,
+        *(f"{u}{s} {d}" for u in un for s in ("", "'s", "’s") for d in descriptions),
+    )
+
+
+#: The UN's agencies most often quoted in news of disasters and conflicts.
+ORG_ALIASES |= {
+    "International Organization for Migration": (
+        *_un_agency("International Organization for Migration", "IOM", "migration agency"),
+        "International Organisation for Migration",
+    ),
+    "UNHCR": _un_agency("UN High Commissioner for Refugees", "UNHCR", "refugee agency"),
+    "World Food Programme": (
+        *_un_agency("World Food Programme", "WFP", "food agency"),
+        "World Food Program",
+    ),
+    "World Health Organization": (
+        *_un_agency("World Health Organization", "WHO", "health agency"),
+        "World Health Organisation",
+    ),
+    "UNICEF": (*_un_agency("UNICEF", "UNICEF", "children's agency", "children’s agency"), "Unicef"),
+    "OCHA": _un_agency(
+        "Office for the Coordination of Humanitarian Affairs",
+        "OCHA",
+        "humanitarian office",
+        "humanitarian agency",
+        "aid office",
+        "aid agency",
+    ),
+    "World Meteorological Organization": _un_agency(
+        "World Meteorological Organization", "WMO", "weather agency"
+    ),
+}
+
 #: Nouns that name a written document a sentence can cite.
 DOCUMENT_NOUNS: frozenset[str] = frozenset(
     {
@@ -309,6 +350,12 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         # "the UN's International Organization for Migration": the body the
         # UN owns speaks, not the UN.
         org = None
+    if org is not None and any(
+        canon == org[0] and rx.fullmatch(core[org[1] :]) for rx, canon in ORG_PATTERNS
+    ):
+        # The mention ends with the body's whole name ("the U.N.'s International
+        # Organization for Migration"): the body, not a title of a person.
+        return org[0], "organisation"
     name = _person_name(core)
     if (
         org is not None
