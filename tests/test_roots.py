@@ -593,14 +593,20 @@ def test_roots_the_un_and_its_agencies_are_one_root() -> None:
     # UN's; Derna: a UN report citing the WMO. One organisation, one root.
     from stemma.analysis.roots import _un_agencies_are_one
 
-    kind = dict.fromkeys(
-        ["source:WFP", "source:United Nations", "source:Saudia", "source:who"], "organisation"
-    )
-    named = {"a": ["source:WFP"], "b": ["source:United Nations"], "c": ["source:Saudia"]}
+    wfp, un = "source:World Food Programme", "source:United Nations"
+    kind = dict.fromkeys([wfp, un, "source:Saudia", "source:United Nations document"], "org")
+    named = {"a": [wfp], "b": [un], "c": ["source:Saudia"]}
     _un_agencies_are_one(named, kind)
     assert named["a"] == named["b"] != named["c"]
     assert "one organisation" in named["a"][0]
-    # "who" in lower case is no agency.
-    alone = {"a": ["source:who"], "b": ["source:United Nations"]}
+    # A UN report and an agency it cites.
+    report = {
+        "a": ["source:United Nations document"],
+        "b": ["source:World Meteorological Organization"],
+    }
+    _un_agencies_are_one(report, kind)
+    assert report["a"] == report["b"]
+    # One UN root alone stays as it is.
+    alone = {"a": [un], "b": ["source:Saudia"]}
     _un_agencies_are_one(alone, kind)
-    assert alone == {"a": ["source:who"], "b": ["source:United Nations"]}
+    assert alone == {"a": [un], "b": ["source:Saudia"]}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from stemma.analysis.graph import article_node, source_node
 from stemma.analysis.parties import DOCUMENT_WORDS, TITLES, parties
 from stemma.annotate.attribution import COGNITION_VERBS
-from stemma.annotate.sources import canonical_source, sentence_upstream
+from stemma.annotate.sources import UN_FAMILY, canonical_source, sentence_upstream
 from stemma.model import Annotation, Article, Attribution, ClaimGroup, Graph, Mention
 
 #: The attribution stage's verbs of thinking, in the forms a cue is written in
@@ -342,16 +342,6 @@ def _unnamed_are_one(named: dict[str, list[str]], node_kind: dict[str, str]) -> 
     _join_roots(named, node_kind, unnamed, "unnamed; may be one source", "other")
 
 
-#: The UN and its agencies most quoted in news (names as written, case
-#: folded, dots dropped; "WHO" only in capitals).
-UN_FAMILY = frozenset(
-    {"united nations", "un", "international organization for migration", "iom", "unhcr",
-     "un high commissioner for refugees", "world food programme", "wfp",
-     "world health organization", "who", "unicef", "ocha", "world meteorological organization",
-     "wmo", "office for the coordination of humanitarian affairs"}
-)  # fmt: skip
-
-
 def _un_agencies_are_one(named: dict[str, list[str]], node_kind: dict[str, str]) -> None:
     """The UN and its agencies among a claim's roots are one root (in place):
     an agency's count relayed as "the UN says", or a UN report citing the
@@ -364,8 +354,7 @@ def _un_agencies_are_one(named: dict[str, list[str]], node_kind: dict[str, str])
 
 
 def _un_name(node: str) -> bool:
-    name = node.removeprefix("source:").removeprefix("the ").removesuffix(" document")
-    return name != name.casefold() and name.casefold().replace(".", "") in UN_FAMILY
+    return node.removeprefix("source:").removesuffix(" document") in UN_FAMILY
 
 
 def _join_roots(

@@ -97,7 +97,7 @@ def _un_agency(name: str, acronym: str, *descriptions: str) -> tuple[str, ...]:
 
 
 #: The UN's agencies most often quoted in news of disasters and conflicts.
-ORG_ALIASES |= {
+UN_AGENCIES: dict[str, tuple[str, ...]] = {
     "International Organization for Migration": (
         *_un_agency("International Organization for Migration", "IOM", "migration agency"),
         "International Organisation for Migration",
@@ -124,6 +124,9 @@ ORG_ALIASES |= {
         "World Meteorological Organization", "WMO", "weather agency"
     ),
 }
+ORG_ALIASES |= UN_AGENCIES
+#: Canonical names of the UN and its agencies: one organisation (analysis.roots).
+UN_FAMILY = frozenset({"United Nations", *UN_AGENCIES})
 
 #: Nouns that name a written document a sentence can cite.
 DOCUMENT_NOUNS: frozenset[str] = frozenset(
