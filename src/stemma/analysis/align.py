@@ -359,8 +359,10 @@ def align_claims(
 
     by_article = {a.article: a for a in annotations}
     texts = {a.id: a.text for a in articles}
-    anchored = _attach_by_anchor(units, scores, clusters, params)
-    figures = figure_discrepancies(units)
+    # Counts of people read once, for the anchors and the story's figures.
+    counts = [people_counts(u.text, u.quantities) for u in units]
+    anchored = _attach_by_anchor(units, scores, clusters, params, counts)
+    figures = figure_discrepancies(units, counts)
     groups = [
         _with_figures(
             _group(story, units, own, extra, scores, accord, by_article, texts, params),
@@ -372,7 +374,9 @@ def align_claims(
     return groups
 
 
-def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
+def figure_discrepancies(
+    units: Sequence[Unit], counts: Sequence[Sequence[Quantity]] | None = None
+) -> dict[int, list[Discrepancy]]:
     """Where the story's outlets give different counts of the dead, the
     injured, the rescued or the missing (:func:`~stemma.analysis.units.people_counts`):
     for each unit that gives one, the disagreement, one per measure, with
@@ -386,12 +390,17 @@ def figure_discrepancies(units: Sequence[Unit]) -> dict[int, list[Discrepancy]]:
     lead sentence says five things, of which the toll is one, and grouping it
     by its figure would join other claims (measured: docs/accuracy.md). The
     disagreement is shown on every group that holds one of them instead.
+    ``counts`` are :func:`~stemma.analysis.units.people_counts` of the units,
+    when read already.
     """
     out: dict[int, list[Discrepancy]] = {}
-    counts = [people_counts(u.text) if u.kind != "commentary" else () for u in units]
+    if counts is None:
+        counts = [people_counts(u.text, u.quantities) for u in units]
     for measure in PEOPLE_MEASURES:
         first: dict[str, tuple[int, Quantity]] = {}  # article -> (unit, its count)
         for i, u in enumerate(units):
+            if u.kind == "commentary":
+                continue
             found = [q for q in counts[i] if q.unit == measure]
             if found and u.article not in first:
                 first[u.article] = (i, found[0])
@@ -474,7 +483,11 @@ def _close(a: float, b: float) -> bool:
 
 
 def _attach_by_anchor(
-    units: Sequence[Unit], scores: np.ndarray, clusters: list[list[int]], params: ClaimParams
+    units: Sequence[Unit],
+    scores: np.ndarray,
+    clusters: list[list[int]],
+    params: ClaimParams,
+    counts: Sequence[Sequence[Quantity]] | None = None,
 ) -> list[tuple[list[int], list[int]]]:
     """Each cluster with the sentences of other articles it also holds: a
     sentence anchored to a group of several articles because
@@ -494,7 +507,11 @@ def _attach_by_anchor(
     # Counts of people are read the wide way here ("78 migrants drowned" and
     # "killed 78" both count the dead): an anchor only adds a sentence to a
     # group it is already close to.
-    quantities = [[q for q in (*u.quantities, *people_counts(u.text)) if q.unit] for u in units]
+    if counts is None:
+        counts = [people_counts(u.text, u.quantities) for u in units]
+    quantities = [
+        [q for q in (*u.quantities, *c) if q.unit] for u, c in zip(units, counts, strict=True)
+    ]
     measures = [[(q.unit, q.value) for q in qs] for qs in quantities]
     # Candidates indexed by what could anchor them, so that a large story
     # compares each group only with the sentences that share its measures or

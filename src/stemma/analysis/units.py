@@ -502,22 +502,36 @@ def _casualty(text: str, start: int, end: int, q: Quantity) -> Quantity:
         return Quantity(q.value, "death", q.text)
     if q.unit not in ("", "person"):
         return q
-    # Cues count inside the number's own clause: in "56 civilians had been
-    # killed while 595 more have been injured" the 595 are not the dead.
+    cue = _nearest_cue(text, start, end, _CASUALTY_CUES)
+    if cue == "death":
+        return Quantity(q.value, "death", q.text)
+    if cue is None and not q.unit and _DEATH_TOLL.search(text):
+        return Quantity(q.value, "death", q.text)
+    return q
+
+
+_CASUALTY_CUES = ((_INJURY_CUES, "injured"), (_DEATH_CUES, "death"))
+_DEATH_TOLL = re.compile(r"\bdeath toll\b|\bnumber of (?:deaths|dead)\b", re.IGNORECASE)
+
+
+def _nearest_cue(
+    text: str, start: int, end: int, cues: Sequence[tuple[frozenset[str], str]]
+) -> str | None:
+    """What the cue word nearest the number at ``text[start:end]`` says, within
+    four words either side and inside the number's own clause (in "56
+    civilians had been killed while 595 more have been injured" the 595 are
+    not the dead). The nearest cue decides ("killed 3 and 40 people were
+    injured"); at equal distance the word before the number does ("killed 288
+    people, injuring …"); within one word, the first of ``cues`` that holds it."""
     head = _CLAUSE_BREAK.split(text[:start])[-1]
     tail = _CLAUSE_BREAK.split(text[end:])[0]
     before = [w.lower() for w in _WORD_RE.findall(head)][-4:][::-1]
     after = [w.lower() for w in _WORD_RE.findall(tail)][:4]
-    # The nearest cue decides ("killed 3 and 40 people were injured"); at equal
-    # distance the verb before the number does ("killed 288 people, injuring …").
     for word in (w[k] for k in range(4) for w in (before, after) if k < len(w)):
-        if word in _INJURY_CUES:
-            return q
-        if word in _DEATH_CUES:
-            return Quantity(q.value, "death", q.text)
-    if not q.unit and re.search(r"\bdeath toll\b|\bnumber of (?:deaths|dead)\b", text, re.I):
-        return Quantity(q.value, "death", q.text)
-    return q
+        for words, what in cues:
+            if word in words:
+                return what
+    return None
 
 
 #: What happened to the people a count counts, for comparing a story's
@@ -539,20 +553,22 @@ _PEOPLE = frozenset(
 PEOPLE_MEASURES = ("death", "injured", "survivor", "missing")
 
 
-def people_counts(text: str) -> tuple[Quantity, ...]:
+def people_counts(text: str, found: Sequence[Quantity] | None = None) -> tuple[Quantity, ...]:
     """The counts of people in ``text``, each typed by what happened to them
     (one of :data:`PEOPLE_MEASURES`): "78 migrants drowned", "a shipwreck
     that killed at least 78 migrants" and "the loss of 79 lives" count the
     dead; "104 passengers were saved" and "104 survivors" the rescued. Wider
     than :func:`find_quantities`' own typing, for comparing one story's
     figures across outlets, not for deciding which sentences say one thing.
+    ``found`` are the quantities :func:`find_quantities` read in ``text``
+    already (a unit's), so that the text is not read twice.
 
     >>> [(q.value, q.unit) for q in people_counts("At least 78 migrants drowned; 104 were saved")]
     [(78.0, 'death'), (104.0, 'survivor')]
     """
     out = []
     at = 0
-    for q in find_quantities(text):
+    for q in find_quantities(text) if found is None else found:
         start = text.find(q.text, at)
         if start < 0:
             continue
@@ -562,19 +578,7 @@ def people_counts(text: str) -> tuple[Quantity, ...]:
             continue
         if q.unit not in _PEOPLE:
             continue
-        head = _CLAUSE_BREAK.split(text[:start])[-1]
-        tail = _CLAUSE_BREAK.split(text[end:])[0]
-        before = [w.lower() for w in _WORD_RE.findall(head)][-4:][::-1]
-        after = [w.lower() for w in _WORD_RE.findall(tail)][:4]
-        fate = next(
-            (
-                measure
-                for word in (w[k] for k in range(4) for w in (before, after) if k < len(w))
-                for cues, measure in _FATE_CUES
-                if word in cues
-            ),
-            None,
-        )
+        fate = _nearest_cue(text, start, end, _FATE_CUES)
         if q.unit == "live" and fate is None:
             fate = "death"  # "the loss of 79 lives"
         if fate is not None:
