@@ -776,3 +776,39 @@ def test_claims_values_of_one_measure_are_one_finding():
         "between 400 and 600 people",
     }
     assert found.detail.count(" vs ") == 2
+
+
+def test_claims_two_sources_far_apart_on_one_count_are_two_claims():
+    # Derna (eval/events, 04 and 14): the Red Crescent's 11,300 dead and the WHO's
+    # 3,922 confirmed deaths count different things; neither corroborates the other.
+    import numpy as np
+
+    from stemma.analysis.align import CANNOT_LINK, _figure_rules
+    from stemma.analysis.units import Unit, make_unit, people_counts
+
+    def unit(text: str, article: str, source: str | None) -> Unit:
+        return make_unit(text, article=article, kind="reported", source=source)
+
+    units = [
+        unit(
+            "The dams collapsed on Monday, causing a huge flash flood that killed at least "
+            "11,300 people, according to a revised death toll from the Libyan Red Crescent.",
+            "04",
+            "Libyan Red Crescent",
+        ),
+        unit("The World Health Organization has confirmed 3,922 deaths.", "14", "WHO"),
+        # Nepal (eval/events): two sources, 14 and 19 dead on one day: one claim
+        # that disagrees, so they may join.
+        unit("At least 14 people were killed, police said.", "a", "police"),
+        unit("19 people died in the protests, the Civil Service Hospital said.", "b", "hospital"),
+        # One source's own counts far apart are never kept apart by this rule.
+        unit("The Red Crescent said 1,000 people had died.", "c", "Libyan Red Crescent"),
+        # No source named: nothing to keep apart.
+        unit("More than 5,000 people were killed.", "d", None),
+    ]
+    counts = [people_counts(u.text, u.quantities) for u in units]
+    scores = _figure_rules(units, np.zeros((6, 6)), counts, DEFAULT.claims)
+    assert scores[0, 1] == scores[1, 0] == CANNOT_LINK
+    assert scores[2, 3] == 0
+    assert scores[0, 4] == 0 and scores[1, 4] == CANNOT_LINK
+    assert not np.isneginf(scores[:, 5]).any()

@@ -610,3 +610,65 @@ def test_roots_the_un_and_its_agencies_are_one_root() -> None:
     alone = {"a": [un], "b": ["source:Saudia"]}
     _un_agencies_are_one(alone, kind)
     assert alone == {"a": [un], "b": ["source:Saudia"]}
+
+
+# -- ninth session (2026-12-07): heads of bodies, lost letters, datelines -----------------
+
+
+def test_roots_the_head_of_a_body_speaks_for_it() -> None:
+    # Marapi (04) and Derna (01): the head of a body named with it is that body.
+    marapi = event("marapi-eruption-2023-12")["04"]["text"]
+    head = (
+        "Hendra Gunawan, the head of the Center for Volcanology and Geological Disaster Mitigation"
+    )
+    assert head in marapi
+    derna = event("derna-floods-2023-09")["01"]["text"]
+    ramadan = (
+        "Tamer Ramadan, head of a delegation of the International Federation of the Red Cross "
+        "and Red Crescent Societies (IFRC"
+    )
+    assert ramadan in derna
+    cvg = "Center for Volcanology and Geological Disaster Mitigation"
+    ifrc = "International Federation of Red Cross and Red Crescent Societies"
+    kinds = {"Hendra Gunawan": "person", "Tamer Ramadan": "person", cvg: "organisation",
+             ifrc: "organisation", "Search and Rescue Agency": "organisation"}  # fmt: skip
+    written = {"Hendra Gunawan": [head], "Tamer Ramadan": [ramadan]}
+    got = parties(list(kinds), written, kinds)
+    assert got["Hendra Gunawan"] == got[cvg] == cvg
+    assert got["Tamer Ramadan"] == got[ifrc] == ifrc
+    assert got["Search and Rescue Agency"] == "Search and Rescue Agency"
+    # Someone who is no head of it stays apart: a resident "of the Sumatra town".
+    got = parties(
+        ["Rina Putri", cvg], {"Rina Putri": ["Rina Putri, a resident of the Agam regency"]}, kinds
+    )
+    assert got["Rina Putri"] != got[cvg]
+
+
+def test_roots_a_name_that_lost_a_letter_is_the_same_person() -> None:
+    # Turkey (11): a page that cannot show "ğ" prints "Recep Erdoan".
+    turkey = event("turkey-syria-earthquake-2023-02")
+    assert "Turkish President Recep Erdoan" in turkey["11"]["text"]
+    got = parties(["Recep Tayyip Erdogan", "Recep Erdoan"])
+    assert got["Recep Erdoan"] == "Recep Tayyip Erdogan"
+    # Short names that differ by a letter are two people.
+    assert len(set(parties(["Anna Smit", "Anna Smith"]).values())) == 2
+    # Nor is a plural a lost letter (Odisha: "railway authorities" are not the Railways).
+    assert len(set(parties(["railway authorities", "Railways"]).values())) == 2
+
+
+def test_roots_a_dateline_or_a_glued_bracket_is_no_part_of_a_source(nlp) -> None:
+    turkey = event("turkey-syria-earthquake-2023-02")["13"]["text"]
+    lead = next(p for p in turkey.split("\n") if p.startswith("ANKARA - Turkish President"))
+    assert "ANKARA" not in _sources_of(nlp, lead)
+    assert "Recep Tayyip Erdogan" in _sources_of(nlp, lead)
+    afghanistan = event("afghanistan-earthquake-2025-08")["10"]["text"]
+    usgs = next(p for p in afghanistan.split("\n") if "Survey( USGS" in p)
+    assert "U.S. Geological Survey" in _sources_of(nlp, usgs)
+    # Chandrayaan-3 (eval/events): "Bengaluru:" opens a report, it says nothing.
+    report = (
+        "Bengaluru: Prime Minister Narendra Modi on Saturday visited ISRO, Telemetry, Tracking "
+        "and Command Network (ISTRAC) in Peenya."
+    )
+    assert "Bengaluru" not in _sources_of(nlp, report)
+    # A speaker's label still speaks.
+    assert _sources_of(nlp, "Smith: The company failed us.") == ["Smith"]

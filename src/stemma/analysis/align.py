@@ -212,6 +212,43 @@ def _quote_rules(
 _PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 
 
+def _figure_rules(
+    units: Sequence[Unit],
+    scores: np.ndarray,
+    counts: Sequence[Sequence[Quantity]],
+    params: ClaimParams,
+) -> np.ndarray:
+    """Two named sources' counts of one measure that are far apart (not
+    :func:`_close`, not inside each other's range) are two claims: the Red
+    Crescent's 11,300 dead and the WHO's 3,958 confirmed deaths count
+    different things, or at different times, and neither corroborates the
+    other. Close counts from two sources ("14" / "19" dead) stay one claim
+    that disagrees; one source's counts are never kept apart (in place)."""
+    sourced = [
+        i
+        for i, u in enumerate(units)
+        if counts[i] and u.source and u.source.lower() not in _PRONOUNS
+    ]
+    for x, i in enumerate(sourced):
+        for j in sourced[x + 1 :]:
+            a, b = units[i], units[j]
+            if same_speaker(a.source, b.source, ratio=params.name_variant_ratio):
+                continue
+            if _far_apart(counts[i], counts[j]):
+                scores[i, j] = scores[j, i] = CANNOT_LINK
+    return scores
+
+
+def _far_apart(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> bool:
+    """Whether the two units count one measure and no pair of those counts could
+    be one figure told differently."""
+    for measure in {q.unit for q in ours} & {q.unit for q in theirs}:
+        pairs = [(p, q) for p in ours if p.unit == measure for q in theirs if q.unit == measure]
+        if not any(_close(p.value, q.value) or _within(p, q) or _within(q, p) for p, q in pairs):
+            return True
+    return False
+
+
 def _other_speakers(a: Unit, b: Unit, ratio: int) -> bool:
     """Both quotes have a known speaker (the sentence's resolved source, else
     the speaker as written) and they are not the same one."""
@@ -327,7 +364,9 @@ def align_claims(
             return []
     if embeddings.shape[0] != len(units):
         raise ValueError(f"{embeddings.shape[0]} embeddings for {len(units)} claim units")
-    scores = score_matrix(units, embeddings, params)
+    # Counts of people read once, for the figure rule, the anchors and the story's figures.
+    counts = [people_counts(u.text, u.quantities) for u in units]
+    scores = _figure_rules(units, score_matrix(units, embeddings, params), counts, params)
     # How closely two accounts agree is read on the cosine-plus-bonus scale
     # the grades' CONFIRM_AGREEMENT was set on, whatever the clustering used.
     accord = (
@@ -359,8 +398,6 @@ def align_claims(
 
     by_article = {a.article: a for a in annotations}
     texts = {a.id: a.text for a in articles}
-    # Counts of people read once, for the anchors and the story's figures.
-    counts = [people_counts(u.text, u.quantities) for u in units]
     anchored = _attach_by_anchor(units, scores, clusters, params, counts)
     figures = figure_discrepancies(units, counts)
     groups = [

@@ -561,23 +561,58 @@ def _colon_speaker(colon: Token, sent: Span, si: int) -> _Found | None:
     while end < len(doc) and "\n" not in doc[end - 1].text_with_ws:
         end += 1
     rest = doc[colon.i + 1 : end]
-    if all(t.ent_type_ in ("GPE", "LOC") for t in names) or (
-        len(names) == 1
-        and names[0].is_upper
-        and (
-            not any(t.is_alpha for t in rest)
-            or not doc[: names[0].i].text.strip()
-            or len(names[0]) >= 6
+    if (
+        all(t.ent_type_ in ("GPE", "LOC") for t in names)
+        or (
+            len(names) == 1
+            and names[0].pos_ == "PROPN"
+            and names[0].ent_type_ != "PERSON"
+            and _narrates(rest)
         )
+        or _upper_dateline(names, rest)
     ):
         # "New Delhi: The moon rover …", "ROME:" on a line of its own,
-        # "BENGALURU: India created history …": a dateline, not a speaker.
+        # "BENGALURU: India created history …", "Bengaluru: Prime Minister
+        # Narendra Modi on Saturday visited ISRO …": a dateline, not a speaker.
         # (Acronyms that speak, "NTSB:", are short.)
         return None
     content = _bounds(rest)
     if content is None:
         return None
     return _Found(si, names[-1], names, ":", colon.idx, colon.idx + 1, content, clausal=True)
+
+
+def _narrates(rest: Span) -> bool:
+    """The words after a one-word label tell of someone else in the past tense
+    ("Prime Minister Narendra Modi on Saturday visited ISRO"), a named
+    subject and no "I", "we" or "you": a report under a dateline, where a
+    speaker's label is followed by what they say."""
+    if any(t.lower_ in _FIRST_SECOND_PERSON for t in rest):
+        return False  # "Smith: The company failed us."
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass")
+        and t.pos_ == "PROPN"
+        and t.head.dep_ == "ROOT"
+        and t.head.tag_ in ("VBD", "VBN")
+        for t in rest
+    )
+
+
+_FIRST_SECOND_PERSON = frozenset({"i", "me", "my", "we", "us", "our", "you", "your"})
+
+
+def _upper_dateline(names: Span, rest: Span) -> bool:
+    """ "ROME:" on a line of its own, "BENGALURU:" opening a text, a long
+    capitalised word: a dateline (speaking acronyms, "NTSB:", are short)."""
+    return (
+        len(names) == 1
+        and names[0].is_upper
+        and (
+            not any(t.is_alpha for t in rest)
+            or not names.doc[: names[0].i].text.strip()
+            or len(names[0]) >= 6
+        )
+    )
 
 
 def _clause(tok: Token) -> tuple[int, int]:
