@@ -812,3 +812,109 @@ def test_claims_two_sources_far_apart_on_one_count_are_two_claims():
     assert scores[2, 3] == 0
     assert scores[0, 4] == 0 and scores[1, 4] == CANNOT_LINK
     assert not np.isneginf(scores[:, 5]).any()
+
+
+def test_claims_measures_of_the_event_are_read_in_one_unit():
+    from stemma.analysis.units import measured_figures
+
+    def read(text: str) -> list[tuple[float, str]]:
+        return [(round(q.value, 1), q.unit) for q in measured_figures(text)]
+
+    # Afghanistan (eval/events, 02 and 04): one depth told in km and in miles; the
+    # distance from a named place is its own measure.
+    assert read(
+        "The US Geological Survey (USGS) located the epicenter 27 km (16.77 miles) northeast "
+        "of Jalalabad at a depth of 8 km (4.97 miles)."
+    ) == [(27000.0, "distance from Jalalabad"), (8000.0, "depth")]
+    # The conversion in brackets is shown with the figure; a distance "towards" a
+    # place is from it; one magnitude is told to the decimal.
+    (told,) = measured_figures("winds of 165 mph (270 km/h), the NHC added.")
+    assert told.text == "165 mph (270 km/h)"
+    assert read("advanced 200 kilometers (124 miles) towards Moscow") == [
+        (200000.0, "distance from Moscow")
+    ]
+    assert read("It was just five miles deep.") == [(8046.7, "depth")]
+    # A later quake's magnitude is measured apart from the first's.
+    assert read("A magnitude 5.2 aftershock rattled the area on Tuesday.") == [
+        (5.2, "later magnitude")
+    ]
+    assert read("A 7.8-magnitude earthquake shook southeastern Turkey.") == [(7.8, "magnitude")]
+    # Wind speed with its conversion in brackets (one figure); a train's speed is no
+    # measure of the event.
+    assert read("Melissa had top sustained winds of 185 mph (295 kph).") == [(297.7, "wind speed")]
+    assert read("The Yesvantpur Express was running at 126 km/h.") == []
+
+
+def test_claims_outlets_giving_different_measures_flag_it_once_converted():
+    # Afghanistan (eval/events): four outlets put the quake 8 km deep (one in miles),
+    # Reuters' story 10 km; the distance from Jalalabad agrees.
+    from stemma.analysis.align import figure_discrepancies
+    from stemma.analysis.units import make_unit
+
+    texts = {
+        "01": "The quake's epicenter was near Jalalabad, Nangarhar province, and it had a depth "
+        "of 8 kilometers, the USGS said.",
+        "02": "The USGS located the epicenter 27 km (16.77 miles) northeast of Jalalabad at a "
+        "depth of 8 km (4.97 miles).",
+        "04": "It was just five miles deep.",
+        "13": "Its epicenter was located 27 kilometers northeast of Jalalabad, at a depth of "
+        "eight kilometers.",
+        "14": "The first earthquake of magnitude 6 struck the provinces of Kunar and Nangarhar "
+        "around midnight on Sunday at a shallow depth of 10 km (6 miles).",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    (depth,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    assert depth.detail == "the depth: 8 kilometers in 4 articles · 10 km (6 miles) in 1 article"
+    assert depth.values == (
+        "8 kilometers",
+        "8 km (4.97 miles)",
+        "five miles",
+        "eight kilometers",
+        "10 km (6 miles)",
+    )
+    # Without Reuters' story, every outlet agrees: "five miles" is 8 km.
+    assert not figure_discrepancies(units[:4])
+
+
+def test_claims_magnitudes_differ_to_the_decimal_and_conversions_round():
+    # Kamchatka (eval/events): the USGS's 8.8 and the first 8.7 are a disagreement;
+    # Otis (eval/events): "165 mph (270 km/h)" and "270 km/h" agree, "250km/h" does not.
+    from stemma.analysis.align import figure_discrepancies
+    from stemma.analysis.units import make_unit
+
+    quake = {
+        "01": "A powerful, 8.8-magnitude earthquake struck off the coast of Russia.",
+        "02": "The United States Geological Survey said the quake was magnitude 8.8.",
+        "03": "The magnitude 8.7 quake struck at 8:24 a.m. off Petropavlovsk-Kamchatsky.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in quake.items()]
+    (magnitude,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    assert (
+        magnitude.detail
+        == "the magnitude: 8.8-magnitude in 2 articles · magnitude 8.7 in 1 article"
+    )
+    storm = {
+        "01": "Otis was packing maximum sustained winds of 165 mph (270 km/h), the NHC added.",
+        "02": "Otis made landfall with winds of 270 km/h.",
+        "13": "Otis reached shore early on Wednesday with devastating 250km/h winds.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in storm.items()]
+    (wind,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    assert wind.detail == "the wind speed: 165 mph (270 km/h) in 2 articles · 250km/h in 1 article"
+    assert not figure_discrepancies(units[:2])
+
+
+def test_claims_a_round_figure_agrees_with_a_precise_one():
+    # Kamchatka (eval/events): "about 20 km" deep and "20.7 kilometers" deep agree.
+    from stemma.analysis.align import figure_discrepancies
+    from stemma.analysis.units import make_unit
+
+    texts = {
+        "a": "The quake struck at a depth of about 20 km.",
+        "b": "The quake was 20.7 kilometers deep, the USGS said.",
+        "c": "The earthquake hit at a depth of 19 km.",
+    }
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    assert not figure_discrepancies(units[:2])
+    # Told precisely, 19 and 20.7 km disagree.
+    assert figure_discrepancies(units[1:])

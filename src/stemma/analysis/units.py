@@ -370,7 +370,7 @@ def find_quantities(text: str) -> tuple[Quantity, ...]:
             end = m.end("mult") if m["mult"] else m.end("num")
         elif m["unit"] and not unit:  # "275 from": the next word is not part of it
             end = m.end("mult") if m["mult"] else m.end("glued") if m["glued"] else m.end("num")
-        elif m["unit"]:
+        elif m["unit"] or m["glued"]:  # "38 rail cars", "250km/h"
             unit, end = _head_unit(text, unit, end)
         found.append((m.start(), end, Quantity(value, unit, text[m.start() : end].strip())))
     for m in _WORD_QUANTITY_RE.finditer(text):
@@ -584,6 +584,95 @@ def people_counts(text: str, found: Sequence[Quantity] | None = None) -> tuple[Q
         if fate is not None:
             out.append(Quantity(q.value, fate, q.text))
     return tuple(out)
+
+
+#: Lengths in metres, speeds in km/h, pressures in millibars: one figure told
+#: in two systems ("8 km", "five miles deep") is one figure.
+_TO_BASE = {
+    "km": ("length", 1000.0), "kilometre": ("length", 1000.0), "kilometer": ("length", 1000.0),
+    "mile": ("length", 1609.344), "meter": ("length", 1.0), "metre": ("length", 1.0),
+    "foot": ("length", 0.3048), "km/h": ("speed", 1.0), "mph": ("speed", 1.609344),
+    "knot": ("speed", 1.852), "mb": ("pressure", 1.0), "millibar": ("pressure", 1.0),
+    "hpa": ("pressure", 1.0), "hectopascal": ("pressure", 1.0),
+}  # fmt: skip
+_MAGNITUDE = re.compile(
+    r"\bmagnitude[-\s]+(?:of\s+)?(?P<a>\d(?:\.\d)?)\b|\b(?P<b>\d(?:\.\d)?)[-\s]+magnitude\b"
+    r"|\bM\s?(?P<c>\d\.\d)\b"
+)
+#: A later quake of one story is measured apart from the first ("a magnitude
+#: 5.2 aftershock", "a second quake of magnitude 5.5").
+_LATER_QUAKE = frozenset({"aftershock", "aftershocks", "second", "another", "later"})
+_WIND = frozenset({"wind", "winds", "gusts", "gust", "sustained"})
+_DEPTH = re.compile(r"\bdepth\s+of\s+(?:about\s+|around\s+|some\s+)?$", re.IGNORECASE)
+_DEEP = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:deep|below\s+the\s+surface|underground)\b", re.I)
+#: "27 km (16.77 miles) northeast of Jalalabad", "80 km off Pylos", "within
+#: 124 miles of Moscow": the place a distance is measured from.
+_FROM_PLACE = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:north|south|east|west)(?:ern)?(?:-?(?:north|south|east|west)){0,2}\s+)?"
+    r"(?:of|from|off|towards?)\s+(?:the\s+(?:\w+\s+){0,2}(?:coast|city|town|capital|port)(?:\s+of)?\s+)?"
+    r"(?P<place>[A-Z][\w-]+)"
+)
+#: A figure's conversion in brackets, shown with it: "165 mph (270 km/h)".
+_CONVERTED = re.compile(r"^\s*\([^()]{1,24}\)")
+#: The measures :func:`measured_figures` reads, as a story's figures name them.
+MEASURE_NAMES = {
+    "magnitude": "the magnitude",
+    "later magnitude": "the magnitude of the later quake",
+    "depth": "the depth",
+    "wind speed": "the wind speed",
+    "pressure": "the pressure",
+}
+
+
+def measured_figures(text: str, found: Sequence[Quantity] | None = None) -> tuple[Quantity, ...]:
+    """The physical measures of a story's event in ``text``, each typed by what
+    it measures and valued in one unit (metres, km/h, millibars), so that
+    outlets' figures compare whatever system they use: a quake's magnitude
+    ("magnitude 7.8", "a 7.8-magnitude quake", "M8.8"; a later quake's apart),
+    its depth ("at a depth of 8 km", "five miles deep"), a storm's wind speed
+    ("winds of 185 mph") and pressure ("892 mb"), and a distance from a named
+    place ("27 km northeast of Jalalabad" is the distance from Jalalabad).
+    Heights, plain speeds and other lengths are left out: one story holds
+    many of them (two trains, a wave here and there), and comparing them
+    would flag what is no disagreement. ``found``: the text's
+    :func:`find_quantities`, when read already.
+
+    >>> [(q.value, q.unit) for q in measured_figures("A 6.0-magnitude quake struck 8 km deep.")]
+    [(6.0, 'magnitude'), (8000.0, 'depth')]
+    """
+    out: list[tuple[int, Quantity]] = []
+    for m in _MAGNITUDE.finditer(text):
+        value = float(m["a"] or m["b"] or m["c"])
+        later = _nearest_cue(text, m.start(), m.end(), ((_LATER_QUAKE, "later"),))
+        measure = "later magnitude" if later else "magnitude"
+        out.append((m.start(), Quantity(value, measure, m[0].strip())))
+    at = shown_to = 0
+    for q in find_quantities(text) if found is None else found:
+        start = text.find(q.text, at)
+        if start < 0:
+            continue
+        end = at = start + len(q.text)
+        if start < shown_to:
+            continue  # the conversion in brackets of the figure before
+        kind, factor = _TO_BASE.get(q.unit, ("", 0.0))
+        measure = ""
+        if kind == "length":
+            place = _FROM_PLACE.match(text[end:])
+            if _DEPTH.search(text[:start]) or _DEEP.match(text[end:]):
+                measure = "depth"
+            elif place:
+                measure = f"distance from {place['place']}"
+        elif kind == "speed" and _nearest_cue(text, start, end, ((_WIND, "wind"),)):
+            measure = "wind speed"
+        elif kind == "pressure":
+            measure = "pressure"
+        if measure:
+            converted = _CONVERTED.match(text[end:])
+            shown = text[start : end + len(converted[0])] if converted else q.text
+            shown_to = start + len(shown)
+            out.append((start, Quantity(q.value * factor, measure, shown.strip())))
+    out.sort(key=lambda x: x[0])
+    return tuple(q for _, q in out)
 
 
 #: Plurals the suffix rule gets wrong ("26 feet" and "a 22 foot rise" measure one thing).
