@@ -247,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         if round(t * 100) % 5 == 0 or t == cut:
             print(f"  t={t:.2f}  events OOF P={p:.3f} R={r:.3f} (tp {tp}, fp {fp}) mk {removed_mk}")
     if args.show:
+        for i in np.flatnonzero(is_event & must_keep & (oof >= 0.5)):
+            print(f"    MUST-KEEP {oof[i]:.2f} {groups[i]}: {texts[i][:100]!r}")
         wrong = list(np.flatnonzero(is_event & (oof >= (cut or 0.8)) & (y == 0)))
         for i in wrong[: args.show]:
             print(f"    FP {oof[i]:.2f} {groups[i]}: {texts[i][:100]!r}")

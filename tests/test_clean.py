@@ -422,3 +422,50 @@ def test_learned_classifier_can_be_switched_off() -> None:
     assert "Please Update your browser" in clean(text, learned=False)[0]
     assert clean(text)[1][0].reason == LEARNED
     assert "Please Update your browser" not in clean(text)[0]
+
+
+# Real lines of the events' pages (eval/events gold `boilerplate`), ninth session.
+@pytest.mark.parametrize(
+    "line",
+    [
+        "September 02, 2025 12:18 PM",
+        "| Wed, Aug 23, 2023",
+        "published at 13:51 British Summer Time 14 September 2023",
+        "10.03.2023, 16:05",
+        "Thursday, February 29, 2024",
+        "October 28th 2023.",
+    ],
+)
+def test_clean_removes_a_line_that_is_only_a_date(line):
+    from stemma.ingest.clean import TIMESTAMP
+
+    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_3}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_3}"
+    assert [r.reason for r in removed] == [TIMESTAMP]
+
+
+@pytest.mark.parametrize("line", ["Gene J. Puskar", "Central Europe", "World News", "Juliet Buna"])
+def test_clean_removes_a_name_or_a_section_label_on_its_own_line(line):
+    from stemma.ingest.clean import LABEL
+
+    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_3}")
+    assert cleaned == f"{REPORT_1}\n{REPORT_3}"
+    assert [r.reason for r in removed] == [LABEL]
+
+
+def test_clean_keeps_a_headline_an_agency_line_and_short_reporting():
+    # The first line may be a bare text's headline; "Agencies Via Xinhua" says where the
+    # report came from (a must-keep line of the events' gold); a short sentence reports.
+    for text in (
+        f"Hurricane Otis Hits Acapulco\n{REPORT_1}",
+        f"{REPORT_1}\nAgencies Via Xinhua\n{REPORT_3}",
+        f"{REPORT_1}\nRescuers Found Them.\n{REPORT_3}",
+        f"{REPORT_1}\nThe toll rose to 43\n{REPORT_3}",
+        # A time alone may date the live-blog or status entry under it (balloon 06).
+        f"{REPORT_1}\n3:15 P.M. EST\n{REPORT_3}",
+        # A quotation cut after its first words (OpenAI 04) is no time stamp.
+        f"{REPORT_1}\n“At 12:\n{REPORT_3}",
+    ):
+        cleaned, removed = clean(text, learned=False)
+        assert cleaned == text, text
+        assert not removed

@@ -72,6 +72,7 @@ DEVELOPING = "note that the story is developing"
 WIDGET = "page widget (player, icon, app or feedback link)"
 COOKIES = "cookie notice"
 LEARNED = "page furniture (learned line classifier)"
+LABEL = "name or section label on a line of its own"
 
 # A whole-line label is short; longer lines are paragraphs, whatever they say.
 MAX_LABEL_WORDS = 12
@@ -301,7 +302,8 @@ _PROMO_INLINE = re.compile(
 # contributed to this report.", "…, told the BBC.") or a quotation.
 _KEEP = re.compile(
     r"\b(?:said|says|told|tells|according to|contributed (?:to )?(?:this|the) (?:report|story)|"
-    r"reported|reports|announced|stated|confirmed|added|wrote|asked)\b|[“\"«][^”\"»]{12,}",
+    r"reported|reports|announced|stated|confirmed|added|wrote|asked|declined to comment|"
+    r"did not (?:immediately )?respond|could not be reached)\b|[“\"«][^”\"»]{12,}",
     re.IGNORECASE,
 )
 # A quotation of several words, in any marks ("“…,” he said", "‘…’", "«…»", "„…“"): a
@@ -432,28 +434,36 @@ class _Line:
 def clean(text: str, *, learned: bool = True) -> tuple[str, tuple[Removed, ...]]:
     """Return ``text`` without page furniture, and every span removed (with why).
 
-    With ``learned`` (the default), the lines the rules keep are also scored by
-    the learned line classifier (:mod:`stemma.ingest.lines`) and removed when it
-    is confident they are furniture (reason :data:`LEARNED`).
+    With ``learned`` (the default, for plain-text copies of pages), the lines the
+    rules keep are also scored by the learned line classifier
+    (:mod:`stemma.ingest.lines`) and removed when it is confident they are
+    furniture (reason :data:`LEARNED`), and a name or a section label on a line
+    of its own goes too (:data:`LABEL`); off for a page's extracted article.
 
     >>> clean("Moscow said so.\\n- Get link\\n- X\\nComments\\nNice post!")[0]
     'Moscow said so.'
     """
-    lines, reasons = _rule_pass(text)
+    lines, reasons = _rule_pass(text, bare=learned)
     if learned:
         _mark_learned(lines, reasons)
     kept = "\n".join(ln.text for ln, why in zip(lines, reasons, strict=True) if why is None)
     return kept, tuple(_spans(text, lines, reasons))
 
 
-def _rule_pass(text: str) -> tuple[list[_Line], list[str | None]]:
-    """The non-blank lines of ``text`` and the rules' reason to remove each (or None)."""
+def _rule_pass(text: str, *, bare: bool = True) -> tuple[list[_Line], list[str | None]]:
+    """The non-blank lines of ``text`` and the rules' reason to remove each (or None).
+    ``bare``: a plain-text copy of a page, where a name or a section label on a line of
+    its own is furniture (in a page's extracted article it is a sub-heading)."""
     lines = [ln for ln in _lines(text) if ln.text.strip()]
     reasons: list[str | None] = [None] * len(lines)
     _mark_comments(lines, reasons)
     for i, line in enumerate(lines):
         if reasons[i] is None:
             reasons[i] = _line_reason(line.text)
+        # Never the first line: a bare text's headline may be written this way.
+        label = bare and i > 0 and _title_case_label(_BULLET.sub("", line.text).strip())
+        if reasons[i] is None and label:
+            reasons[i] = LABEL
     _mark_trailing_block(lines, reasons)
     return lines, reasons
 
@@ -462,16 +472,17 @@ def learnable(line: str) -> bool:
     """Whether the learned classifier may remove ``line`` at all: never a quotation,
     an attribution ("…, told the BBC.", "Reuters contributed to this report."), a
     wire's name alone or as a dateline ("(Reuters)", "MOSCOW, Feb 9 (Reuters)"), a
-    "Source: …" line, a paragraph longer than :data:`MAX_LEARNED_WORDS` words or a
-    line in a script written without spaces (Chinese, Japanese: the features count
-    words and capitals)."""
+    "Source: …" line, an agency credited ("Agencies Via Xinhua"), a paragraph
+    longer than :data:`MAX_LEARNED_WORDS` words or a line in a script written
+    without spaces (Chinese, Japanese: the features count words and capitals)."""
     bare = _BULLET.sub("", line).strip()
     return not (
         _words(bare) > MAX_LEARNED_WORDS
         or _KEEP.search(bare)
         or holds_quotation(bare)
         or _WIRE_NAMED.search(bare)
-        or re.match(r"^\(?source\s*:", bare, re.IGNORECASE)
+        or re.match(r"^\(?(?:news\s+)?source\s*:", bare, re.IGNORECASE)
+        or _AGENCY_LINE.search(bare)
         or _SPEAKER.match(bare)
         or _UNSPACED_SCRIPT.search(bare)
     )
@@ -587,6 +598,8 @@ def _page_line_reason(bare: str, words: int) -> str | None:
         return BYLINE
     if words <= 20 and _TIMESTAMP.match(bare) and re.search(r"\d|[:|]\s*$", bare):
         return TIMESTAMP
+    if words <= 20 and _date_only(bare):
+        return TIMESTAMP
     if short and _READING_TIME.search(bare):
         return READING_TIME
     if _DEVELOPING.match(bare):
@@ -600,6 +613,70 @@ def _page_line_reason(bare: str, words: int) -> str | None:
     if _RELATED.match(bare) or re.match(r"^(?:also read|related|more)\s*$", bare, re.I):
         return RELATED
     return None
+
+
+#: The words a line that is only a date or a time is made of ("September 02, 2025
+#: 12:18 PM", "| Wed, Aug 23, 2023", "published at 13:51 British Summer Time 14
+#: September 2023"), besides numbers.
+_DATE_WORDS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+     "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
+     "sun", "am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "edt", "est", "cet", "cest", "ist",
+     "jst", "pst", "pdt", "published", "updated", "posted", "at", "on", "british", "summer",
+     "time", "standard", "last", "modified"}
+)  # fmt: skip
+_DATE_TOKEN = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?|\d+[.:]\d+(?:[.:]\d+)?(?:am|pm)?")
+
+
+def _date_only(bare: str) -> bool:
+    """A line that is only a date (and maybe a time): a page's time stamp. A time
+    alone ("3:15 P.M. EST", "20:22") may date the live-blog or status entry under
+    it, and a bare number is some widget's; both stay, as does a quoted line."""
+    if any(c in QUOTE_MARKS for c in bare):
+        return False
+    tokens = [t.strip(".") for t in re.split(r"[^\w.]+", bare.casefold())]
+    tokens = [t for t in tokens if t]
+    dated = any(t in _MONTHS_AND_DAYS for t in tokens) or _NUMERIC_DATE.search(bare)
+    return (
+        bool(tokens)
+        and bool(dated)
+        and any(c.isdigit() for c in bare)
+        and all(t in _DATE_WORDS or _DATE_TOKEN.fullmatch(t) for t in tokens)
+    )
+
+
+_MONTHS_AND_DAYS = _DATE_WORDS - {
+    "am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "edt", "est", "cet", "cest", "ist", "jst",
+    "pst", "pdt", "published", "updated", "posted", "at", "on", "british", "summer", "time",
+    "standard", "last", "modified",
+}  # fmt: skip
+#: "10.03.2023", "2023 - 3 - 20", "4/12/2025": a date written in figures.
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{2,4}\b")
+QUOTE_MARKS = '"“”‘’«»„'
+
+
+#: Lowercase words a name may hold ("Ursula von der Leyen").
+_NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "al", "el", "bin", "la", "le"})
+# A wire or an agency named on a line of its own ("Agencies Via Xinhua") says where the
+# report came from: evidence, kept.
+_AGENCY_LINE = re.compile(rf"\b(?:via|agencies)\b|^{_AGENCY}$", re.IGNORECASE)
+
+
+def _title_case_label(bare: str) -> bool:
+    """Two to four capitalised words and nothing else, no figure, no stop and no
+    quotation: a byline's name ("Gene J. Puskar"), a section ("Central Europe",
+    "World News"), a sub-heading. No claim is said in such a line."""
+    text = bare.lstrip("*").strip()
+    if not text or re.search(r"[\d\"“”‘’:;,!?()|/.]$|[\d\"“”‘’:;,!?()|/]", text):
+        return False
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+        and not _AGENCY_LINE.search(text)
+    )
 
 
 def _trailing_reason(line: str) -> str | None:
