@@ -262,6 +262,7 @@ STATEMENT_WORDS: frozenset[str] = frozenset(
         "e-mail",
         "message",
         "communiqué",
+        "communique",
         "note",
         "letter",
         "order",
@@ -270,6 +271,10 @@ STATEMENT_WORDS: frozenset[str] = frozenset(
         "post",
         "bulletin",
         "alert",
+        "warning",
+        "advisory",
+        "notice",
+        "announcement",
     }
 )
 
