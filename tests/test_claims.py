@@ -14,7 +14,15 @@ from stemma.analysis.discrepancies import discrepancies_of, find_discrepancies
 from stemma.analysis.kinds import refine
 from stemma.analysis.units import find_quantities, split_clauses, story_units
 from stemma.annotate.nlp import annotate
-from stemma.model import Annotation, Article, ClaimGroup, Entity, Mention, TimeRef
+from stemma.model import (
+    Annotation,
+    Article,
+    ClaimGroup,
+    Discrepancy,
+    Entity,
+    Mention,
+    TimeRef,
+)
 from stemma.settings import DEFAULT, ClaimParams
 from stemma.stories.embed import embed
 from tests.conftest import EXAMPLES, shared_data
@@ -845,12 +853,18 @@ def test_claims_measures_of_the_event_are_read_in_one_unit():
     assert read("The Yesvantpur Express was running at 126 km/h.") == []
 
 
-def test_claims_outlets_giving_different_measures_flag_it_once_converted():
-    # Afghanistan (eval/events): four outlets put the quake 8 km deep (one in miles),
-    # Reuters' story 10 km; the distance from Jalalabad agrees.
+def _findings(texts: dict[str, str]) -> set[Discrepancy]:
+    """The story-level figure findings of one sentence per article (article id → text)."""
     from stemma.analysis.align import figure_discrepancies
     from stemma.analysis.units import make_unit
 
+    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
+    return {d for ds in figure_discrepancies(units).values() for d in ds}
+
+
+def test_claims_outlets_giving_different_measures_flag_it_once_converted():
+    # Afghanistan (eval/events): four outlets put the quake 8 km deep (one in miles),
+    # Reuters' story 10 km; the distance from Jalalabad agrees.
     texts = {
         "01": "The quake's epicenter was near Jalalabad, Nangarhar province, and it had a depth "
         "of 8 kilometers, the USGS said.",
@@ -862,8 +876,7 @@ def test_claims_outlets_giving_different_measures_flag_it_once_converted():
         "14": "The first earthquake of magnitude 6 struck the provinces of Kunar and Nangarhar "
         "around midnight on Sunday at a shallow depth of 10 km (6 miles).",
     }
-    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
-    (depth,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    (depth,) = _findings(texts)
     assert depth.detail == "the depth: 8 kilometers in 4 articles · 10 km (6 miles) in 1 article"
     assert depth.values == (
         "8 kilometers",
@@ -873,22 +886,18 @@ def test_claims_outlets_giving_different_measures_flag_it_once_converted():
         "10 km (6 miles)",
     )
     # Without Reuters' story, every outlet agrees: "five miles" is 8 km.
-    assert not figure_discrepancies(units[:4])
+    assert not _findings({k: texts[k] for k in ("01", "02", "04", "13")})
 
 
 def test_claims_magnitudes_differ_to_the_decimal_and_conversions_round():
     # Kamchatka (eval/events): the USGS's 8.8 and the first 8.7 are a disagreement;
     # Otis (eval/events): "165 mph (270 km/h)" and "270 km/h" agree, "250km/h" does not.
-    from stemma.analysis.align import figure_discrepancies
-    from stemma.analysis.units import make_unit
-
     quake = {
         "01": "A powerful, 8.8-magnitude earthquake struck off the coast of Russia.",
         "02": "The United States Geological Survey said the quake was magnitude 8.8.",
         "03": "The magnitude 8.7 quake struck at 8:24 a.m. off Petropavlovsk-Kamchatsky.",
     }
-    units = [make_unit(t, article=a, kind="reported") for a, t in quake.items()]
-    (magnitude,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    (magnitude,) = _findings(quake)
     assert (
         magnitude.detail
         == "the magnitude: 8.8-magnitude in 2 articles · magnitude 8.7 in 1 article"
@@ -898,23 +907,18 @@ def test_claims_magnitudes_differ_to_the_decimal_and_conversions_round():
         "02": "Otis made landfall with winds of 270 km/h.",
         "13": "Otis reached shore early on Wednesday with devastating 250km/h winds.",
     }
-    units = [make_unit(t, article=a, kind="reported") for a, t in storm.items()]
-    (wind,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    (wind,) = _findings(storm)
     assert wind.detail == "the wind speed: 165 mph (270 km/h) in 2 articles · 250km/h in 1 article"
-    assert not figure_discrepancies(units[:2])
+    assert not _findings({k: storm[k] for k in ("01", "02")})
 
 
 def test_claims_a_round_figure_agrees_with_a_precise_one():
     # Kamchatka (eval/events): "about 20 km" deep and "20.7 kilometers" deep agree.
-    from stemma.analysis.align import figure_discrepancies
-    from stemma.analysis.units import make_unit
-
     texts = {
         "a": "The quake struck at a depth of about 20 km.",
         "b": "The quake was 20.7 kilometers deep, the USGS said.",
         "c": "The earthquake hit at a depth of 19 km.",
     }
-    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
-    assert not figure_discrepancies(units[:2])
+    assert not _findings({k: texts[k] for k in ("a", "b")})
     # Told precisely, 19 and 20.7 km disagree.
-    assert figure_discrepancies(units[1:])
+    assert _findings({k: texts[k] for k in ("b", "c")})
