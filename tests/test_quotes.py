@@ -580,14 +580,6 @@ def test_quotes_a_spokesperson_for_a_body_and_a_title_of_a_place(nlp) -> None:
     assert speakers == ["the mayor of Kalamata"]
 
 
-def _event_text(name: str, doc: str) -> str:
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "eval" / "events" / name / "articles.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    return next(r["text"] for r in rows if r["id"].endswith(f"-{doc}"))
-
-
 def test_quotes_a_warning_or_a_communique_speaks_for_its_author(nlp):
     # Kamchatka (02): "…,” the warning stated." after the Pacific Tsunami Warning
     # Center; Niger (14): "…,” their communique said." after ECOWAS's leaders.
@@ -595,6 +587,9 @@ def test_quotes_a_warning_or_a_communique_speaks_for_its_author(nlp):
         ("kamchatka-earthquake-2025-07", "02", "Urgent action", "Pacific Tsunami Warning Center"),
         ("niger-coup-2023-07", "14", "Such measures may", "Economic Community of West African"),
     ]
+    from tests.conftest import REPO
+
     for name, doc, words, author in cases:
-        found = [q for q in _quotes(nlp, _event_text(name, doc)) if words in q.text]
+        text = _event_text(REPO / "eval" / "events" / name / "articles.jsonl", doc)
+        found = [q for q in _quotes(nlp, text) if words in q.text]
         assert found and all(author in (q.speaker or "") for q in found), (name, found)
