@@ -593,3 +593,35 @@ def test_quotes_a_warning_or_a_communique_speaks_for_its_author(nlp):
         text = _event_text(REPO / "eval" / "events" / name / "articles.jsonl", doc)
         found = [q for q in _quotes(nlp, text) if words in q.text]
         assert found and all(author in (q.speaker or "") for q in found), (name, found)
+
+
+def test_quotes_a_noun_inside_the_quote_is_not_the_cue_s_subject(nlp):
+    # Tempi (12): the parser makes "burden", inside the quote, the subject of
+    # "told"; the speaker is the lawyer named after the quote.
+    from tests.conftest import REPO
+
+    text = _event_text(
+        REPO / "eval" / "events" / "tempi-train-collision-2023-02" / "articles.jsonl", "12"
+    )
+    assert "his lawyer Stefanos Pantzartzidis told reporters" in text
+    found = [q for q in _quotes(nlp, text) if q.text.startswith("It was expected")]
+    assert [q.speaker for q in found] == ["Stefanos Pantzartzidis"]
+    # Lisbon (02): a whole quote between the subject and the cue is no sign.
+    text = _event_text(
+        REPO / "eval" / "events" / "lisbon-funicular-2025-09" / "articles.jsonl", "02"
+    )
+    found = [q for q in _quotes(nlp, text) if q.text.startswith("It’s a tragic day")]
+    assert [q.speaker for q in found] == ["Carlos Moedas"]
+
+
+def test_quotes_a_quote_without_a_cue_after_a_named_subject_is_theirs(nlp):
+    # OpenAI (12): "In a statement on X, Microsoft CEO Satya Nadella welcomed the
+    # changes to OpenAI’s board. “We believe this is a first essential step …”"
+    from tests.conftest import REPO
+
+    text = _event_text(REPO / "eval" / "events" / "openai-altman-2023-11" / "articles.jsonl", "12")
+    found = [q for q in _quotes(nlp, text) if q.text.startswith("We believe this is a first")]
+    assert [q.speaker for q in found] == ["Satya Nadella"]
+    # A sentence whose subject is no person leaves such a quote unattributed.
+    doc = "The board changed on Tuesday. “We believe this is a first essential step.”"
+    assert [q.speaker for q in _quotes(nlp, doc)] == [None]

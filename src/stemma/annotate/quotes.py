@@ -513,6 +513,9 @@ def _subject(cue: Token) -> Token | None:
     subj = _raw_subject(cue)
     if subj is None:
         return None
+    subj = _outside_the_quote(subj, cue)
+    if subj is None:
+        return None
     if subj.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
         return cue.head  # "Nunes, who calls herself …": the noun the clause describes
     if (subj.ent_type_ in NOT_SPEAKER_LABELS and subj.pos_ == "PROPN") or subj.tag_ in (
@@ -553,6 +556,44 @@ def _quoted_as(cue: Token) -> Token | None:
 _MISREAD_SUBJECT_DEPS = frozenset(
     {"aux", "compound", "dep", "npadvmod", "nmod", "amod", "advmod", "appos"}
 )
+
+
+def _outside_the_quote(subj: Token, cue: Token) -> Token | None:
+    """The parser may take a noun inside the quote before the cue for its
+    subject ("“…, the burden, the responsibility,” his lawyer Stefanos
+    Pantzartzidis told reporters" makes "burden" tell): when a quote closing
+    on a comma stands between that subject and the cue, the speaker is the
+    first noun after the quote (or no one)."""
+    doc = cue.doc
+    if subj.i >= cue.i:
+        return subj
+    between = [t.text for t in doc[subj.i + 1 : cue.i]]
+    # Inside a quote when the marks between it and the cue close more than they
+    # open: a whole quote between them ("X described it as “…,” adding") is no sign.
+    inside = between.count("”") > between.count("“") or between.count('"') % 2 == 1
+    closing = next(
+        (
+            t
+            for t in doc[subj.i + 1 : cue.i]
+            if t.text in ('"', "”", "''") and t.i > 0 and doc[t.i - 1].text == ","
+        ),
+        None,
+    )
+    if closing is None or not inside:
+        return subj
+    # The first noun after the quote ("his lawyer Stefanos Pantzartzidis", "Saeed
+    # Mohammed Faisal Sami, British director of …"), a compound's head for a name.
+    first = next(
+        (
+            t
+            for t in doc[closing.i + 1 : cue.i]
+            if t.pos_ in ("PROPN", "NOUN", "PRON") and t.dep_ != "poss"
+        ),
+        None,
+    )
+    while first is not None and first.dep_ == "compound" and first.i < first.head.i < cue.i:
+        first = first.head
+    return first
 
 
 def _raw_subject(cue: Token) -> Token | None:
@@ -1344,6 +1385,23 @@ def _neighbour_cue(ctx: _Context, sent_index: int) -> Token | None:
     return None
 
 
+def _named_subject_before(ctx: _Context, sent_index: int, par: int) -> Token | None:
+    """The person named as the subject of the sentence before a quote with no
+    cue, in its paragraph: "Microsoft CEO Satya Nadella welcomed the changes.
+    “We believe this is a first essential step …”" quotes Nadella."""
+    if sent_index < 1:
+        return None
+    before = ctx.sents[sent_index - 1]
+    if ctx.paragraph_of(before.start_char) != par:
+        return None
+    root = before.root
+    for c in root.children:
+        if c.dep_ == "nsubj" and not ctx.quoted(c.idx):
+            ent = _entity_of(c)
+            return c if ent is not None and ent.label_ == "PERSON" else None
+    return None
+
+
 def _chains(spans: Iterable[_Span]) -> list[list[_Span]]:
     out: dict[int, list[_Span]] = {}
     for s in spans:
@@ -1409,6 +1467,8 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
                 if cue is not None:
                     f.cue = cue
                     f.speaker = _speaker(ctx, _subject(cue), previous)
+                elif (named := _named_subject_before(ctx, s, par)) is not None:
+                    f.speaker = _speaker(ctx, named, previous)
         if f.speaker is not None:
             previous = f.speaker
         previous_par = ctx.paragraph_of(f.spans[-1].open_mark)
