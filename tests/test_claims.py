@@ -728,19 +728,15 @@ def test_claims_outlets_giving_different_tolls_flag_it_on_each_sentence():
 
 def test_claims_a_figure_inside_another_outlets_range_is_no_disagreement():
     # Texas floods (eval/events): "About 23" lies in "from 23 to 25"; "around 20" does not.
-    from stemma.analysis.align import figure_discrepancies
-    from stemma.analysis.units import make_unit
-
     texts = {
         "a": '"About 23" girls were unaccounted for from Camp Mystic along the Guadalupe River.',
         "b": "Anywhere from 23 to 25 children were missing from Camp Mystic, authorities said.",
         "c": "Texas Lieutenant Governor Dan Patrick confirmed around 20 children are missing.",
     }
-    units = [make_unit(t, article=a, kind="reported") for a, t in texts.items()]
-    (missing,) = {d for ds in figure_discrepancies(units).values() for d in ds}
+    (missing,) = _findings(texts)
     assert missing.detail == "the missing: 20 in 1 article · 23 in 1 article · 25 in 1 article"
     # Without the outlet that says "around 20", the other two agree.
-    assert not figure_discrepancies(units[:2])
+    assert not _findings({k: texts[k] for k in ("a", "b")})
 
 
 def test_claims_a_count_of_the_dead_anchors_however_the_people_are_named():

@@ -7,6 +7,7 @@ import pytest
 from stemma.ingest.clean import (
     ADVERTISEMENT,
     COMMENTS,
+    LABEL,
     LEARNED,
     NAVIGATION,
     ORIGINAL_LINK,
@@ -14,6 +15,7 @@ from stemma.ingest.clean import (
     PROMO_INLINE,
     RELATED,
     SHARE,
+    TIMESTAMP,
     clean,
 )
 
@@ -426,31 +428,24 @@ def test_learned_classifier_can_be_switched_off() -> None:
 
 # Real lines of the events' pages (eval/events gold `boilerplate`), ninth session.
 @pytest.mark.parametrize(
-    "line",
+    ("line", "reason"),
     [
-        "September 02, 2025 12:18 PM",
-        "| Wed, Aug 23, 2023",
-        "published at 13:51 British Summer Time 14 September 2023",
-        "10.03.2023, 16:05",
-        "Thursday, February 29, 2024",
-        "October 28th 2023.",
+        ("September 02, 2025 12:18 PM", TIMESTAMP),
+        ("| Wed, Aug 23, 2023", TIMESTAMP),
+        ("published at 13:51 British Summer Time 14 September 2023", TIMESTAMP),
+        ("10.03.2023, 16:05", TIMESTAMP),
+        ("Thursday, February 29, 2024", TIMESTAMP),
+        ("October 28th 2023.", TIMESTAMP),
+        ("Gene J. Puskar", LABEL),
+        ("Central Europe", LABEL),
+        ("World News", LABEL),
+        ("Juliet Buna", LABEL),
     ],
 )
-def test_clean_removes_a_line_that_is_only_a_date(line):
-    from stemma.ingest.clean import TIMESTAMP
-
+def test_clean_removes_a_date_a_name_or_a_section_label_on_its_own_line(line, reason):
     cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_3}")
     assert cleaned == f"{REPORT_1}\n{REPORT_3}"
-    assert [r.reason for r in removed] == [TIMESTAMP]
-
-
-@pytest.mark.parametrize("line", ["Gene J. Puskar", "Central Europe", "World News", "Juliet Buna"])
-def test_clean_removes_a_name_or_a_section_label_on_its_own_line(line):
-    from stemma.ingest.clean import LABEL
-
-    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_3}")
-    assert cleaned == f"{REPORT_1}\n{REPORT_3}"
-    assert [r.reason for r in removed] == [LABEL]
+    assert [r.reason for r in removed] == [reason]
 
 
 def test_clean_keeps_a_headline_an_agency_line_and_short_reporting():

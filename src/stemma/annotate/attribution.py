@@ -667,8 +667,9 @@ def _is_dateline(mention: Span) -> bool:
     after = doc[run + 1] if run + 1 < len(doc) else None
     if after is None or after.text not in {",", "(", ":", "—", "–", "-", "--"}:
         return False
-    if after.text == "(" or after.text in {"—", "–", "--"}:
-        # "KHARTOUM (UrduPoint News / Sputnik …)", "SEOUL, South Korea --":
+    if after.text == "(" or after.text in {"—", "–", "--", "-"}:
+        # "KHARTOUM (UrduPoint News / Sputnik …)", "SEOUL, South Korea --",
+        # "ANKARA - Turkish President …":
         # capitals before a wire's brackets or a dash are a dateline whatever
         # the model tags them.
         return True

@@ -217,13 +217,6 @@ def find_alias(text: str, table: list[tuple[re.Pattern[str], str]]) -> tuple[str
     return best
 
 
-#: A dateline the parser took into the subject: "ANKARA - Turkish President
-#: Recep Tayyip Erdogan declared …", "KYIV, Ukraine (AP) — …".
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+)*(?:,\s[A-Z][\w.]+)?(?:\s\([^)]*\))?\s*[–—-]\s+"
-)
-
-
 def _core(text: str) -> str:
     """The mention before any appositive or trailing modifier ("The U.S.
     Geological Survey( USGS" as a page glued it, too)."""
@@ -324,7 +317,7 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         "the FSB", "the Kremlin"                      → ("FSB", "organisation"), ("Kremlin", ...)
         "the eight-page FSB report"                   → ("FSB document", "document")
     """
-    text = _DATELINE.sub("", " ".join(mention.split()).strip(" ,;:" + QUOTE_CHARS))
+    text = " ".join(mention.split()).strip(" ,;:" + QUOTE_CHARS)
     core = _core(text)
     head = _head_word(core)
     lowered_words = [w.lower() for w in _WORD.findall(core)]

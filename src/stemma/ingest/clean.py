@@ -618,15 +618,18 @@ def _page_line_reason(bare: str, words: int) -> str | None:
 #: The words a line that is only a date or a time is made of ("September 02, 2025
 #: 12:18 PM", "| Wed, Aug 23, 2023", "published at 13:51 British Summer Time 14
 #: September 2023"), besides numbers.
-_DATE_WORDS = frozenset(
+_MONTHS_AND_DAYS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
      "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
      "saturday", "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat",
-     "sun", "am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "edt", "est", "cet", "cest", "ist",
-     "jst", "pst", "pdt", "published", "updated", "posted", "at", "on", "british", "summer",
-     "time", "standard", "last", "modified"}
+     "sun"}
 )  # fmt: skip
+_DATE_WORDS = _MONTHS_AND_DAYS | {
+    "am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "edt", "est", "cet", "cest", "ist", "jst",
+    "pst", "pdt", "published", "updated", "posted", "at", "on", "british", "summer", "time",
+    "standard", "last", "modified",
+}  # fmt: skip
 _DATE_TOKEN = re.compile(r"\d+(?:st|nd|rd|th|am|pm)?|\d+[.:]\d+(?:[.:]\d+)?(?:am|pm)?")
 
 
@@ -647,11 +650,6 @@ def _date_only(bare: str) -> bool:
     )
 
 
-_MONTHS_AND_DAYS = _DATE_WORDS - {
-    "am", "pm", "a.m", "p.m", "gmt", "utc", "bst", "edt", "est", "cet", "cest", "ist", "jst",
-    "pst", "pdt", "published", "updated", "posted", "at", "on", "british", "summer", "time",
-    "standard", "last", "modified",
-}  # fmt: skip
 #: "10.03.2023", "2023 - 3 - 20", "4/12/2025": a date written in figures.
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{2,4}\b")
 QUOTE_MARKS = '"“”‘’«»„'
