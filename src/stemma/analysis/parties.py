@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz
@@ -332,11 +333,17 @@ def parties(
             members[ra] = members[ra] + members.pop(rb)
 
     # A misspelt surname ("Vasihnaw" for "Vaishnaw") is the same person's:
-    # it takes the spelling of the name it nearly matches.
+    # it takes the spelling most of the story's names write ("Erdogan" in
+    # three names, "Erdoan" in one), else the longer word (a page loses a
+    # letter it cannot show more often than it adds one), else the spelling
+    # of the fuller name.
+    spelt = Counter(core[n][-1] for n in order if core[n])
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
             if _misspelt(core[a], core[b]):
-                typo, right = sorted((a, b), key=lambda n: len(core[n]))
+                typo, right = sorted(
+                    (a, b), key=lambda n: (spelt[core[n][-1]], len(core[n][-1]), len(core[n]))
+                )
                 core[typo] = [*core[typo][:-1], core[right][-1]]
     # A name cut off where a text was cut ("International Organization for
     # Migra" in an excerpt) is the name it begins.

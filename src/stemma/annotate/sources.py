@@ -412,7 +412,10 @@ _APPOSED_NAME = re.compile(rf"^\s*,\s*({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,4}})\s
 
 def _looks_like_name(core: str) -> bool:
     name = _person_name(core)
-    return bool(name) and len(name.split()) >= 2 and not name.isupper()  # type: ignore[union-attr]
+    if not name or len(name.split()) < 2 or name.isupper():
+        return False
+    # "Sudan's Ministry" (of Foreign Affairs) is a body, not a person.
+    return name.split()[-1].lower() not in ORG_NOUNS
 
 
 # --- which source is upstream ----------------------------------------------
