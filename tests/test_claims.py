@@ -918,3 +918,35 @@ def test_claims_a_round_figure_agrees_with_a_precise_one():
     assert not _findings({k: texts[k] for k in ("a", "b")})
     # Told precisely, 19 and 20.7 km disagree.
     assert _findings({k: texts[k] for k in ("b", "c")})
+
+
+def test_claims_days_far_apart_are_two_events_a_day_apart_one_told_two_ways():
+    # OpenAI (eval/events, 03 and 12): Brockman quit on Friday 17 November;
+    # OpenAI said on Tuesday 21 November that Altman would return. Alike in
+    # words (OpenAI, its president, its CEO), they were one group, and a false
+    # "Friday vs Tuesday" discrepancy was flagged on it.
+    from dataclasses import replace
+
+    import numpy as np
+
+    from stemma.analysis.align import CANNOT_LINK, _date_rules
+    from stemma.analysis.units import make_unit
+
+    def unit(text: str, article: str, *days: str):
+        return replace(make_unit(text, article=article, kind="reported"), dates=days)
+
+    units = [
+        unit("Greg Brockman, president of OpenAI, resigned on Friday from OpenAI, hours after "
+             "the company forced out CEO and cofounder Sam Altman.", "03", "2023-11-17"),
+        unit("OpenAI on Tuesday said it reached an agreement for Sam Altman to return as CEO "
+             "days after his ouster.", "12", "2023-11-21"),
+        # Daily Sabah (14) dates the same agreement a day later: one claim, told two ways.
+        unit("ChatGPT maker OpenAI Wednesday announced it reached an agreement for Sam Altman "
+             "to return as CEO.", "14", "2023-11-22"),
+        # A month or a year alone says nothing about the day.
+        unit("Altman was fired in November 2023.", "a", "2023-11"),
+    ]  # fmt: skip
+    scores = _date_rules(units, np.zeros((4, 4)))
+    assert scores[0, 1] == scores[0, 2] == CANNOT_LINK
+    assert scores[1, 2] == 0
+    assert not np.isneginf(scores[:, 3]).any()

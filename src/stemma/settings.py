@@ -19,7 +19,7 @@ PIPELINE_VERSION = "13"
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "15"
+ANALYSIS_VERSION = "16"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.4"
