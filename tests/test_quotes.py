@@ -625,3 +625,25 @@ def test_quotes_a_quote_without_a_cue_after_a_named_subject_is_theirs(nlp):
     # A sentence whose subject is no person leaves such a quote unattributed.
     doc = "The board changed on Tuesday. “We believe this is a first essential step.”"
     assert [q.speaker for q in _quotes(nlp, doc)] == [None]
+
+
+def test_quotes_a_title_gives_way_to_its_holders_name(nlp) -> None:
+    from tests.conftest import REPO
+
+    events = REPO / "eval" / "events"
+
+    def line(event: str, doc: str, start: str) -> str:
+        text = _event_text(events / event / "articles.jsonl", doc)
+        return next(p for p in text.split("\n") if start in p)
+
+    # Rhodes (07): the name before the title, a comma between.
+    rhodes = line("rhodes-wildfires-2023-07", "07", "We had to evacuate an area")
+    assert _speakers(nlp, rhodes) == ["Konstantia Dimoglidou"]
+    # First Republic (12): a name joined to two titles.
+    aba = line("first-republic-failure-2023-05", "12", "ABA President and CEO Rob Nichols")
+    assert _speakers(nlp, aba) == ["Rob Nichols"]
+    # Sudan (12): a title the model tags as a body, the name in apposition.
+    sudan = line("sudan-fighting-2023-04", "12", "Micheál Martin, said")
+    assert _speakers(nlp, sudan) == ["Micheál Martin"]
+    # Two speakers joined without a title stay as written.
+    assert _speakers(nlp, "“We are safe,” the police and John Smith said.") == ["the police"]

@@ -835,11 +835,23 @@ _PARTITIVES = frozenset({"one", "two", "three", "some", "several", "many", "each
 def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
     """The speaker as written: name, named entity or noun chunk."""
     ent = _entity_of(subj)
-    if ent is not None and ent.label_ in SPEAKER_LABELS:
-        if ent.label_ == "PERSON":
-            ent = _whole_name(ent)
+    if ent is not None and ent.label_ == "PERSON":
+        ent = _whole_name(ent)
         return ent.text, ent.start_char, ent.end_char
-    for c in subj.children:
+    # A title with its holder's name beside it: "the Tánaiste and Minister for
+    # Foreign Affairs, Micheál Martin, said" ("Tánaiste" tagged as a body),
+    # "ABA President and CEO Rob Nichols said" (the name joined to the title).
+    titles = [subj, *(c for c in subj.children if c.dep_ == "conj" and c.pos_ == "NOUN")]
+    for c in (c for t in titles for c in t.children):
+        # A conjoined name only after a title: "Police and John Smith said" are two.
+        joined = c.dep_ == "conj" and subj.lower_ in PERSON_ROLES
+        holder = _entity_of(c) if c.dep_ == "appos" or joined else None
+        if holder is not None and holder.label_ == "PERSON" and not ctx.quoted(c.idx):
+            holder = _whole_name(holder)
+            return holder.text, holder.start_char, holder.end_char
+    if ent is not None and ent.label_ in SPEAKER_LABELS:
+        return ent.text, ent.start_char, ent.end_char
+    for c in (c for t in titles for c in t.children):
         if c.dep_ == "appos":
             ent = _entity_of(c)
             if ent is not None and ent.label_ == "PERSON":
@@ -847,6 +859,8 @@ def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
             if c.pos_ == "PROPN" and c.text[:1].isupper():
                 # "Another eyewitness, Anatoly, said": the name the text gives.
                 return c.text, c.idx, c.idx + len(c.text)
+    if (named := _name_before_title(ctx, subj)) is not None:
+        return named
     if subj.lower_ in _PARTITIVES:
         of = next((c for c in subj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         if of is not None:
@@ -856,6 +870,24 @@ def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
     if chunk is not None:
         return chunk.text, chunk.start_char, chunk.end_char
     return subj.text, subj.idx, subj.idx + len(subj)
+
+
+def _name_before_title(ctx: _Context, subj: Token) -> tuple[str, int, int] | None:
+    """“…,” Konstantia Dimoglidou, Greek police spokeswoman said: the parser
+    makes the title the subject; the person named just before it, comma
+    between, is the speaker."""
+    if subj.pos_ != "NOUN":
+        return None
+    chunk = ctx.chunk_of(subj.i)
+    start = chunk.start if chunk is not None else subj.i
+    doc = subj.doc
+    if start < 2 or doc[start - 1].text != ",":
+        return None
+    ent = _entity_of(doc[start - 2])
+    if ent is None or ent.label_ != "PERSON" or ctx.quoted(ent.start_char):
+        return None
+    ent = _whole_name(ent)
+    return ent.text, ent.start_char, ent.end_char
 
 
 def _whole_name(ent: Span) -> Span:
