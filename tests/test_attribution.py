@@ -262,3 +262,28 @@ def test_attribution_long_capitalised_mention_does_not_hang() -> None:
     worker.start()
     worker.join(timeout=5)
     assert done, "canonical_source did not return within 5 s"
+
+
+def test_attribution_an_outlet_or_a_quoted_name_is_no_antecedent(nlp) -> None:
+    from stemma.annotate.antecedents import subject_antecedent
+
+    # Derna (eval/events): the outlet that quotes a statement is not its author.
+    doc = nlp(
+        "The number of missing has reached almost 10,000, Tamer Ramadan, head of a delegation "
+        "of the IFRC said.\n“We can confirm that the number of missing people is hitting "
+        "10,000 so far,” Reuters quotes his statement as saying."
+    )
+    his = next(t for t in doc if t.lower_ == "his")
+    assert subject_antecedent(his) is None
+    # Marapi (eval/events): the volcano named inside the quote is not "he".
+    doc = nlp("“Marapi is still very much active. We cannot see the column,” he said.")
+    he = next(t for t in doc if t.lower_ == "he")
+    assert subject_antecedent(he) is None
+    # Danilov (Kakhovka, eval/events): the subject of the sentence before.
+    doc = nlp(
+        "Ukraine’s NSDC Secretary Oleksiy Danilov addressed Peskov accusations on the United "
+        "News telethon. “They are choking with rage,” he said."
+    )
+    he = next(t for t in doc if t.lower_ == "he")
+    found = subject_antecedent(he)
+    assert found is not None and found.text == "Danilov"

@@ -53,6 +53,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from stemma.annotate.antecedents import in_quotes, name_of, subject_antecedent
 from stemma.annotate.sents import sentences
 from stemma.annotate.sources import (
     DOCUMENT_NOUNS,
@@ -635,43 +636,29 @@ def _is_person(e: Span) -> bool:
 _NOT_BEFORE_A_NAME = frozenset({"the", "mount", "mt", "mt."})
 
 
-def _quoted(e: Span | Token, pronoun: Token) -> bool:
-    """Whether ``e`` is inside quotation marks in the pronoun's own paragraph:
-    in "“Marapi is still very much active …,” he said", "he" is not Marapi."""
-    text = pronoun.doc.text
-    line = text.rfind("\n", 0, pronoun.idx) + 1
-    start = e.start_char if isinstance(e, Span) else e.idx
-    if start < line:
-        return False
-    # Double marks only: "’" is an apostrophe as often as a closing mark.
-    marks = sum(text.count(q, line, start) for q in '"“”«»')
-    return marks % 2 == 1
-
-
 def _resolve_pronoun(
     head: Token, found_before: Sequence[Attribution]
 ) -> tuple[str, SourceKind] | None:
     word = head.lower_
     if word in PERSON_PRONOUNS:
         people = [
-            e for e in head.doc.ents if _is_person(e) and e.end <= head.i and not _quoted(e, head)
+            e
+            for e in head.doc.ents
+            if _is_person(e) and e.end <= head.i and not in_quotes(e.start_char, head)
         ]
         # The subject of the clause the pronoun sits in is its antecedent
         # before any nearer name: in "Shear left Twitch in March, saying he
         # wanted …", "he" is Shear (named in full earlier), not "Twitch",
         # which the small model tags PERSON. A subject the model did not tag
         # as a person ("Sutskever", tagged ORG) is one still: "he" says so.
-        subject = _clause_subject(head)
-        if subject is not None and subject.ent_type_ not in _NOT_PEOPLE:
+        subject = subject_antecedent(head)
+        if subject is not None:
             named = next((e for e in reversed(people) if e.start <= subject.i < e.end), None)
             named = named or next(
                 (e for e in reversed(people) if len(e) > 1 and e[-1].text == subject.text), None
             )
-            if named is not None:
-                return canonical_source(named.text, entity_label="PERSON")
-            compounds = [c for c in subject.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
-            first = compounds[0].i if compounds else subject.i
-            return canonical_source(head.doc[first : subject.i + 1].text, entity_label="PERSON")
+            name = named.text if named is not None else name_of(subject).text
+            return canonical_source(name, entity_label="PERSON")
         # Else the last person named as a subject ("Ahmad Rifandi, head of
         # Marapi’s monitoring post, told AFP …"), else the last person named.
         near = head.sent.start
@@ -686,39 +673,6 @@ def _resolve_pronoun(
             if a.source_kind != "person":
                 return a.source, a.source_kind
     return None
-
-
-#: Entity types no "he" or "she" refers to.
-_NOT_PEOPLE = frozenset({"GPE", "LOC", "NORP", "DATE", "TIME", "FAC", "PRODUCT", "EVENT"})
-
-
-def _clause_subject(pronoun: Token) -> Token | None:
-    """The proper-noun subject, before the pronoun, of the nearest clause above
-    it that has one (the pronoun itself is no candidate); when its sentence has
-    none ("“…,” he said."), the subject of the sentence before, if it opens the
-    paragraph's last statement ("Sutskever posted an apology on X …")."""
-    for verb in pronoun.ancestors:
-        subjects = [
-            c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i
-        ]
-        if subjects:
-            named = _named(subjects[0])
-            return None if named is None or _quoted(named, pronoun) else named
-    start = pronoun.sent.start
-    if start == 0:
-        return None
-    before = pronoun.doc[start - 1].sent.root
-    subjects = [c for c in before.children if c.dep_ in ("nsubj", "nsubjpass")]
-    named = _named(subjects[0]) if subjects else None
-    return None if named is None or _quoted(named, pronoun) else named
-
-
-def _named(subject: Token) -> Token | None:
-    """A subject's proper name: itself, or the name set beside a common noun
-    ("The head of Indonesia's volcanology agency, Hendra Gunawan, said")."""
-    if subject.pos_ == "PROPN":
-        return subject
-    return next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
 
 
 def _is_dateline(mention: Span) -> bool:
