@@ -284,6 +284,17 @@ def test_clean_normalises_blank_lines_and_line_ends():
             "cookie notice",
         ),
         ("© 2024 WOSU Public Media", "copyright notice"),
+        # Tempi (eval/events, 06): a rights notice in words, three sentences long.
+        (
+            "The copyrights for these articles are owned by HNA. They may not be redistributed "
+            "without the permission of the owner. The opinions expressed by our authors do not "
+            "necessarily reflect the opinions of HNA and its representatives.",
+            "copyright notice",
+        ),
+        (
+            "This material may not be published, broadcast, rewritten or redistributed.",
+            "copyright notice",
+        ),
         (
             "RELATED: East Palestine families want reassurance well water is safe to drink "
             "after train derailment",
@@ -310,6 +321,7 @@ def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> N
         "“We are watching it closely,” the Pentagon said.",
         "The AP photo was taken on Saturday, the agency told the BBC.",
         "Orb spotted over Billings is suspected Chinese surveillance balloon",
+        "The names of the victims may not be published under German law.",
     ],
 )
 def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:

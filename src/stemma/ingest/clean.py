@@ -417,6 +417,19 @@ _SPEAKER = re.compile(
 )
 
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", re.IGNORECASE)
+#: A rights notice in words, wherever it starts: "The copyrights for these
+#: articles are owned by HNA. They may not be redistributed without the
+#: permission of the owner."; "This material may not be published, broadcast,
+#: rewritten or redistributed." (a bare "may not be published" is news: "the
+#: names may not be published under German law").
+_RIGHTS = re.compile(
+    r"\bcopyrights? (?:for|of|to|in) (?:these|this|the|all|our) (?:articles?|content|stories|"
+    r"material|site)\b|\bmay not be (?:re)?(?:published|distributed|redistributed|reproduced|"
+    r"copied)\b[^.]{0,60}?\b(?:without|rewritten|redistributed|broadcast)\b",
+    re.IGNORECASE,
+)
+#: Rights notices run to three sentences; longer is prose about rights.
+MAX_RIGHTS_WORDS = 60
 _TAGS = re.compile(r"^(?:tags?|topics?|filed under|labels|keywords)\s*:", re.IGNORECASE)
 _DISCLAIMER = re.compile(
     r"^disclaimer\b|\bviews expressed (?:here |in this \w+ )?(?:are|do not)\b",
@@ -609,6 +622,8 @@ def _page_line_reason(bare: str, words: int) -> str | None:
     if _COOKIES.search(bare):
         return COOKIES
     if words <= 25 and _COPYRIGHT.match(bare):
+        return COPYRIGHT
+    if words <= MAX_RIGHTS_WORDS and _RIGHTS.search(bare):
         return COPYRIGHT
     if _RELATED.match(bare) or re.match(r"^(?:also read|related|more)\s*$", bare, re.I):
         return RELATED
