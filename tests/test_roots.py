@@ -716,3 +716,22 @@ def test_roots_a_ministry_named_with_its_country_is_no_person() -> None:
     kinds = {name: kind, "Foreign Ministry": "organisation"}
     got = parties([name, "Foreign Ministry"], kinds=kinds)
     assert len(set(got.values())) == 1
+
+
+def test_roots_an_outlet_described_as_one_and_a_translated_body_name() -> None:
+    from stemma.annotate.sources import canonical_source
+
+    # Nepal and Abe (eval/events): "daily Seto Pati", "public broadcaster NHK"
+    # are outlets, not people; a capitalised name that begins with a
+    # descriptor ("Radio Free Europe") is not cut.
+    assert canonical_source("daily Seto Pati") == ("Seto Pati", "outlet")
+    assert canonical_source("public broadcaster NHK") == ("NHK", "outlet")
+    assert canonical_source("Radio Free Europe")[0] == "Radio Free Europe"
+    assert canonical_source("the daily newspaper")[1] != "outlet"
+    # Kamchatka (eval/events): one agency, its name translated two ways.
+    kinds = {"Japan Meteorological Agency": "organisation", "Japan Weather Agency": "organisation"}
+    assert len(set(parties(list(kinds), kinds=kinds).values())) == 1
+    # The United States' and Japan's are two.
+    kinds["US National Weather Service"] = "organisation"
+    got = parties(list(kinds), kinds=kinds)
+    assert got["US National Weather Service"] != got["Japan Weather Agency"]

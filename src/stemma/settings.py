@@ -14,7 +14,7 @@ from typing import Literal
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "15"
+PIPELINE_VERSION = "16"
 
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations

@@ -136,6 +136,9 @@ _PHRASINGS = (
     (re.compile(r"\b(organi|civili)s(ation|ed)\b"), r"\1z\2"),
     (re.compile(r"\bcentre\b"), "center"),
     (re.compile(r"\bdefence\b"), "defense"),
+    # A translated name: "Japan Weather Agency" / "Japan Meteorological Agency".
+    (re.compile(r"\bweather (agency|administration|bureau|service|office)\b"),
+     r"meteorological \1"),
     # "Oreva Group's spokesperson" is "a spokesperson for Oreva Group".
     (re.compile(r"'s (spokes(?:man|woman|person))\b"), r" \1"),
 )  # fmt: skip

@@ -333,6 +333,11 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
     if m:
         return m.group(1).strip(), "group"
 
+    described = _DESCRIBED_OUTLET.match(core)
+    if described is not None:
+        # "the daily Seto Pati", "public broadcaster NHK": an outlet the text
+        # says is one, whether or not stemma knows its name.
+        return described.group(1), "outlet"
     outlet = find_alias(core, OUTLET_PATTERNS)
     if outlet is not None:
         after = core[outlet[1] :].split(maxsplit=len(outlet[0].split()))
@@ -398,6 +403,14 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         return text, "other"
     return bare, "other"
 
+
+#: An outlet described as one before its name: "the daily Seto Pati", "public
+#: broadcaster NHK", "the news agency Tasnim", "state television channel Rossiya 24".
+_DESCRIBED_OUTLET = re.compile(
+    r"^(?:[Tt]he\s+)?(?:[\w-]+\s+){0,2}?(?:daily|newspaper|tabloid|broadcaster|news\s+agency|"
+    r"news\s+site|news\s+outlet|(?:TV|television)(?:\s+channel)?|radio(?:\s+station)?)\s+"
+    r"([A-Z][\w.'’-]*(?:\s+[A-Z0-9][\w.'’-]*){0,4})$"
+)
 
 #: After a body's name, a possessive and another capitalised name: the
 #: second body is the source ("the U.N.'s International Organization for Migration").
