@@ -21,9 +21,8 @@ grades are left to :mod:`stemma.analysis.roots` and :mod:`stemma.analysis.grade`
    ``DATE_SPREAD_DAYS`` apart (two events, not one told two ways). Opinion
    units take no part in it: afterwards each one joins the group whose best
    non-commentary member is similar enough, or groups with other opinions
-   only. So speculation never bridges two
-   reported mentions, and an opinion never makes a reported claim look
-   corroborated.
+   only. So speculation never bridges two reported mentions, and an opinion
+   never makes a reported claim look corroborated.
 3. **Anchors.** News re-tells a figure or a quote inside sentences that say
    other things too, so sentence vectors differ more than the fact does. A
    group of several articles also takes, from each other article, the
@@ -258,24 +257,31 @@ def _date_rules(units: Sequence[Unit], scores: np.ndarray) -> np.ndarray:
     :data:`DATE_SPREAD_DAYS`) are two claims: Brockman quit on Friday and
     OpenAI agreed on Tuesday to take Altman back are two events of one story,
     however alike their words (in place)."""
-    days = [_days(u) for u in units]
-    dated = [i for i, d in enumerate(days) if d]
-    for x, i in enumerate(dated):
-        for j in dated[x + 1 :]:
-            if all(abs(a - b) > DATE_SPREAD_DAYS for a in days[i] for b in days[j]):
-                scores[i, j] = scores[j, i] = CANNOT_LINK
+    # A story's units tell few distinct days: compare those, not every pair of
+    # units (a large story has thousands of dated units).
+    holders: dict[tuple[int, ...], list[int]] = {}
+    for i, u in enumerate(units):
+        if days := _days(u):
+            holders.setdefault(days, []).append(i)
+    sets = list(holders)
+    for x, a in enumerate(sets):
+        for b in sets[x + 1 :]:
+            if all(abs(p - q) > DATE_SPREAD_DAYS for p in a for q in b):
+                rows, cols = holders[a], holders[b]
+                scores[np.ix_(rows, cols)] = CANNOT_LINK
+                scores[np.ix_(cols, rows)] = CANNOT_LINK
     return scores
 
 
-def _days(u: Unit) -> list[int]:
-    """The unit's dates given to the day, as day numbers."""
-    out = []
+def _days(u: Unit) -> tuple[int, ...]:
+    """The unit's dates given to the day, as sorted day numbers."""
+    out = set()
     for iso in u.dates:
         try:
-            out.append(date.fromisoformat(iso[:10]).toordinal())
+            out.add(date.fromisoformat(iso[:10]).toordinal())
         except ValueError:
             continue  # a year or a month alone
-    return out
+    return tuple(sorted(out))
 
 
 def _far_apart(ours: Sequence[Quantity], theirs: Sequence[Quantity]) -> bool:

@@ -1,7 +1,8 @@
 """Who "he" or "she" is: the subject named before the pronoun.
 
-Shared by attribution ("…, he said" after a named official) and quote
-speakers (“…,” he said). The small spaCy model tags many names wrongly
+For attribution ("…, he said" after a named official; quote speakers keep
+their own resolver in :mod:`stemma.annotate.quotes`, which weighs gender and
+surnames met earlier). The small spaCy model tags many names wrongly
 (a surname as ORG, "Mount Marapi" or "Twitch" as PERSON), so the last name
 tagged PERSON is a poor antecedent; the subject of the clause the pronoun
 sits in, or of the sentence before, is the one a reader takes.
