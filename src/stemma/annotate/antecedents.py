@@ -24,12 +24,23 @@ def in_quotes(start: int, pronoun: Token) -> bool:
     """Whether character ``start`` is inside quotation marks in the pronoun's
     own paragraph: in "“Marapi is still very much active …,” he said", "he"
     is not Marapi."""
-    text = pronoun.doc.text
-    line = text.rfind("\n", 0, pronoun.idx) + 1
-    if start < line:
-        return False
-    # Double marks only: "’" is an apostrophe as often as a closing mark.
-    return sum(text.count(q, line, start) for q in '"“”«»') % 2 == 1
+    # Walk the tokens back to the paragraph's start (``Doc.text`` would join
+    # the whole document on every call).
+    doc, marks = pronoun.doc, 0
+    for i in range(pronoun.i - 1, -1, -1):
+        tok = doc[i]
+        if "\n" in tok.whitespace_ or (tok.is_space and "\n" in tok.text):
+            break
+        if tok.idx < start:
+            # Double marks only: "’" is an apostrophe as often as a closing mark.
+            marks += sum(tok.text.count(q) for q in _MARKS)
+    else:
+        i = -1
+    line = doc[i].idx + len(doc[i].text_with_ws) if i >= 0 else 0
+    return start >= line and marks % 2 == 1
+
+
+_MARKS = '"“”«»'
 
 
 def subject_antecedent(pronoun: Token) -> Token | None:
