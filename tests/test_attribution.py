@@ -287,3 +287,18 @@ def test_attribution_an_outlet_or_a_quoted_name_is_no_antecedent(nlp) -> None:
     he = next(t for t in doc if t.lower_ == "he")
     found = subject_antecedent(he)
     assert found is not None and found.text == "Danilov"
+
+
+def test_attribution_a_participle_s_evidence_is_not_its_subject_s_word(nlp) -> None:
+    # Marapi (eval/events): the volcano "indicating" activity is no source;
+    # the agency it is according to is.
+    doc = nlp(
+        "Marapi has stayed at the third highest of four alert levels since 2011, indicating "
+        "above-normal volcanic activity under which climbers must stay away, according to "
+        "Indonesia’s Center for Volcanology and Geological Disaster Mitigation."
+    )
+    sources = [a.source for a in extract_attributions(doc, article="t")]
+    assert sources == ["Center for Volcanology and Geological Disaster Mitigation"]
+    # A speech verb's participle keeps its subject: "…, saying …".
+    doc = nlp("Biden spoke on Monday, saying the banking system is safe.")
+    assert [a.source for a in extract_attributions(doc, article="t")] == ["Biden"]

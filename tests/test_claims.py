@@ -693,6 +693,18 @@ def test_claims_people_counts_are_typed_by_what_happened_to_them():
     # Sudan (eval/events): each count reads the cue of its own clause.
     got = people_counts("56 civilians had been killed while 595 more have been injured")
     assert [(q.value, q.unit) for q in got] == [(56.0, "death"), (595.0, "injured")]
+    # Baltimore (eval/events): the clause's predicate says it, however far.
+    cases = {
+        "At least six people who were on the bridge are missing, Paul Wiedefeld said.": "missing",
+        "Six people believed to have fallen in the water in the Baltimore bridge collapse "
+        "early Tuesday are presumed dead, officials say.": "death",
+    }
+    for sentence, measure in cases.items():
+        assert [q.unit for q in people_counts(sentence)] == [measure], sentence
+    # A predicate past another count or clause is not this count's.
+    assert people_counts("The 181 people on board were mostly South Koreans.") == ()
+    got = people_counts("Eight people are in hospital and 20 were killed.")
+    assert [(q.value, q.unit) for q in got] == [(20.0, "death")]
 
 
 def test_claims_outlets_giving_different_tolls_flag_it_on_each_sentence():
@@ -950,3 +962,29 @@ def test_claims_days_far_apart_are_two_events_a_day_apart_one_told_two_ways():
     assert scores[0, 1] == scores[0, 2] == CANNOT_LINK
     assert scores[1, 2] == 0
     assert not np.isneginf(scores[:, 3]).any()
+
+
+def test_claims_two_accounts_of_one_list_of_figures_are_one_account(nlp):
+    # Air India 171 (eval/events, 02 and 05): the airline and the aviation regulator give
+    # the same four counts of nationals: read from one manifest, they corroborate nothing.
+    airline = (
+        "Air India confirmed 53 British nationals were on board, alongside 169 Indian "
+        "nationals, one Canadian and seven Portuguese."
+    )
+    regulator = (
+        "Flight AI171 carried 232 passengers and 12 crew members, including 169 Indian "
+        "nationals, 53 British nationals, seven Portuguese and one Canadian onboard, "
+        "according to India's Directorate General of Civil Aviation."
+    )
+    articles = [_article("a", airline, "Outlet A"), _article("b", regulator, "Outlet B")]
+    groups = align_claims("ai171", articles, list(annotate(articles, nlp=nlp)))
+    group = _group_with(groups, "169 Indian")
+    assert set(group.articles) == {"a", "b"}
+    assert group.agreement is None and group.agreeing == ()
+    # Two accounts sharing fewer figures still agree when their words do.
+    one = airline.replace("53 British nationals were", "British nationals were").replace(
+        ", one Canadian and seven Portuguese", ""
+    )
+    articles = [_article("a", one, "Outlet A"), _article("b", regulator, "Outlet B")]
+    groups = align_claims("ai171", articles, list(annotate(articles, nlp=nlp)))
+    assert _group_with(groups, "169 Indian").agreement is not None

@@ -300,6 +300,25 @@ def test_clean_normalises_blank_lines_and_line_ends():
             "after train derailment",
             "related-article link",
         ),
+        # Baltimore (eval/events, 05): a wire caption of 31 words closed by its credit.
+        (
+            "A cargo ship is stuck under the part of the structure of the Francis Scott Key "
+            "Bridge after the ship hit the bridge Tuesday March 26, 2024, in Baltimore, "
+            "Maryland.   (AP Photo/Steve Helber)",
+            "photo credit or caption",
+        ),
+        (
+            "SEE MORE: Families hunt for loved ones missing since Hurricane Otis",
+            "related-article link",
+        ),
+        ("More in Uncategorized:", "related-article link"),
+        ("https://t.co/zn0ixvf9cU", "page widget (player, icon, app or feedback link)"),
+        ("Close this search box.", "page widget (player, icon, app or feedback link)"),
+        ("list of 4 itemsend of list", "page widget (player, icon, app or feedback link)"),
+        (
+            "in /home/thedcapk/public_html/wp-includes/functions.php on line 6121",
+            "page widget (player, icon, app or feedback link)",
+        ),
     ],
 )
 def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> None:
@@ -322,6 +341,11 @@ def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> N
         "The AP photo was taken on Saturday, the agency told the BBC.",
         "Orb spotted over Billings is suspected Chinese surveillance balloon",
         "The names of the victims may not be published under German law.",
+        # Who wrote an embedded post: its attribution.
+        "— Keir Starmer (@Keir_Starmer) June 12, 2025",
+        # A paragraph closed by a wire's name is reporting; so is one quoting a caption.
+        "The company said revenue rose 5% in the quarter, beating forecasts. (Reuters)",
+        "Warning: the river will rise again tomorrow, forecasters said.",
     ],
 )
 def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:

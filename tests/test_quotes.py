@@ -647,3 +647,18 @@ def test_quotes_a_title_gives_way_to_its_holders_name(nlp) -> None:
     assert _speakers(nlp, sudan) == ["Micheál Martin"]
     # Two speakers joined without a title stay as written.
     assert _speakers(nlp, "“We are safe,” the police and John Smith said.") == ["the police"]
+    # Rhodes (08): the name after a description ending in a plural is the speaker's.
+    rhodes = _event_text(events / "rhodes-wildfires-2023-07" / "articles.jsonl", "08")
+    found = [q for q in _quotes(nlp, rhodes) if q.text.startswith("should strengthen")]
+    assert [q.speaker for q in found] == ["Vassilis Vathrakoyiannis"]
+    # Jeju Air (07): "the Jeju Air CEO" is the person the text gave that title.
+    jeju = _event_text(
+        REPO / "eval" / "events" / "jeju-air-muan-crash-2024-12" / "articles.jsonl", "07"
+    )
+    found = [q for q in _quotes(nlp, jeju) if q.text.startswith("We can't determine")]
+    assert [q.speaker for q in found] == ["Kim E-bae"]
+    # A title no one was given stays as written.
+    assert _speakers(nlp, "“We are sorry,” the airline CEO said.") == ["the airline CEO"]
+    # A name beside a person noun may be that person's: left as written.
+    aide = "“He was quiet,” said an aide to the governor, John Smith."
+    assert _speakers(nlp, aide) == ["an aide"]

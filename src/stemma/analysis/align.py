@@ -832,17 +832,36 @@ def _counterparts(
     members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
 ) -> list[tuple[int, int, float]]:
     """Each pair of reported mentions of two articles that are not copies of
-    one another (:func:`_copies`), as (member, member, score): the accounts
-    that can agree or not. Copies are one account: two roots that each have
-    a verbatim copy would otherwise agree at 1.0."""
+    one another (:func:`_copies`, :func:`_same_figures`), as (member, member,
+    score): the accounts that can agree or not. Copies are one account: two
+    roots that each have a verbatim copy would otherwise agree at 1.0."""
     reported = [k for k, u in enumerate(members) if u.kind != "commentary"]
     out = []
     for x, k in enumerate(reported):
         for m in reported[x + 1 :]:
             u, v = members[k], members[m]
-            if u.article != v.article and not _copies(u.text, v.text, copy_ratio):
+            if (
+                u.article != v.article
+                and not _copies(u.text, v.text, copy_ratio)
+                and not _same_figures(u, v)
+            ):
                 out.append((k, m, float(scores[index[k], index[m]])))
     return out
+
+
+#: Counted figures two accounts must share to be read out of one document.
+SHARED_FIGURES = 3
+
+
+def _same_figures(a: Unit, b: Unit) -> bool:
+    """Two accounts that give the same three counted figures or more ("169
+    Indian nationals, 53 British, seven Portuguese and one Canadian", from
+    the airline and from the aviation regulator) read them from one list, a
+    manifest or a release: one account, not two that agree. Independent
+    measurements rarely match on three figures; copied ones always do."""
+    ours = {(q.value, q.unit) for q in a.quantities if q.unit}
+    theirs = {(q.value, q.unit) for q in b.quantities if q.unit}
+    return len(ours & theirs) >= SHARED_FIGURES
 
 
 def _agreement(pairs: Sequence[tuple[int, int, float]]) -> float | None:

@@ -578,12 +578,42 @@ def people_counts(text: str, found: Sequence[Quantity] | None = None) -> tuple[Q
             continue
         if q.unit not in _PEOPLE:
             continue
-        fate = _nearest_cue(text, start, end, _FATE_CUES)
+        fate = _nearest_cue(text, start, end, _FATE_CUES) or _predicate_fate(text, end)
         if q.unit == "live" and fate is None:
             fate = "death"  # "the loss of 79 lives"
         if fate is not None:
             out.append(Quantity(q.value, fate, q.text))
     return tuple(out)
+
+
+#: The predicate of a count's clause: "Six people believed to have fallen in
+#: the water … are presumed dead", "At least six people who were on the bridge
+#: are missing". Hedged ("presumed", "feared") or not, it says what the count counts.
+_PREDICATE = re.compile(
+    r"\b(?:are|were|is|was|(?:have|has|had)\s+been|remain(?:s|ed)?)\s+"
+    r"(?:(?:now|still|all|also|later|since)\s+)?"
+    r"(?:(?:presumed|feared|believed|confirmed|reported|declared|listed\s+as)\s+)?(?P<word>[a-z]+)"
+)
+#: Words a count's predicate may stand from it ("who were on the bridge").
+PREDICATE_WORDS = 20
+
+
+def _predicate_fate(text: str, end: int) -> str | None:
+    """What the predicate of the count ending at ``end`` says happened to the
+    people: the first copula in the count's clause followed by a fate word,
+    before any other number (whose own clause it would be)."""
+    tail = _CLAUSE_BREAK.split(text[end:])[0]
+    tail = re.split(r"\d|\b(?:and|or)\b", tail)[0]
+    words = tail.split()
+    if not words:
+        return None
+    tail = " ".join(words[:PREDICATE_WORDS]).lower()
+    for found in _PREDICATE.finditer(tail):
+        word = found.group("word")
+        for cues, what in _FATE_CUES:
+            if word in cues:
+                return what
+    return None
 
 
 #: Lengths in metres, speeds in km/h, pressures in millibars: one figure told

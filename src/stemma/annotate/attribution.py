@@ -470,6 +470,11 @@ def _from_token(tok: Token, sent: Span, si: int) -> list[_Found]:
     subj = _subject(tok)
     if subj is None:
         return out
+    if lemma not in CUE_VERBS and tok.dep_ == "advcl" and subj.head is not tok:
+        # "Marapi has stayed at the third level since 2011, indicating
+        # above-normal activity": what a participle shows, the clause before it
+        # shows; its subject (a volcano) is no source.
+        return out
     head = subj
     # "Trump, who said ...": the relative pronoun stands for the noun it modifies.
     if subj.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":

@@ -859,6 +859,8 @@ def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
             if c.pos_ == "PROPN" and c.text[:1].isupper():
                 # "Another eyewitness, Anatoly, said": the name the text gives.
                 return c.text, c.idx, c.idx + len(c.text)
+    if (named := _name_after_description(ctx, subj)) is not None:
+        return named
     if (named := _name_before_title(ctx, subj)) is not None:
         return named
     if subj.lower_ in _PARTITIVES:
@@ -870,6 +872,44 @@ def _mention(ctx: _Context, subj: Token) -> tuple[str, int, int]:
     if chunk is not None:
         return chunk.text, chunk.start_char, chunk.end_char
     return subj.text, subj.idx, subj.idx + len(subj)
+
+
+#: Nouns for a person described by what they do for others: "a spokesman for
+#: the firefighters, Vassilis Vathrakoyiannis".
+_DESCRIBED = frozenset({"aide", "adviser", "advisor", "member", "head", "representative"})
+
+
+def _name_after_description(ctx: _Context, subj: Token) -> tuple[str, int, int] | None:
+    """ "…," warned a spokesman for the firefighters, Vassilis Vathrakoyiannis: the
+    parser hangs the name on the last noun of the description, but a person's
+    name cannot stand in apposition to a plural ("firefighters") or to a body
+    ("the ministry"), so it names the speaker."""
+    if subj.pos_ != "NOUN" or subj.lower_ not in PERSON_ROLES | SPOKES | _DESCRIBED:
+        return None
+    doc = subj.doc
+    # The description's last noun, then a comma and a run of capitalised proper
+    # nouns closing the clause (the parser reads them as an apposition or as
+    # a modifier of the verb).
+    inside = {t.i for t in subj.subtree}
+    comma = next((t.i for t in doc[subj.i + 1 : subj.right_edge.i + 2] if t.text == ","), None)
+    if comma is None or comma - 1 == subj.i or comma + 1 >= len(doc):
+        return None
+    if any(i not in inside for i in range(subj.i, comma)):
+        return None
+    last = doc[comma - 1]
+    if last.tag_ not in ("NNS", "NNPS") and last.ent_type_ not in ("ORG", "GPE", "NORP"):
+        return None
+    end = last.i + 2
+    while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+        end += 1
+    if end == last.i + 2 or end - last.i - 2 > 4 or ctx.quoted(doc[last.i + 2].idx):
+        return None
+    if end < len(doc) and doc[end].text not in (",", ".", ";") and doc[end].pos_ != "VERB":
+        return None
+    if any(t.ent_type_ not in ("", "PERSON", "GPE") for t in doc[last.i + 2 : end]):
+        return None
+    name = doc[last.i + 2 : end]
+    return name.text, name.start_char, name.end_char
 
 
 def _name_before_title(ctx: _Context, subj: Token) -> tuple[str, int, int] | None:
@@ -1200,7 +1240,7 @@ def _resolve_description(
         # own name is no description.
         labels, near = ("ORG",), False
     else:
-        return None
+        return _titled_before(ctx, mention, written)
     named = _named_holder(ctx, mention, role, labels, near)
     if named is None and role in ANONYMOUS_ROLES:
         named = _earlier_description(ctx, role, mention)
@@ -1212,6 +1252,23 @@ def _resolve_description(
         body = _recent_body(ctx, mention[1], public=role in PUBLIC_BODY_ROLES)
         named = (body.text, mention[1], mention[2]) if body is not None else None
     return named
+
+
+def _titled_before(
+    ctx: _Context, mention: tuple[str, int, int], written: str
+) -> tuple[str, int, int] | None:
+    """Any other title the text itself gave a named person before: "the Jeju Air
+    CEO said" after "Jeju Air CEO Kim E-bae issued a public apology" (the last
+    person so titled; the title's words right before the name)."""
+    title = written.split(None, 1)[1].casefold() if " " in written else ""
+    if len(title) < 3:
+        return None
+    for e in reversed([e for e in ctx.ents if e.label_ == "PERSON" and e.end_char <= mention[1]]):
+        before = ctx.text[max(0, e.start_char - len(title) - 1) : e.start_char].casefold()
+        if before.rstrip(" ,").endswith(title) and not ctx.quoted(e.start_char):
+            name = _whole_name(e)
+            return name.text, mention[1], mention[2]
+    return None
 
 
 def _message_author(

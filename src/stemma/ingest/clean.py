@@ -251,7 +251,7 @@ _ORIGINAL_LINK = re.compile(
 
 # "Also read: ...", "READ MORE | ..." — headlines of other articles.
 _RELATED = re.compile(
-    r"^(?:also read|read also|read more|must read|related|recommended|see also|"
+    r"^\(?(?:also read|read also|read more|must read|related|recommended|see also|see more|"
     r"watch|also watch|читайте также)\s*(?::|\||-|–|—)\s*\S",
     re.IGNORECASE,
 )
@@ -387,11 +387,37 @@ _WIDGET = re.compile(
     r"[\w ]{1,20} logo|open this photo in gallery:?|download (?:the )?app|stay connected|"
     r"get live market quotes & news|advert|key takeaways|share this (?:story|article)|"
     r"share (?:on|via) \w+|image for illustrative purposes?|comment on this story|"
-    r"gift (?:this )?article)\W*$",
+    r"gift (?:this )?article|close this search box|list of \d+ items(?:end of list)?|"
+    r"end of list|begin typing your search\W*|connect with us|spot_img|"
+    r"please enter your (?:name|email|comment) here|chevron icon\b.*|aptopix\b.*)\W*$",
     re.IGNORECASE,
 )
 _COOKIES = re.compile(
     r"^we use cookies\b|\bcookie (?:policy|settings|preferences)\b", re.IGNORECASE
+)
+# A credit that says it is a picture's ("(AP Photo/Steve Helber)", "(Photo by FADEL
+# SENNA / AFP)", "(Reuters/Lam Yik)"): the line it closes is a caption, however long
+# (wire captions run to two sentences and a date line).
+_PHOTO_CREDIT_END = re.compile(
+    rf"\((?:[^()]*\bphoto\b[^()]*|[^()]*/\s*{_AGENCY}[^()]*|{_AGENCY}\s*/[^()]*)\)\s*$",
+    re.IGNORECASE,
+)
+MAX_PHOTO_CAPTION_WORDS = 70
+# "Related", "More" alone; "More in Uncategorized:", "More from the BBC:" (a colon closes it).
+_MORE_IN = re.compile(
+    r"^(?:also read|related|more)\s*$|^more (?:in|from|on|about) [\w'’ -]{1,40}:\s*$", re.I
+)
+# A line that is only a link ("https://t.co/zn0ixvf9cU"). The signature line of an
+# embedded post ("— Keir Starmer (@Keir_Starmer) June 12, 2025") stays: it says who
+# wrote the words above it.
+_LINK_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+# A web server's error printed into the page ("Notice: Function
+# _load_textdomain_just_in_time was called incorrectly", "in
+# /home/site/public_html/wp-includes/functions.php on line 6121").
+_SERVER_NOTICE = re.compile(
+    r"^(?:notice|warning|deprecated|fatal error|parse error)\s*:.*\b(?:function|called|php)\b"
+    r"|\.php on line \d+",
+    re.IGNORECASE,
 )
 # A byline has no verb: "By Friday, the bank was dead." is reporting.
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|did|does)\b", re.I)
@@ -573,6 +599,14 @@ def _line_reason(line: str) -> str | None:
         and not holds_quotation(bare)
     ):
         why = _page_line_reason(bare, words)
+    if (
+        why is None
+        and 4 <= words <= MAX_PHOTO_CAPTION_WORDS
+        and _PHOTO_CREDIT_END.search(bare)
+        and not _KEEP.search(bare)
+        and not holds_quotation(bare)
+    ):
+        why = CREDIT
     return why
 
 
@@ -607,6 +641,8 @@ def _page_line_reason(bare: str, words: int) -> str | None:
     # A caption is a sentence or two; a paragraph that ends in a credit is kept.
     if 4 <= words <= MAX_CAPTION_WORDS and _CAPTION_END.search(bare):
         return CREDIT
+    if _LINK_ONLY.match(bare) or _SERVER_NOTICE.search(bare):
+        return WIDGET
     if words <= 16 and _BYLINE.match(bare) and not _FINITE.search(bare):
         return BYLINE
     if words <= 20 and _TIMESTAMP.match(bare) and re.search(r"\d|[:|]\s*$", bare):
@@ -625,7 +661,7 @@ def _page_line_reason(bare: str, words: int) -> str | None:
         return COPYRIGHT
     if words <= MAX_RIGHTS_WORDS and _RIGHTS.search(bare):
         return COPYRIGHT
-    if _RELATED.match(bare) or re.match(r"^(?:also read|related|more)\s*$", bare, re.I):
+    if _RELATED.match(bare) or _MORE_IN.match(bare):
         return RELATED
     return None
 
