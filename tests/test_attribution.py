@@ -188,6 +188,12 @@ def test_attribution_cue_offsets_point_at_the_cue(nlp):
         ("the eight-page FSB report", ("FSB document", "document")),
         ("the memo", ("the document", "document")),
         ("the UN", ("United Nations", "organisation")),
+        # Hurricane Melissa (eval/events, 10): a message is its author's.
+        (
+            "a statement from Emmanuel Pierre, Director General of Haiti’s Civil Protection",
+            ("Emmanuel Pierre", "person"),
+        ),
+        ("the statement from the FSB", ("FSB", "organisation")),
     ],
 )
 def test_attribution_canonical_source(mention, expected):

@@ -383,6 +383,10 @@ def test_roots_names_of_one_party_across_outlets() -> None:
     # Morocco: an acronym and its name; three phrasings of one ministry.
     got = parties(["USGS", "U.S. Geological Survey"])
     assert got["USGS"] == got["U.S. Geological Survey"]
+    # First Republic (eval/events): a name's capitals ("a statement from JPMC").
+    got = parties(["JPMC", "JPMorgan Chase"])
+    assert got["JPMC"] == got["JPMorgan Chase"]
+    assert len(set(parties(["JPMC", "JP Morgan"]).values())) == 2  # capitals "JPM"
     got = parties(["Ministry of Internal Affairs", "Interior Ministry", "Ministry of the Interior"])
     assert len(set(got.values())) == 1
     # Morbi: the company's spokesperson, however the possessive runs.

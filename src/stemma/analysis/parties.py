@@ -175,10 +175,15 @@ def _words(name: str) -> list[str]:
 def _acronym_of(short: str, name: str) -> bool:
     """ "USGS" for "U.S. Geological Survey", "NHC" for "National Hurricane
     Center": an all-capitals word of 3-6 letters spelling the initials of the
-    other name's words (function words and "the" skipped, "US" as two)."""
+    other name's words (function words and "the" skipped, "US" as two), or
+    the other name's capitals ("JPMC", "JPMorgan Chase")."""
     # "USGS"; also "Isro", "Nasa" as some outlets write them.
     if not re.fullmatch(r"[A-Z]{3,6}|[A-Z][a-z]{2,5}", short):
         return False
+    # "JPMC" for "JPMorgan Chase": the capitals of a name written in camel case.
+    capitalised = all(w[:1].isupper() for w in name.split())
+    if short.isupper() and capitalised and "".join(c for c in name if c.isupper()) == short:
+        return True
     words = [w for w in _words(name) if w not in _FUNCTION_WORDS and w != "and"]
     if len(words) < 2:
         return False

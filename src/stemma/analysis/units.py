@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -913,7 +914,9 @@ def _quote_in(
     return (best[1], best[2]) if best else (None, None)
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_words(text: str) -> str:
+    # Cached: a story's quotes are compared pair by pair, each many times.
     return " ".join(w.lower().strip("’'") for w in _words(text))
 
 

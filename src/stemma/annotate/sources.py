@@ -302,6 +302,15 @@ def _head_word(core: str) -> str:
     return words[-1].lower().rstrip(".") if words else ""
 
 
+#: A message named by its author: "a statement from Emmanuel Pierre", "the
+#: letter by the ministry". The author is the source (a capitalised word after
+#: "from" or "by", or a "the"), not the message.
+_MESSAGE_FROM = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:statement|message|letter|post|release|note|"
+    r"communiqu[eé]|announcement)\s+(?:issued\s+)?(?:from|by)\s+(?P<author>(?:the\s+)?[A-Z].*)$"
+)
+
+
 def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[str, SourceKind]:
     """Canonical name and kind of a source mention.
 
@@ -318,6 +327,9 @@ def canonical_source(mention: str, *, entity_label: str | None = None) -> tuple[
         "the eight-page FSB report"                   → ("FSB document", "document")
     """
     text = " ".join(mention.split()).strip(" ,;:" + QUOTE_CHARS)
+    if (sent := _MESSAGE_FROM.match(text)) is not None:
+        # "a statement from Emmanuel Pierre, Director General of …": its author.
+        return canonical_source(sent.group("author"), entity_label=entity_label)
     core = _core(text)
     head = _head_word(core)
     lowered_words = [w.lower() for w in _WORD.findall(core)]
