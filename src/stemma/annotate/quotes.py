@@ -1263,9 +1263,11 @@ def _titled_before(
     title = written.split(None, 1)[1].casefold() if " " in written else ""
     if len(title) < 3:
         return None
+    # The whole title, not a word ending in it ("the man" is no "businessman").
+    titled = re.compile(rf"(?:^|\W){re.escape(title)}[\s,]*$")
     for e in reversed([e for e in ctx.ents if e.label_ == "PERSON" and e.end_char <= mention[1]]):
-        before = ctx.text[max(0, e.start_char - len(title) - 1) : e.start_char].casefold()
-        if before.rstrip(" ,").endswith(title) and not ctx.quoted(e.start_char):
+        before = ctx.text[max(0, e.start_char - len(title) - 3) : e.start_char].casefold()
+        if titled.search(before) and not ctx.quoted(e.start_char):
             name = _whole_name(e)
             return name.text, mention[1], mention[2]
     return None
