@@ -387,15 +387,13 @@ def _join_opinions(
     order = np.concatenate([np.asarray(c, dtype=np.intp) for c in clusters])
     sizes = np.array([len(c) for c in clusters], dtype=np.float64)
     starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
-    taken: list[set[str]] = [set() for _ in clusters]  # articles of opinions joined
+    taken: dict[str, list[int]] = {}  # article -> clusters an opinion of it joined
     leftover: list[int] = []
     for o in opinions:
         # -inf (a cannot-link: the same article) keeps its cluster's average -inf.
         means = np.add.reduceat(scores[o, order], starts) / sizes
         article = units[o].article
-        for k, arts in enumerate(taken):
-            if article in arts:
-                means[k] = -np.inf
+        means[taken.get(article, [])] = -np.inf
         fit = np.flatnonzero(means >= threshold)
         if len(fit) == 0:
             leftover.append(o)
@@ -403,7 +401,7 @@ def _join_opinions(
         # The best average; of equal ones, the last cluster.
         best = int(fit[means[fit] == means[fit].max()][-1])
         clusters[best].append(o)
-        taken[best].add(article)
+        taken.setdefault(article, []).append(best)
     return leftover
 
 
@@ -858,10 +856,12 @@ def _counterparts(
     members: Sequence[Unit], index: Sequence[int], scores: np.ndarray, copy_ratio: int
 ) -> list[tuple[int, int, float]]:
     """Each pair of reported mentions of two articles that are not copies of
-    one another (:func:`_copies`, :func:`_same_figures`), as (member, member,
-    score): the accounts that can agree or not. Copies are one account: two
+    one another (:func:`_copies`, nor share :data:`SHARED_FIGURES` figures), as
+    (member, member, score): the accounts that can agree or not. Copies are one account: two
     roots that each have a verbatim copy would otherwise agree at 1.0."""
     reported = [k for k, u in enumerate(members) if u.kind != "commentary"]
+    # Each member's counted figures, read once for all its pairs.
+    figures = {k: _figures(members[k]) for k in reported}
     out = []
     for x, k in enumerate(reported):
         for m in reported[x + 1 :]:
@@ -869,25 +869,23 @@ def _counterparts(
             if (
                 u.article != v.article
                 and not _copies(u.text, v.text, copy_ratio)
-                and not _same_figures(u, v)
+                and len(figures[k] & figures[m]) < SHARED_FIGURES
             ):
                 out.append((k, m, float(scores[index[k], index[m]])))
     return out
 
 
-#: Counted figures two accounts must share to be read out of one document.
+#: Two accounts that give the same three counted figures or more ("169 Indian
+#: nationals, 53 British, seven Portuguese and one Canadian", from the airline
+#: and from the aviation regulator) read them from one list, a manifest or a
+#: release: one account, not two that agree. Independent measurements rarely
+#: match on three figures; copied ones always do.
 SHARED_FIGURES = 3
 
 
-def _same_figures(a: Unit, b: Unit) -> bool:
-    """Two accounts that give the same three counted figures or more ("169
-    Indian nationals, 53 British, seven Portuguese and one Canadian", from
-    the airline and from the aviation regulator) read them from one list, a
-    manifest or a release: one account, not two that agree. Independent
-    measurements rarely match on three figures; copied ones always do."""
-    ours = {(q.value, q.unit) for q in a.quantities if q.unit}
-    theirs = {(q.value, q.unit) for q in b.quantities if q.unit}
-    return len(ours & theirs) >= SHARED_FIGURES
+def _figures(u: Unit) -> frozenset[tuple[float, str]]:
+    """The unit's counted figures (value and what it counts)."""
+    return frozenset((q.value, q.unit) for q in u.quantities if q.unit)
 
 
 def _agreement(pairs: Sequence[tuple[int, int, float]]) -> float | None:

@@ -595,6 +595,8 @@ _PREDICATE = re.compile(
     r"(?:(?:now|still|all|also|later|since)\s+)?"
     r"(?:(?:presumed|feared|believed|confirmed|reported|declared|listed\s+as)\s+)?(?P<word>[a-z]+)"
 )
+#: Where a count's clause stops for its predicate: another number, "and", "or".
+_PREDICATE_STOP = re.compile(r"\d|\b(?:and|or)\b")
 #: Words a count's predicate may stand from it ("who were on the bridge").
 PREDICATE_WORDS = 20
 
@@ -603,8 +605,7 @@ def _predicate_fate(text: str, end: int) -> str | None:
     """What the predicate of the count ending at ``end`` says happened to the
     people: the first copula in the count's clause followed by a fate word,
     before any other number (whose own clause it would be)."""
-    tail = _CLAUSE_BREAK.split(text[end:])[0]
-    tail = re.split(r"\d|\b(?:and|or)\b", tail)[0]
+    tail = _PREDICATE_STOP.split(_CLAUSE_BREAK.split(text[end:])[0])[0]
     words = tail.split()
     if not words:
         return None
