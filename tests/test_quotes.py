@@ -666,3 +666,59 @@ def test_quotes_a_title_gives_way_to_its_holders_name(nlp) -> None:
     # A name beside a person noun may be that person's: left as written.
     aide = "“He was quiet,” said an aide to the governor, John Smith."
     assert _speakers(nlp, aide) == ["an aide"]
+
+
+def test_quotes_an_office_a_dash_a_participle_and_a_colon_name_their_speaker(nlp) -> None:
+    # CrowdStrike outage (02): an office speaks for the person it is the office of.
+    office = (
+        "“I am aware of a large-scale technical outage affecting a number of companies and "
+        "services across Australia this afternoon,” the office of Australia’s National Cyber "
+        "Security Coordinator Michelle McGuinness said in a post on X."
+    )
+    assert _speakers(nlp, office) == ["Michelle McGuinness"]
+    # CrowdStrike outage (03): reactions listed with a dash and the signer's name.
+    signed = (
+        "GOVERNMENT\n* “There is no impact to critical infrastructure, government services or "
+        "triple-zero services at this stage. The National Coordination Mechanism has been "
+        "activated and is meeting” - Prime Minister Anthony Albanese\n"
+    )
+    assert _speakers(nlp, signed) == ["Anthony Albanese"]
+    # A quoted headline followed by a dash and an outlet is signed by no one.
+    assert _speakers(nlp, "“Storm hits the coast hard tonight” - Reuters\n") == [None]
+    # CrowdStrike outage (04): the participle stands for the subject it hangs on.
+    posting = (
+        "Microsoft first acknowledged the issue around 8 p.m. ET on Thursday, posting on social "
+        "media that said: “We’re investigating an issue impacting users’ ability to access "
+        "various Microsoft 365 apps and services.”"
+    )
+    assert _speakers(nlp, posting) == ["Microsoft"]
+    # Iberian blackout (01): a quotation introduced by "said:" and closed with its
+    # sentence is not the next sentence's cue's.
+    colon = (
+        "Portuguese carrier TAP Air Portugal said: “Due to the power cut in several European "
+        "countries, the operation of airports is temporarily very limited. TAP requests that "
+        "you do not go to the airport until further information.” Lisbon Airport reportedly "
+        "told passengers to leave and contact their airline provider."
+    )
+    assert _speakers(nlp, colon) == ["TAP Air Portugal"]
+    # Iberian blackout (01): a body's clause the parser hangs on its name.
+    aena = (
+        "Aena, which manages the largest airports in Spain, posted on its social media "
+        "channels that, “Due to the power outage, some incidents are occurring at Spanish "
+        "airports. Contingency generators are active.”"
+    )
+    assert _speakers(nlp, aena) == ["Aena"]
+
+
+def test_quotes_a_named_subject_just_before_outweighs_the_last_speaker(nlp) -> None:
+    # Iberian blackout (04): the mayor named in the quote's own paragraph, not the
+    # chief executive quoted in the paragraph before.
+    text = (
+        "Red Electric CEO Eduardo Prieto told reporters during a press conference that "
+        'restoring full service could take "between six and ten hours."\n\n'
+        "The disruption prompted urgent safety advisories across Spanish cities. Madrid’s "
+        "mayor, José Luis Martínez-Almeida, issued a public appeal asking residents to minimize "
+        'their movements. "I am asking all residents of Madrid to reduce their movements to '
+        'the absolute minimum and, if possible, to stay where they are."\n'
+    )
+    assert _speakers(nlp, text)[-1:] == ["José Luis Martínez-Almeida"]

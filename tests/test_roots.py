@@ -88,6 +88,62 @@ def test_roots_a_shared_word_does_not_join_two_parties() -> None:
     assert family["Joe Biden"] != family["Hunter Biden"]
 
 
+def test_roots_a_head_is_the_body_he_heads_and_an_owner_s_name_is_the_name() -> None:
+    # Potomac collision: "Fire Chief John A. Donnelly" and "Fire Department",
+    # "Defense Secretary Pete Hegseth" and "Department of Defense".
+    resolved = parties(
+        ["John A. Donnelly", "Fire Department", "Pete Hegseth", "Department of Defense"],
+        {
+            "John A. Donnelly": ["Fire Chief John A. Donnelly Sr."],
+            "Pete Hegseth": ["Defense Secretary Pete Hegseth"],
+        },
+        {
+            "John A. Donnelly": "person",
+            "Pete Hegseth": "person",
+            "Fire Department": "organisation",
+            "Department of Defense": "organisation",
+        },
+    )
+    assert resolved["John A. Donnelly"] == resolved["Fire Department"]
+    assert resolved["Pete Hegseth"] == resolved["Department of Defense"]
+    assert resolved["John A. Donnelly"] != resolved["Pete Hegseth"]
+    # "Russian Foreign Minister Sergei Lavrov" is no head of a bare "Foreign Ministry".
+    lavrov = parties(
+        ["Sergei Lavrov", "Foreign Ministry"],
+        {"Sergei Lavrov": ["Russian Foreign Minister Sergei Lavrov"]},
+        {"Sergei Lavrov": "person", "Foreign Ministry": "organisation"},
+    )
+    assert lavrov["Sergei Lavrov"] != lavrov["Foreign Ministry"]
+    # Iberian blackout: "Portugal's REN" is REN, and REN its operator's initials.
+    grid = ["Redes Energéticas Nacionais", "REN", "Portugal’s REN"]
+    resolved = parties(grid, kinds=dict.fromkeys(grid, "organisation"))
+    assert len(set(resolved.values())) == 1
+    # Two owners of one name stay two.
+    ministries = parties(
+        ["Russia's Foreign Ministry", "Norway's Foreign Ministry", "Foreign Ministry"]
+    )
+    assert ministries["Russia's Foreign Ministry"] != ministries["Norway's Foreign Ministry"]
+
+
+def test_roots_a_country_s_armed_services_and_its_defence_department_are_one_party(nlp) -> None:
+    # Potomac collision: "the Army said", "according to the Defense Department",
+    # "Defense Secretary Pete Hegseth" and a military public affairs officer.
+    from stemma.annotate.attribution import extract_attributions
+
+    text = event("potomac-midair-collision-2025-01")["01"]["text"]
+    sentence = next(s for s in text.split("\n") if "according to Ron McLendon II" in s)
+    mentions = [a.mention for a in extract_attributions(nlp(sentence)) if "McLendon" in a.source]
+    assert mentions and "Military District of Washington" in mentions[0]
+    names = ["Ron McLendon II", "Defense Department", "Army", "Pete Hegseth"]
+    kinds = {"Defense Department": "organisation", "Army": "organisation"}
+    kinds |= {"Ron McLendon II": "person", "Pete Hegseth": "person"}
+    written = {"Ron McLendon II": mentions, "Pete Hegseth": ["Defense Secretary Pete Hegseth"]}
+    assert set(parties(names, written, kinds).values()) == {"Defense Department"}
+    # Two countries' forces stay apart, and so does a bare army beside them.
+    war = parties(["Russian Defense Ministry", "Ukrainian army", "army"])
+    assert war["Russian Defense Ministry"] not in (war["Ukrainian army"], war["army"])
+
+
 def test_roots_a_report_named_after_its_author_is_his_word() -> None:
     resolved = parties(
         ["Seymour Hersh", "the document"],

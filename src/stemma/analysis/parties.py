@@ -81,7 +81,7 @@ SPOKESPERSON = (
         r"^(?:an?\s+|the\s+)?(?P<body>.+?)\s+(?:spokes(?:man|woman|person)|press\s+secretary"
         r"|rear\s+adm(?:iral|\.)?|vice\s+adm(?:iral|\.)?|adm(?:iral|\.)|commandant|director"
         r"|board\s+member|chief|commander|mayor|governor|head|administrator"
-        r"|chief\s+executive|ceo|chair(?:man|woman)?|coordinator|envoy)\b",
+        r"|chief\s+executive|ceo|chair(?:man|woman)?|coordinator|envoy|secretary|minister)\b",
         re.IGNORECASE,
     ),
     re.compile(r"\bspokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?(?P<body>.+)$", re.I),
@@ -121,6 +121,9 @@ _HEADS = frozenset(
      "minister", "secretary", "admiral", "commandant"}
 )  # fmt: skip
 
+#: What a body headed by "<X> chief/secretary/minister" is called: the X department.
+_INSTITUTIONS = frozenset({"department", "ministry", "service", "office", "force"})
+
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -130,6 +133,7 @@ _WORD = re.compile(r"[\w'’-]+")
 _PHRASINGS = (
     (re.compile(r"\bministry of (?:the )?(internal affairs|home affairs|foreign affairs|[a-z]+)\b"),
      r"\1 ministry"),
+    (re.compile(r"\bdepartment of (?:the )?([a-z]+)\b"), r"\1 department"),
     (re.compile(r"\binternal affairs ministry\b"), "interior ministry"),
     (re.compile(r"\bforeign affairs ministry\b"), "foreign ministry"),
     (re.compile(r"\bhome affairs ministry\b"), "home ministry"),
@@ -170,6 +174,26 @@ def _words(name: str) -> list[str]:
     # A possessive stays: "China's President" is not China, nor "Putin's
     # security services" Putin.
     return _WORD.findall(text)
+
+
+#: The names of a defence department and of the armed services under it.
+_MILITARY_TAILS = (
+    ("defense", "department"), ("defense", "ministry"), ("pentagon",), ("army",), ("navy",),
+    ("air", "force"), ("marine", "corps"), ("armed", "forces"), ("defense", "forces"),
+    ("military",),
+)  # fmt: skip
+
+
+_MILITARY_WORD = re.compile(r"\b(?:military|army|navy|air force|marine corps|task force)\b")
+
+
+def _military_owner(words: list[str]) -> str | None:
+    """ "U.S. Army" → "us", "Defense Department" → "", other names → None."""
+    for tail in _MILITARY_TAILS:
+        if tuple(words[-len(tail) :]) == tail:
+            owner = [w.removesuffix("'s") for w in words[: -len(tail)] if w not in ("the", "of")]
+            return " ".join(owner) if len(owner) <= 1 else None
+    return None
 
 
 def _acronym_of(short: str, name: str) -> bool:
@@ -396,6 +420,20 @@ def parties(
             same = surname or (len(short) >= 2 and _contains(long_, short) and not crosses)
             if same and compatible(a, b, one_surname=surname):
                 merge(a, b)
+    # "Portugal's REN" is REN: an owner's possessive before a name of the
+    # story, when no other owner is put before that name ("Russia's Foreign
+    # Ministry" and "Norway's Foreign Ministry" leave "Foreign Ministry" alone).
+    owned: dict[tuple[str, ...], set[str]] = {}
+    for n in order:
+        if len(words[n]) >= 2 and words[n][0].endswith("'s") and n[:1].isupper():
+            owned.setdefault(tuple(words[n][1:]), set()).add(words[n][0])
+    for n in order:
+        after = tuple(words[n][1:])
+        if len(owned.get(after, ())) != 1 or not words[n][0].endswith("'s"):
+            continue
+        named = next((o for o in order if tuple(words[o]) == after and o != n), None)
+        if named is not None and find(named) != find(n):
+            merge(named, n)
     # Spokespeople speak for their body.
     for n in order:
         written = [n, *(mentions or {}).get(n, ())]
@@ -411,17 +449,36 @@ def parties(
             ]
             # A shorter body inside the title must be an organisation: in
             # "Hong Kong Security Chief Chris Tang", Hong Kong is a place.
-            target = next((o for o in bodies_named if core[o] == body), None) or next(
-                (
-                    o
-                    for o in bodies_named
-                    if _contains(body, core[o]) and kinds.get(o) in ("organisation", "group")
-                ),
-                None,
+            target = (
+                next((o for o in bodies_named if core[o] == body), None)
+                or next(
+                    (
+                        o
+                        for o in bodies_named
+                        if _contains(body, core[o]) and kinds.get(o) in ("organisation", "group")
+                    ),
+                    None,
+                )
+                # "Fire Chief John Donnelly" heads the Fire Department, "Defense
+                # Secretary Pete Hegseth" the Defense Department.
+                or next(
+                    (
+                        o
+                        for o in bodies_named
+                        if kinds.get(o) in ("organisation", "group")
+                        and len(core[o]) == len(body) + 1
+                        and core[o][:-1] == body
+                        and core[o][-1] in _INSTITUTIONS
+                    ),
+                    None,
+                )
             )
             if body and target is not None:
                 merge(target, n)
-                bodies.add(target)
+                # A spokesperson's party is shown under the body; a head's
+                # ("Health Minister Fahrettin Koca") under the head's name.
+                if core[target] == body or _contains(body, core[target]):
+                    bodies.add(target)
                 break
     # A document named after a person ("the Hersh report") is that person's word.
     for n in order:
@@ -502,6 +559,24 @@ def parties(
         }
         if len(holders) == 1:
             merge(holders.pop(), n)
+    # A country's armed services and its defence department speak through one
+    # chain of command ("the Army said", "according to the Defense
+    # Department"): one party, when every such name of the story is of one
+    # country or of none ("Russian Defense Ministry" and "Ukrainian army" stay two).
+    military = {n: q for n in order if (q := _military_owner(words[n])) is not None}
+    # "Ron McLendon II, the Public Affairs Deputy Director for Joint Task Force-National
+    # Capital Region/Military District of Washington": a military public affairs officer.
+    for n in order:
+        said = " ".join((mentions or {}).get(n, ())).casefold()
+        if n not in military and "public affairs" in said and _MILITARY_WORD.search(said):
+            military[n] = ""
+    owners = {q for q in military.values() if q}
+    defence = [n for n in military if words[n][-1] in ("ministry", "department", "pentagon")]
+    if len(owners) <= 1 and defence and len(military) > len(defence):
+        for n in military:
+            if find(n) != find(defence[0]):
+                merge(defence[0], n)
+        bodies.add(defence[0])
     # A country and its government: "Portugal declared three days of
     # mourning" and "the Portuguese government announced" are one party
     # (the adjective begins with the name but its last two letters, four at

@@ -219,6 +219,31 @@ def _holder_after(mention: Span) -> Span | None:
     return ent if after is None or after.text in {",", ".", ";"} else None
 
 
+#: The longest description after a name that is read as part of its mention.
+MAX_DESCRIPTION_TOKENS = 25
+
+
+def _description_after(mention: Span) -> Span:
+    """The mention with the description the parser left unattached after a
+    name: "according to Ron McLendon II, the Public Affairs Deputy Director for
+    Joint Task Force-National Capital Region/…". Appositives belong to a
+    mention (they say whom a person speaks for); a description that holds a
+    title and runs to the sentence's end or a comma is one."""
+    doc = mention.doc
+    at = mention.end
+    if at + 2 >= len(doc) or doc[at].text != "," or doc[at + 1].lower_ not in ("the", "a", "an"):
+        return mention
+    if not any(t.ent_type_ == "PERSON" for t in mention):
+        return mention
+    end = at + 1
+    stop = min(len(doc), at + 1 + MAX_DESCRIPTION_TOKENS)
+    while end < stop and doc[end].text not in {",", ".", ";", "\n"} and not doc[end].is_sent_start:
+        end += 1
+    if end == stop or not any(doc[i].lower_ in TITLE_WORDS for i in range(at + 2, end)):
+        return mention
+    return doc[mention.start : end]
+
+
 def _mention_span(head: Token) -> Span:
     """The source noun phrase around ``head``, without clauses about its action.
 
@@ -807,6 +832,8 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                     continue
                 if kind == "other" and not f.clausal:
                     continue
+                if kind == "person":
+                    f = replace(f, mention=_description_after(f.mention))
                 key = (f.mention.start_char, f.mention.end_char, f.cue_start)
                 if key in seen:
                     continue

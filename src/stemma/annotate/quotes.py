@@ -607,6 +607,14 @@ def _raw_subject(cue: Token) -> Token | None:
     for c in cue.children:
         if c.dep_ in ("nsubj", "csubj"):
             return c
+    if (
+        cue.dep_ == "acl"
+        and cue.head.pos_ == "PROPN"
+        and cue.head.ent_type_ not in NOT_SPEAKER_LABELS
+        and cue.doc[cue.i - 1].text == ","
+        and not any(c.dep_ == "agent" for c in cue.children)
+    ):
+        return cue.head  # "Aena, which manages …, posted that" read as a name's clause
     quoted_as = _quoted_as(cue)
     if quoted_as is not None:
         return quoted_as
@@ -1136,7 +1144,7 @@ def _speaker(
 ) -> tuple[str, int, int] | None:
     if subj is None or ctx.quoted(subj.idx):
         return None
-    subj = _statement_author(subj) or subj
+    subj = _statement_author(subj) or _office_holder(subj) or _doer(subj) or subj
     if subj.pos_ == "PRON" or subj.lower_ in PERSON_PRONOUNS | OTHER_PRONOUNS:
         resolved = _resolve_pronoun(ctx, subj, previous)
         if resolved is not None:
@@ -1442,6 +1450,32 @@ def _earlier_description(
     return name, mention[1], mention[2]
 
 
+def _office_holder(subj: Token) -> Token | None:
+    """ "the office of … Coordinator Michelle McGuinness said": an office
+    speaks for the person or body it is the office of."""
+    if subj.lower_ != "office":
+        return None
+    for prep in subj.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                ent = _entity_of(obj) if obj.dep_ == "pobj" else None
+                if ent is not None and ent.label_ in ("PERSON", "ORG"):
+                    return obj
+    return None
+
+
+def _doer(subj: Token) -> Token | None:
+    """ "Microsoft first acknowledged the issue, posting on social media that
+    said: '…'": a participle the parser took for the speaker stands for the
+    subject of the verb it hangs on."""
+    if subj.pos_ != "VERB" or subj.dep_ not in ("advcl", "xcomp", "conj"):
+        return None
+    for c in subj.head.children:
+        if c.dep_ == "nsubj" and c.pos_ in ("PROPN", "NOUN"):
+            return c
+    return None
+
+
 def _statement_author(subj: Token) -> Token | None:
     """Who a statement is from: "A statement from the EU said" quotes the EU.
 
@@ -1489,7 +1523,11 @@ def _named_subject_before(ctx: _Context, sent_index: int, par: int) -> Token | N
     for c in root.children:
         if c.dep_ == "nsubj" and not ctx.quoted(c.idx):
             ent = _entity_of(c)
-            return c if ent is not None and ent.label_ == "PERSON" else None
+            if ent is not None and ent.label_ == "PERSON":
+                return c
+            # "Madrid's mayor, José Luis Martínez-Almeida, issued an appeal."
+            named = (_entity_of(a) for a in c.children if a.dep_ == "appos")
+            return c if any(e is not None and e.label_ == "PERSON" for e in named) else None
     return None
 
 
@@ -1516,7 +1554,13 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
     for chain in _chains(ctx.spans):
         first, last = chain[0], chain[-1]
         f = _Found(chain)
-        f.cue = _trailing_cue(ctx, last) if last.close_mark is not None else None
+        # "TAP said: “… information.” Lisbon Airport told …": a quotation
+        # introduced by a colon and closed with its sentence is the colon's.
+        introduced = ctx.text[: first.open_mark].rstrip().endswith(":")
+        closed = ctx.text[last.start : last.end].rstrip()[-1:] in SENTENCE_END
+        f.cue = _leading_cue(ctx, first) if introduced and closed else None
+        if f.cue is None and last.close_mark is not None:
+            f.cue = _trailing_cue(ctx, last)
         if f.cue is None:
             f.cue = _leading_cue(ctx, first)
         if f.cue is None and len(chain) == 1:
@@ -1524,7 +1568,9 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
             if gov is not None:
                 f.cue, f.governed = gov[0], True
                 f.widen = _widen_to_clause(ctx, gov[0], gov[1], first)
-        if f.cue is None:
+        if f.cue is None and (signed := _dash_speaker(ctx, last)) is not None:
+            f.speaker = signed
+        if f.cue is None and f.speaker is None:
             inner = ctx.text[first.start : last.end]
             lead = ctx.text[: first.open_mark].rstrip()
             at_sentence_start = (
@@ -1546,19 +1592,26 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
         par = ctx.paragraph_of(first.open_mark)
         if f.cue is not None:
             f.speaker = _speaker(ctx, _subject(f.cue), previous)
+        elif f.speaker is not None:
+            pass  # signed after a dash
         else:
             label = _label_speaker(ctx, first)
+            s = ctx.sentence_of(first.start)
+            # A person named as the subject just before, in the quote's own
+            # paragraph, is nearer than the last quote's speaker.
+            named = _named_subject_before(ctx, s, par)
             if label is not None:
                 f.speaker = label
+            elif named is not None and par != previous_par:
+                f.speaker = _speaker(ctx, named, previous)
             elif previous is not None and par - previous_par <= 1:
                 f.speaker = previous
             else:
-                s = ctx.sentence_of(first.start)
                 cue = _neighbour_cue(ctx, s - 1) or _neighbour_cue(ctx, s + 1)
                 if cue is not None:
                     f.cue = cue
                     f.speaker = _speaker(ctx, _subject(cue), previous)
-                elif (named := _named_subject_before(ctx, s, par)) is not None:
+                elif named is not None:
                     f.speaker = _speaker(ctx, named, previous)
         if f.speaker is not None:
             previous = f.speaker
@@ -1591,6 +1644,28 @@ def extract_quotes(doc: Doc, *, article: str = "") -> list[Quote]:
 _LABEL = re.compile(
     r"(?:Quote from |Quoting )?(?P<label>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}):[ \t]*$"
 )
+
+
+#: "“…” - Prime Minister Anthony Albanese": a dash and a name closing the line.
+_DASH_SIGNED = re.compile(r"[ \t]*[-–—][ \t]*(?P<who>[A-Z][^\n]{1,80}?)[ \t.]*(?:\n|$)")
+
+
+def _dash_speaker(ctx: _Context, span: _Span) -> tuple[str, int, int] | None:
+    """A quotation signed after a dash at the end of its line, as lists of
+    reactions print them: the signer is the person named last."""
+    if span.close_mark is None:
+        return None
+    m = _DASH_SIGNED.match(ctx.text, span.close_mark + 1)
+    if m is None:
+        return None
+    start, end = m.start("who"), m.end("who")
+    names = [
+        e for e in ctx.ents if start <= e.start_char and e.end_char <= end and e.label_ == "PERSON"
+    ]
+    if not names or names[-1].end_char < end - 1:
+        return None
+    last = names[-1]
+    return last.text, last.start_char, last.end_char
 
 
 def _label_speaker(ctx: _Context, span: _Span) -> tuple[str, int, int] | None:
