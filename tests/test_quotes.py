@@ -668,46 +668,54 @@ def test_quotes_a_title_gives_way_to_its_holders_name(nlp) -> None:
     assert _speakers(nlp, aide) == ["an aide"]
 
 
-def test_quotes_an_office_a_dash_a_participle_and_a_colon_name_their_speaker(nlp) -> None:
+#: Speaker forms of the eleventh session's holdouts (read in the twelfth): text, speakers.
+SPEAKER_FORMS = {
     # CrowdStrike outage (02): an office speaks for the person it is the office of.
-    office = (
+    "office": (
         "“I am aware of a large-scale technical outage affecting a number of companies and "
         "services across Australia this afternoon,” the office of Australia’s National Cyber "
-        "Security Coordinator Michelle McGuinness said in a post on X."
-    )
-    assert _speakers(nlp, office) == ["Michelle McGuinness"]
+        "Security Coordinator Michelle McGuinness said in a post on X.",
+        ["Michelle McGuinness"],
+    ),
     # CrowdStrike outage (03): reactions listed with a dash and the signer's name.
-    signed = (
+    "dash": (
         "GOVERNMENT\n* “There is no impact to critical infrastructure, government services or "
         "triple-zero services at this stage. The National Coordination Mechanism has been "
-        "activated and is meeting” - Prime Minister Anthony Albanese\n"
-    )
-    assert _speakers(nlp, signed) == ["Anthony Albanese"]
+        "activated and is meeting” - Prime Minister Anthony Albanese\n",
+        ["Anthony Albanese"],
+    ),
     # A quoted headline followed by a dash and an outlet is signed by no one.
-    assert _speakers(nlp, "“Storm hits the coast hard tonight” - Reuters\n") == [None]
+    "dash outlet": ("“Storm hits the coast hard tonight” - Reuters\n", [None]),
     # CrowdStrike outage (04): the participle stands for the subject it hangs on.
-    posting = (
+    "participle": (
         "Microsoft first acknowledged the issue around 8 p.m. ET on Thursday, posting on social "
         "media that said: “We’re investigating an issue impacting users’ ability to access "
-        "various Microsoft 365 apps and services.”"
-    )
-    assert _speakers(nlp, posting) == ["Microsoft"]
+        "various Microsoft 365 apps and services.”",
+        ["Microsoft"],
+    ),
     # Iberian blackout (01): a quotation introduced by "said:" and closed with its
     # sentence is not the next sentence's cue's.
-    colon = (
+    "colon": (
         "Portuguese carrier TAP Air Portugal said: “Due to the power cut in several European "
         "countries, the operation of airports is temporarily very limited. TAP requests that "
         "you do not go to the airport until further information.” Lisbon Airport reportedly "
-        "told passengers to leave and contact their airline provider."
-    )
-    assert _speakers(nlp, colon) == ["TAP Air Portugal"]
+        "told passengers to leave and contact their airline provider.",
+        ["TAP Air Portugal"],
+    ),
     # Iberian blackout (01): a body's clause the parser hangs on its name.
-    aena = (
+    "clause": (
         "Aena, which manages the largest airports in Spain, posted on its social media "
         "channels that, “Due to the power outage, some incidents are occurring at Spanish "
-        "airports. Contingency generators are active.”"
-    )
-    assert _speakers(nlp, aena) == ["Aena"]
+        "airports. Contingency generators are active.”",
+        ["Aena"],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", sorted(SPEAKER_FORMS))
+def test_quotes_an_office_a_dash_a_participle_and_a_colon_name_their_speaker(nlp, form) -> None:
+    text, speakers = SPEAKER_FORMS[form]
+    assert _speakers(nlp, text) == speakers
 
 
 def test_quotes_a_named_subject_just_before_outweighs_the_last_speaker(nlp) -> None:

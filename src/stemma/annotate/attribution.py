@@ -228,7 +228,7 @@ def _description_after(mention: Span) -> Span:
     name: "according to Ron McLendon II, the Public Affairs Deputy Director for
     Joint Task Force-National Capital Region/…". Appositives belong to a
     mention (they say whom a person speaks for); a description that holds a
-    title and runs to the sentence's end or a comma is one."""
+    title and runs to a comma, the sentence's end or the line's is one."""
     doc = mention.doc
     at = mention.end
     if at + 2 >= len(doc) or doc[at].text != "," or doc[at + 1].lower_ not in ("the", "a", "an"):
@@ -237,7 +237,7 @@ def _description_after(mention: Span) -> Span:
         return mention
     end = at + 1
     stop = min(len(doc), at + 1 + MAX_DESCRIPTION_TOKENS)
-    while end < stop and doc[end].text not in {",", ".", ";", "\n"} and not doc[end].is_sent_start:
+    while end < stop and doc[end].text not in {",", ".", ";"} and "\n" not in doc[end].text:
         end += 1
     if end == stop or not any(doc[i].lower_ in TITLE_WORDS for i in range(at + 2, end)):
         return mention
