@@ -7,6 +7,7 @@ import pytest
 from stemma.ingest.clean import (
     ADVERTISEMENT,
     COMMENTS,
+    CREDIT,
     LABEL,
     LEARNED,
     NAVIGATION,
@@ -500,3 +501,44 @@ def test_clean_keeps_a_headline_an_agency_line_and_short_reporting():
         cleaned, removed = clean(text, learned=False)
         assert cleaned == text, text
         assert not removed
+
+
+# Real lines of the events' pages (eval/events gold `boilerplate`), twelfth session.
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            "This handout picture taken and released by Taiwan’s Central Weather "
+            "Administration shows a partially collapsed building in Hualien.",
+            CREDIT,
+        ),
+        (
+            "In this image taken from video footage run by TVBS, a partially collapsed "
+            "building is seen in Hualien.",
+            CREDIT,
+        ),
+        (
+            "This photo taken with a drone shows portions of a Norfolk Southern freight train "
+            "that derailed in East Palestine.",
+            CREDIT,
+        ),
+        ("1 of 2 | Transportation Secretary Pete Buttigieg on Tuesday spoke to reporters.", CREDIT),
+        ("Country:", LABEL),
+        ("Date:", LABEL),
+        ("Read also:", RELATED),
+    ],
+)
+def test_clean_removes_a_caption_that_says_it_is_one_and_a_bare_label(line, reason):
+    cleaned, removed = clean(f"{REPORT_1}\n{line}\n{REPORT_3}", learned=False)
+    assert cleaned == f"{REPORT_1}\n{REPORT_3}"
+    assert [r.reason for r in removed] == [reason]
+
+
+def test_clean_keeps_reporting_about_a_picture_and_a_cue_before_a_quote():
+    for line in (
+        "This photo was the last one his family received before the crash, they said.",
+        "A photo of the victim circulated on social media on Tuesday and drew comments.",
+        "He said:",
+    ):
+        text = f"{REPORT_1}\n{line}\n{REPORT_3}"
+        assert clean(text, learned=False)[0] == text, line

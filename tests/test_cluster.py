@@ -367,3 +367,22 @@ def test_cluster_a_later_phase_of_an_event_joins_its_stored_story() -> None:
         items, existing=stored, embeddings=headlines, documents=documents, params=apart
     )
     assert len(alone) > 1
+
+
+def test_cluster_an_angle_piece_joins_its_event_and_stays_out_of_another() -> None:
+    # Hualien (14): a miner's story of his escape names no one the other
+    # coverage names, but says what it says; with the Kamchatka earthquake and
+    # tsunami of another year in the same corpus it joins Hualien, not them.
+    items, headlines, documents, events = event_inputs(
+        "hualien-earthquake-2024-04", "kamchatka-earthquake-2025-07"
+    )
+    off = replace(DEFAULT.stories, event_single_document=1.01)
+    split = cluster_stories(items, embeddings=headlines, documents=documents, params=off)
+    stories = cluster_stories(items, embeddings=headlines, documents=documents)
+    assert len(stories) < len(split)
+    story_of = {a: s.id for s in stories for a in s.articles}
+    by_event: dict[str, set[str]] = {}
+    for it, e in zip(items, events, strict=True):
+        by_event.setdefault(e, set()).add(story_of[it.id])
+    assert len(by_event["hualien-earthquake-2024-04"]) == 1
+    assert not by_event["hualien-earthquake-2024-04"] & by_event["kamchatka-earthquake-2025-07"]

@@ -144,6 +144,46 @@ def test_roots_a_country_s_armed_services_and_its_defence_department_are_one_par
     assert war["Russian Defense Ministry"] not in (war["Ukrainian army"], war["army"])
 
 
+def test_roots_a_head_of_government_his_office_and_a_branch_are_one_party() -> None:
+    # Wagner (05): "Russian President Vladimir Putin" and "the Kremlin".
+    assert any(
+        "Russian President Vladimir Putin" in a["text"]
+        for a in event("wagner-mutiny-2023-06").values()
+    )
+    kinds = {"Kremlin": "organisation", "Vladimir Putin": "person", "Volodymyr Zelensky": "person"}
+    written = {
+        "Vladimir Putin": ["Russian President Vladimir Putin"],
+        "Volodymyr Zelensky": ["Ukrainian President Volodymyr Zelensky"],
+    }
+    got = parties(list(kinds), written, kinds)
+    assert got["Kremlin"] == got["Vladimir Putin"] != got["Volodymyr Zelensky"]
+    # Nepal: "The Prime Minister's Secretariat announced Oli's resignation".
+    assert any(
+        "The Prime Minister's Secretariat announced" in a["text"]
+        for a in event("nepal-protests-2025-09").values()
+    )
+    kinds = {"Prime Minister's Secretariat": "organisation", "Sharma Oli": "person"}
+    got = parties(list(kinds), {"Sharma Oli": ["Prime Minister KP Sharma Oli"]}, kinds)
+    assert got["Prime Minister's Secretariat"] == got["Sharma Oli"] == "Sharma Oli"
+    # ... but not when two people hold the title in the story.
+    kinds["Pushpa Dahal"] = "person"
+    two = {"Sharma Oli": ["Prime Minister KP Sharma Oli"], "Pushpa Dahal": ["Prime Minister Dahal"]}
+    got = parties(list(kinds), two, kinds)
+    assert got["Prime Minister's Secretariat"] == "Prime Minister's Secretariat"
+    # Derna: the Red Crescent's branch in the city is the Libyan Red Crescent.
+    kinds = dict.fromkeys(
+        ["Red Crescent in Derna", "Libyan Red Crescent Society", "OCHA"], "organisation"
+    )
+    got = parties(list(kinds), {}, kinds)
+    assert got["Red Crescent in Derna"] == got["Libyan Red Crescent Society"] != got["OCHA"]
+    # First Republic: a company's camel-case brand is its full name, and the
+    # full name's acronym does not keep them apart; a plain word is no brand.
+    names = ["JPMorgan", "JPMorgan Chase", "JPMC", "Saudi", "Saudi National Bank"]
+    got = parties(names, {}, dict.fromkeys(names, "organisation"))
+    assert got["JPMorgan"] == got["JPMorgan Chase"] == got["JPMC"]
+    assert got["Saudi"] != got["Saudi National Bank"]
+
+
 def test_roots_a_report_named_after_its_author_is_his_word() -> None:
     resolved = parties(
         ["Seymour Hersh", "the document"],

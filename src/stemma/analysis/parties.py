@@ -196,6 +196,30 @@ def _military_owner(words: list[str]) -> str | None:
     return None
 
 
+#: A brand written in camel case: "JPMorgan", "CrowdStrike", "OpenAI".
+_BRAND = re.compile(r"[A-Z](?=\w*[a-z])\w*[A-Z]\w*")
+
+#: "Russian President Vladimir Putin", "Portugal's Prime Minister Luis Montenegro".
+_HEAD_OF_GOVERNMENT = re.compile(
+    r"\b(?P<land>[A-Z][\w]+(?:['’]s)?)\s+(?:President|Prime\s+Minister|Premier|Chancellor)\b"
+)
+#: "The Prime Minister's Secretariat", "the President's office".
+_TITLE_OFFICE = re.compile(
+    r"^(?:the\s+)?(?P<title>(?:[A-Z][a-z]+\s+)?(?:President|Prime Minister|Premier|Chancellor|"
+    r"Governor|Mayor))['’]s\s+(?:[Oo]ffice|[Ss]ecretariat|[Pp]ress\s+[Oo]ffice)$"
+)
+#: "Red Crescent in Derna": a body and the place of its branch.
+_BRANCH = re.compile(r"^(?P<body>.+?)\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?$")
+
+
+def _same_land(name: str, other: str) -> bool:
+    """A country's name and its adjective, either way round: "russia" /
+    "russian", "portugal" / "portuguese", "greece" / "greek" (the adjective
+    begins with the name but its last two letters, four letters at least)."""
+    a, b = sorted((name, other), key=len)
+    return a == b or (len(a) >= 4 and b.startswith(a[: max(4, len(a) - 2)]))
+
+
 def _acronym_of(short: str, name: str) -> bool:
     """ "USGS" for "U.S. Geological Survey", "NHC" for "National Hurricane
     Center": an all-capitals word of 3-6 letters spelling the initials of the
@@ -335,6 +359,7 @@ def parties(
     core = {n: _core(n) for n in order}
     members: dict[str, list[str]] = {n: [n] for n in order}
     bodies: set[str] = set()  # names a spokesperson was found to speak for
+    acronyms: set[str] = set()  # names joined as the acronym of another
 
     def side(name: str) -> str | None:
         # A person, a body, or (unknown, "other") either.
@@ -352,10 +377,12 @@ def parties(
         if one_surname:
             every = set().union(*(core[x] for x in names))
             return any(set(core[x]) >= every for x in names)
+        # An acronym joined to its name ("JPMC") shares no words with it.
         return all(
             set(core[x]) <= set(core[y]) or set(core[y]) <= set(core[x])
             for x in members[find(a)]
             for y in members[find(b)]
+            if x not in acronyms and y not in acronyms
         )
 
     def merge(a: str, b: str) -> None:
@@ -404,6 +431,7 @@ def parties(
             upper = a.isupper() or kinds.get(a) in ("organisation", "group")
             if a != b and find(a) != find(b) and upper and _acronym_of(a, b):
                 merge(b, a)
+                acronyms.add(a)
     # One person, several spellings; a body inside a longer name.
     for i, a in enumerate(order):
         for b in order[i + 1 :]:
@@ -418,7 +446,15 @@ def parties(
             crosses = len({side(a), side(b)} - {None}) > 1
             surname = short[-1] == long_[-1] and set(short) <= set(long_)
             same = surname or (len(short) >= 2 and _contains(long_, short) and not crosses)
-            if same and compatible(a, b, one_surname=surname):
+            # A company's one-word brand first in its full name: "JPMorgan" in
+            # "JPMorgan Chase" (a word with a capital inside, never "Saudi").
+            brand = (
+                len(short) == 1
+                and long_[0] == short[0]
+                and {kinds.get(a), kinds.get(b)} <= {"organisation", "group"}
+                and any(_BRAND.fullmatch(x) for x in (a, b))
+            )
+            if (same or brand) and compatible(a, b, one_surname=surname):
                 merge(a, b)
     # "Portugal's REN" is REN: an owner's possessive before a name of the
     # story, when no other owner is put before that name ("Russia's Foreign
@@ -577,6 +613,66 @@ def parties(
             if find(n) != find(defence[0]):
                 merge(defence[0], n)
         bodies.add(defence[0])
+    # A head of government and the government (or its seat) of the same
+    # country: "Russian President Vladimir Putin" and "the Kremlin".
+    for n in order:
+        said = " ".join([n, *(mentions or {}).get(n, ())])
+        for m in _HEAD_OF_GOVERNMENT.finditer(said):
+            land = _words(m.group("land"))[0].removesuffix("'s")
+            government = next(
+                (
+                    o
+                    for o in order
+                    if len(words[o]) == 2
+                    and words[o][1] == "government"
+                    and _same_land(words[o][0].removesuffix("'s"), land)
+                ),
+                None,
+            )
+            if government is not None and find(government) != find(n):
+                merge(government, n)
+                break
+    # "The Prime Minister's Secretariat", "the President's office": the one
+    # person of the story who holds that title.
+    for n in order:
+        m = _TITLE_OFFICE.match(" ".join(n.split()))
+        if m is None:
+            continue
+        title = m.group("title").casefold()
+        holders = {
+            find(o)
+            for o in order
+            if o != n
+            and kinds.get(o) == "person"
+            and any(
+                re.search(rf"\b{re.escape(title)}\b", w.casefold()) and "former" not in w.casefold()
+                for w in (mentions or {}).get(o, ())
+            )
+        }
+        if len(holders) == 1 and find(n) not in holders:
+            holder = holders.pop()
+            merge(holder, n)
+            bodies.add(holder)  # shown under the person's name
+    # A body's branch in a place is the body: "Red Crescent in Derna" and the
+    # "Libyan Red Crescent Society", "US National Hurricane Center in Miami".
+    for n in order:
+        m = _BRANCH.match(" ".join(n.split()))
+        if m is None or kinds.get(n) not in ("organisation", "group", "other"):
+            continue
+        base = _core(m.group("body"))
+        if len(base) < 2:
+            continue
+        for o in order:
+            if (
+                o != n
+                and find(o) != find(n)
+                and kinds.get(o) in ("organisation", "group")
+                and (core[o] == base or _contains(core[o], base))
+                # The branch joins one body and bridges nothing.
+                and len(members[find(n)]) == 1
+            ):
+                merge(o, n)
+                break
     # A country and its government: "Portugal declared three days of
     # mourning" and "the Portuguese government announced" are one party
     # (the adjective begins with the name but its last two letters, four at

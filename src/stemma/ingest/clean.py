@@ -405,8 +405,23 @@ _PHOTO_CREDIT_END = re.compile(
 MAX_PHOTO_CAPTION_WORDS = 70
 # "Related", "More" alone; "More in Uncategorized:", "More from the BBC:" (a colon closes it).
 _MORE_IN = re.compile(
-    r"^(?:also read|related|more)\s*$|^more (?:in|from|on|about) [\w'’ -]{1,40}:\s*$", re.I
+    r"^(?:also read|read also|see also|read more|related(?: stories| articles| news)?|more)"
+    r"\s*:?\s*$|^more (?:in|from|on|about) [\w'’ -]{1,40}:\s*$",
+    re.I,
 )
+# A caption says it describes a picture: "This handout picture taken and released by
+# …", "In this image taken from video footage …", "A screen grab taken from footage
+# released by …", a gallery's "1 of 2 | …".
+_CAPTION_START = re.compile(
+    r"^(?:in )?(?:this|an?) (?:handout |undated |file |aerial |satellite |drone )?"
+    r"(?:image|photo(?:graph)?|picture|screen ?grab|screengrab|video grab|still image|"
+    r"handout (?:photo|picture|image))s? (?:taken|released|made|provided|shows|showing|"
+    r"from|obtained|posted|shared|grabbed|distributed|courtesy)\b"
+    r"|^\d{1,2} of \d{1,2}\s*[|·•]",
+    re.IGNORECASE,
+)
+# A one-word page label with its colon and nothing else: "Country:", "Date:".
+_ONE_WORD_LABEL = re.compile(r"^[A-Za-z]+:$")
 # A line that is only a link ("https://t.co/zn0ixvf9cU"). The signature line of an
 # embedded post ("— Keir Starmer (@Keir_Starmer) June 12, 2025") stays: it says who
 # wrote the words above it.
@@ -602,11 +617,13 @@ def _line_reason(line: str) -> str | None:
     if (
         why is None
         and 4 <= words <= MAX_PHOTO_CAPTION_WORDS
-        and _PHOTO_CREDIT_END.search(bare)
+        and (_PHOTO_CREDIT_END.search(bare) or _CAPTION_START.match(bare))
         and not _KEEP.search(bare)
         and not holds_quotation(bare)
     ):
         why = CREDIT
+    if why is None and _ONE_WORD_LABEL.match(bare):
+        why = LABEL
     return why
 
 

@@ -52,7 +52,10 @@ stories found are then merged while two of them are one event
 (:func:`merge_events`): the cosine of their *summed* name profiles (what
 every phase names: the event's names) reaches ``event_entity``, the cosine
 of their mean document vectors reaches ``event_document``, and their dates
-lie within ``time_window_days`` of each other. Chosen on ECB+ and
+lie within ``time_window_days`` of each other. A story of one article (an
+angle piece: a survivor's account names no one the coverage names) also
+joins a story of ``EVENT_COVERAGE`` articles or more when their document
+vectors alone reach ``event_single_document``. Chosen on ECB+ and
 WikiRef220 (``eval/stories.py``, docs/accuracy.md).
 
 **Incremental.** ``existing`` stories keep their ids, members and threads. New
@@ -932,6 +935,7 @@ class _EventProfile:
     document: np.ndarray  # (d,) L2-normalised
     first: float
     last: float
+    size: int  # articles
 
     @classmethod
     def of(cls, f: _Features, rows: np.ndarray) -> _EventProfile:
@@ -945,6 +949,7 @@ class _EventProfile:
             document=document / max(float(np.linalg.norm(document)), 1e-9),
             first=float(dated.min()) if dated.size else math.nan,
             last=float(dated.max()) if dated.size else math.nan,
+            size=len(rows),
         )
 
     def closeness(self, other: _EventProfile, params: ClusterParams) -> float | None:
@@ -957,8 +962,21 @@ class _EventProfile:
             np.array(other.first),
             np.array(other.last),
             params,
+            np.array(_angle_piece(self.size, other.size, params)),
         )
         return float(score) if np.isfinite(score) else None
+
+
+#: The fewest articles a story needs for a small one (an angle piece) to join it
+#: by meaning alone: an event with coverage, never another stray article.
+EVENT_COVERAGE = 3
+
+
+def _angle_piece(a: Any, b: Any, params: ClusterParams) -> Any:
+    """Whether one of two stories (of ``a`` and ``b`` articles; ints or arrays)
+    is small enough to join the other, an event with coverage, by meaning alone."""
+    small, large = np.minimum(a, b), np.maximum(a, b)
+    return (small <= params.event_single_size) & (large >= EVENT_COVERAGE)
 
 
 def _event_scores(
@@ -969,13 +987,17 @@ def _event_scores(
     first_b: np.ndarray,
     last_b: np.ndarray,
     params: ClusterParams,
+    single: np.ndarray | bool = False,
 ) -> np.ndarray:
     """The event test, broadcast over arrays: names + meaning where both
-    cosines reach their cut and the dates lie within the time window of each
-    other (NaN, undated, is never apart), -inf elsewhere."""
+    cosines reach their cut (or, where one side is a single article
+    (``single``), the meaning reaches ``event_single_document``) and the dates
+    lie within the time window of each other (NaN, undated, is never apart),
+    -inf elsewhere."""
     with np.errstate(invalid="ignore"):
         gap = np.maximum(first_a - last_b, first_b - last_a)
         ok = (names >= params.event_entity) & (meaning >= params.event_document)
+        ok |= single & (meaning >= params.event_single_document)
         ok &= ~(gap > params.time_window_days)
     return np.where(ok, names + meaning, -np.inf)
 
@@ -989,7 +1011,10 @@ def _closeness_row(profiles: Sequence[_EventProfile], i: int, params: ClusterPar
     meaning = np.array([p.document for p in profiles]) @ me.document
     first = np.array([p.first for p in profiles])
     last = np.array([p.last for p in profiles])
-    row = _event_scores(names, meaning, first, last, np.array(me.first), np.array(me.last), params)
+    single = np.array([_angle_piece(p.size, me.size, params) for p in profiles])
+    row = _event_scores(
+        names, meaning, first, last, np.array(me.first), np.array(me.last), params, single
+    )
     row[i] = -np.inf
     return row
 
@@ -1026,8 +1051,16 @@ def merge_events(
     meaning = documents @ documents.T
     first = np.array([p.first for p in profiles])
     last = np.array([p.last for p in profiles])
+    sizes = np.array([p.size for p in profiles])
     score = _event_scores(
-        names, meaning, first[:, None], last[:, None], first[None, :], last[None, :], params
+        names,
+        meaning,
+        first[:, None],
+        last[:, None],
+        first[None, :],
+        last[None, :],
+        params,
+        _angle_piece(sizes[:, None], sizes[None, :], params),
     )
     np.fill_diagonal(score, -np.inf)
     alive = np.ones(n, dtype=bool)
