@@ -436,34 +436,21 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
     timings["cluster_stories runs"] = time.perf_counter() - clock
     timings["total"] = time.perf_counter() - started
     return {
-        "event_merge": {
-            "chosen on " + " + ".join(EVENT_CHOOSE): {
-                "event_entity": event_pick[0],
-                "event_document": event_pick[1],
-            },
-            "shipped": {
-                "event_entity": defaults.event_entity,
-                "event_document": defaults.event_document,
-            },
-            "grid (F1 per set; 0/0 = no merge)": {
-                f"{k[0]:.2f}/{k[1]:.2f}": {n: round(v, 3) for n, v in f.items()}
-                for k, f in merges.items()
-            },
-        },
-        "angle_merge": {
-            "chosen on " + " + ".join(EVENT_CHOOSE): {
-                "event_single_size": angle_pick[0],
-                "event_single_document": angle_pick[1],
-            },
-            "shipped": {
+        "event_merge": _choice(
+            dict(zip(("event_entity", "event_document"), event_pick, strict=True)),
+            {"event_entity": defaults.event_entity, "event_document": defaults.event_document},
+            "0/0 = no merge",
+            {f"{e:.2f}/{d:.2f}": f for (e, d), f in merges.items()},
+        ),
+        "angle_merge": _choice(
+            dict(zip(("event_single_size", "event_single_document"), angle_pick, strict=True)),
+            {
                 "event_single_size": defaults.event_single_size,
                 "event_single_document": defaults.event_single_document,
             },
-            "grid (F1 per set; size/cut, 0/1.01 = off)": {
-                f"{k[0]}/{k[1]:.2f}": {n: round(v, 4) for n, v in f.items()}
-                for k, f in angles.items()
-            },
-        },
+            "size/cut, 0/1.01 = off",
+            {f"{n}/{d:.2f}": f for (n, d), f in angles.items()},
+        ),
         "data": {name: d.note for name, d in sets.items()},
         "chosen": {
             "story level, on " + " + ".join(CHOOSE): {
@@ -488,6 +475,22 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
     }
 
 
+def _choice(
+    pick: dict[str, float],
+    shipped: dict[str, float],
+    legend: str,
+    grid: dict[str, dict[str, float]],
+) -> dict[str, Any]:
+    """A parameter pair's report: the grid's pick, what ships, the grid (F1 per set)."""
+    return {
+        "chosen on " + " + ".join(EVENT_CHOOSE): pick,
+        "shipped": shipped,
+        f"grid (F1 per set; {legend})": {
+            key: {n: round(v, 4) for n, v in f1.items()} for key, f1 in grid.items()
+        },
+    }
+
+
 def _f1(data: Dataset, params: ClusterParams) -> float:
     stories = cluster_stories(
         data.items, embeddings=data.headlines, documents=data.documents, params=params
@@ -506,20 +509,14 @@ def print_table(report: dict[str, Any]) -> None:
     for what, params in report["chosen"].items():
         print(f"chosen {what}: {params}")
     print(f"defaults: {report['defaults']}")
-    merge = report["event_merge"]
-    for what, params in merge.items():
-        if not what.startswith("grid"):
-            print(f"event merge {what}: {params}")
-    print("event merge grid (B-cubed F1; 0.00/0.00 = no merge):")
-    for key, f1 in next(v for k, v in merge.items() if k.startswith("grid")).items():
-        print(f"  {key}  " + "  ".join(f"{n} {v:.3f}" for n, v in f1.items()))
-    angle = report["angle_merge"]
-    for what, params in angle.items():
-        if not what.startswith("grid"):
-            print(f"angle merge {what}: {params}")
-    print("angle merge grid (B-cubed F1; size/cut, 0/1.01 = off):")
-    for key, f1 in next(v for k, v in angle.items() if k.startswith("grid")).items():
-        print(f"  {key}  " + "  ".join(f"{n} {v:.4f}" for n, v in f1.items()))
+    for label, section in (("event merge", "event_merge"), ("angle merge", "angle_merge")):
+        for what, values in report[section].items():
+            if what.startswith("grid"):
+                print(f"{label} {what}:")
+                for key, f1 in values.items():
+                    print(f"  {key}  " + "  ".join(f"{n} {v:.4f}" for n, v in f1.items()))
+            else:
+                print(f"{label} {what}: {values}")
     header = (
         f"{'set':<11} {'system':<44} {'w':>4} {'t':>6} {'P':>6} {'R':>6} {'F1':>6} "
         f"{'ARI':>6} {'#':>5}"
