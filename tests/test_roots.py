@@ -157,6 +157,10 @@ def test_roots_a_head_of_government_his_office_and_a_branch_are_one_party() -> N
     }
     got = parties(list(kinds), written, kinds)
     assert got["Kremlin"] == got["Vladimir Putin"] != got["Volodymyr Zelensky"]
+    # Niger coup: Nigeria's president is no part of Niger's government.
+    kinds = {"Niger's government": "organisation", "Bola Tinubu": "person"}
+    got = parties(list(kinds), {"Bola Tinubu": ["Nigerian President Bola Tinubu"]}, kinds)
+    assert got["Bola Tinubu"] != got["Niger's government"]
     # Nepal: "The Prime Minister's Secretariat announced Oli's resignation".
     assert any(
         "The Prime Minister's Secretariat announced" in a["text"]

@@ -83,7 +83,7 @@ class ClusterParams:
     #: window): an angle piece (a survivor's story, a local page on the warning
     #: lifted there) names other people and places than the event's coverage,
     #: but says the same. Chosen like event_entity, for the best mean B-cubed F1
-    #: over ECB+ and WikiRef220 (/tmp grid of 2026-12-07, docs/accuracy.md): the
+    #: over ECB+ and WikiRef220, after it (eval/stories.py prints the grid): the
     #: best, 0.45, gives 0.8817 (ECB+ 0.8317, WikiRef220 0.9317; off: 0.8666);
     #: 0.50 with one article is the strictest setting within 0.002 of it.
     #: Reported on events-dev, own events, UCI and the holdout events. Above 1

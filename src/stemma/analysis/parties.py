@@ -212,12 +212,22 @@ _TITLE_OFFICE = re.compile(
 _BRANCH = re.compile(r"^(?P<body>.+?)\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?$")
 
 
+#: Countries whose names and adjectives look alike: each set is one country's.
+_LOOKALIKE_LANDS = (frozenset({"niger", "nigerien"}), frozenset({"nigeria", "nigerian"}))
+
+
 def _same_land(name: str, other: str) -> bool:
     """A country's name and its adjective, either way round: "russia" /
     "russian", "portugal" / "portuguese", "greece" / "greek" (the adjective
-    begins with the name but its last two letters, four letters at least)."""
+    begins with the name but its last two letters, four letters at least).
+    Niger is not Nigeria, nor "Nigerian" Niger's."""
     a, b = sorted((name, other), key=len)
-    return a == b or (len(a) >= 4 and b.startswith(a[: max(4, len(a) - 2)]))
+    if a == b:
+        return True
+    known = [one for one in _LOOKALIKE_LANDS if a in one or b in one]
+    if known:
+        return any({a, b} <= one for one in known)
+    return len(a) >= 4 and b.startswith(a[: max(4, len(a) - 2)])
 
 
 def _acronym_of(short: str, name: str) -> bool:
@@ -675,8 +685,8 @@ def parties(
                 break
     # A country and its government: "Portugal declared three days of
     # mourning" and "the Portuguese government announced" are one party
-    # (the adjective begins with the name but its last two letters, four at
-    # least: Portug-uese, Chin-ese, Gree-k; or "Portugal's government").
+    # (:func:`_same_land`: Portug-uese, Chin-ese, Gree-k; or "Portugal's
+    # government").
     for n in order:
         if len(words[n]) != 2 or words[n][1] != "government":
             continue
@@ -687,7 +697,7 @@ def parties(
                 and kinds.get(o) in ("organisation", "group", "other")
                 and find(o) != find(n)
                 and len(words[o][0]) >= 4
-                and land.startswith(words[o][0][: max(4, len(words[o][0]) - 2)])
+                and _same_land(words[o][0], land)
             ):
                 merge(n, o)
                 break
