@@ -308,3 +308,27 @@ def test_attribution_a_participle_s_evidence_is_not_its_subject_s_word(nlp) -> N
     # A speech verb's participle keeps its subject: "…, saying …".
     doc = nlp("Biden spoke on Monday, saying the banking system is safe.")
     assert [a.source for a in extract_attributions(doc, article="t")] == ["Biden"]
+
+
+def test_attribution_a_place_before_a_colon_and_an_official_named_by_role(nlp) -> None:
+    # Myanmar 07 (eval/events): "Yangon:" opens the line as a dateline; the
+    # body named after "said" is the source, not the city.
+    doc = nlp(
+        "Yangon: A total of 1,644 people died and 3,408 were injured, and 139 remained missing "
+        "due to the powerful earthquake in Myanmar, said the Information Team of the State "
+        "Administration Council on Saturday."
+    )
+    found = extract_attributions(doc, article="t")
+    assert [a.source for a in found] == ["Information Team of the State Administration Council"]
+    assert found[0].content_start == 0  # what it said is the sentence before the cue
+    # Valencia 01 (eval/events): "the official" is the one the article introduced,
+    # not a person the tagger found in a place's name.
+    doc = nlp(
+        "Floods hit Spain's third-largest city, Valencia — in some places, a year's rain in a day. "
+        "By then “the situation had already escalated significantly,” said an official from "
+        "the national Ministry for the Ecological Transition. “We don’t know,” said the "
+        "official, who was granted anonymity. By Wednesday afternoon, at least 73 people were "
+        "confirmed dead, said the government official."
+    )
+    sources = {a.source for a in extract_attributions(doc, article="t")}
+    assert sources == {"official from the national Ministry for the Ecological Transition"}

@@ -124,6 +124,23 @@ def test_claims_split_clauses_separates_coordinated_verb_phrases(example_texts):
     assert parts[1].startswith("accuses Beijing of espionage")
 
 
+def test_claims_two_verbs_sharing_one_object_stay_one_clause() -> None:
+    # Pahalgam 04 (eval/events): "shot" alone is no claim; the toll is its object.
+    sentence = (
+        "A group of gunmen shot and killed at least 26 domestic tourists and wounded many "
+        "in the Baisaran Valley tourist town of Pahalgam, Kashmir, on Tuesday."
+    )
+    parts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert parts[0] == "A group of gunmen shot and killed at least 26 domestic tourists"
+    # An intransitive verb before "and is …" still ends its clause.
+    sentence = "The death toll has increased sharply overnight and is expected to rise by Friday."
+    parts = [sentence[a:b] for a, b in split_clauses(sentence)]
+    assert parts == [
+        "The death toll has increased sharply overnight",
+        "is expected to rise by Friday.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "second"),
     [

@@ -320,6 +320,28 @@ def test_clean_normalises_blank_lines_and_line_ends():
             "in /home/thedcapk/public_html/wp-includes/functions.php on line 6121",
             "page widget (player, icon, app or feedback link)",
         ),
+        # Myanmar, Pahalgam (eval/events): a picture's file name, an icon's name, a wire
+        # desk's end code, a script notice, an audio player.
+        ("AP25090291916822.jpg", "page widget (player, icon, app or feedback link)"),
+        ("close_game", "page widget (player, icon, app or feedback link)"),
+        ("END/MSS/AJ", "page widget (player, icon, app or feedback link)"),
+        (
+            "Please ensure Javascript is enabled for purposes of website accessibility",
+            "page widget (player, icon, app or feedback link)",
+        ),
+        (
+            "Getting your Trinity Audio player ready...",
+            "page widget (player, icon, app or feedback link)",
+        ),
+        # Links run together when the page lost their separators (Myanmar 04, Tempi 11).
+        (
+            "Live: Follow the latest on the Myanmar earthquakeWatch: Moment Bangkok high-rise "
+            "under construction collapsesEyewitnesses describe horror in quake's aftermath What "
+            "we know so farIn pictures: Damaged buildings and buckled roads",
+            "navigation",
+        ),
+        ("HomeTop StoriesCrash victims returned to families in closed coffins", "navigation"),
+        ("HomeNewsWorld", "navigation"),
     ],
 )
 def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> None:
@@ -347,6 +369,9 @@ def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> N
         # A paragraph closed by a wire's name is reporting; so is one quoting a caption.
         "The company said revenue rose 5% in the quarter, beating forecasts. (Reuters)",
         "Warning: the river will rise again tomorrow, forecasters said.",
+        # Brands written in camel case are one join each, and a sentence ends.
+        "CrowdStrike and OpenAI restored service to most customers",
+        "NewsGuard rated the site as unreliable in 2023.",
     ],
 )
 def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:

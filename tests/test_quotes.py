@@ -730,3 +730,20 @@ def test_quotes_a_named_subject_just_before_outweighs_the_last_speaker(nlp) -> N
         'the absolute minimum and, if possible, to stay where they are."\n'
     )
     assert _speakers(nlp, text)[-1:] == ["José Luis Martínez-Almeida"]
+
+
+def test_quotes_an_age_for_the_person_named_in_the_same_paragraph(nlp) -> None:
+    # Valencia 10 (eval/events): "the 53-year-old" is the resident just quoted,
+    # not whoever the article named most often (nor a city the tagger took
+    # for a person).
+    speakers = _speakers(
+        nlp,
+        "The mayor of Paiporta, Maribel Albalat, says the town lost 62 people. Albalat says "
+        "the warning came too late, and Albalat says the town was not ready.\n"
+        '- "It was like a tsunami," Paiporta resident Carmen Aviles tells the New York Times. '
+        '"The worst was to see people die," the 53-year-old says.',
+    )
+    assert speakers[-1] is not None and speakers[-1].endswith("Carmen Aviles")
+    assert _event_speakers(nlp, "valencia-dana-floods-2024-10", "10", "The worst") == [
+        "Paiporta resident Carmen Aviles"
+    ]

@@ -692,6 +692,38 @@ def test_roots_a_country_and_its_government_and_one_name_hyphenated_are_one_part
     assert len(set(got.values())) == 1
 
 
+def test_roots_a_government_and_its_ministers_are_one_party() -> None:
+    # Pahalgam (eval/events): "Pakistan … said any attempt to divert the water
+    # … an Act of War" and "Pakistan’s deputy prime minister Ishaq Dar …"
+    # are one government speaking, not two roots.
+    texts = event("pahalgam-attack-2025-04").values()
+    assert any("Pakistan’s deputy prime minister Ishaq Dar" in a["text"] for a in texts)
+    kinds = {"Pakistan": "organisation", "Ishaq Dar": "person", "India": "organisation"}
+    written = {"Ishaq Dar": ["Pakistan’s deputy prime minister Ishaq Dar"]}
+    got = parties(list(kinds), written, kinds)
+    assert got["Pakistan"] == got["Ishaq Dar"] != got["India"]
+    # Valencia (eval/events): the minister who declared the mourning, his
+    # country unwritten, speaks for the one government the story names
+    # ("Spanish" is Spain's, though the words part after three letters).
+    texts = event("valencia-dana-floods-2024-10").values()
+    assert any("Minister for Territorial Policy Ángel Víctor Torres" in a["text"] for a in texts)
+    kinds = {"Spanish government": "organisation", "Ángel Víctor Torres": "person"}
+    written = {"Ángel Víctor Torres": ["Minister for Territorial Policy Ángel Víctor Torres"]}
+    assert len(set(parties(list(kinds), written, kinds).values())) == 1
+    kinds = {"Spanish government": "organisation", "Ángel Victor Torres": "person"}
+    written = {"Ángel Victor Torres": ["Spain’s Territorial Policy Minister Ángel Victor Torres"]}
+    assert len(set(parties(list(kinds), written, kinds).values())) == 1
+    # ... but not with two governments in the story, nor a state's chief minister.
+    two = {**kinds, "Ángel Victor Torres": "person", "regional government": "organisation"}
+    written = {"Ángel Victor Torres": ["Minister for Territorial Policy Ángel Victor Torres"]}
+    got = parties(list(two), written, two)
+    assert got["Ángel Victor Torres"] not in (got["Spanish government"], got["regional government"])
+    kinds = {"Indian government": "organisation", "Omar Abdullah": "person"}
+    written = {"Omar Abdullah": ["Jammu and Kashmir Chief Minister Omar Abdullah"]}
+    got = parties(list(kinds), written, kinds)
+    assert got["Omar Abdullah"] != got["Indian government"]
+
+
 def test_roots_the_un_and_its_agencies_are_one_root() -> None:
     # Sudan (eval/events): the WFP's staff killed, told as the WFP's and as the
     # UN's; Derna: a UN report citing the WMO. One organisation, one root.

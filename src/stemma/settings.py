@@ -14,12 +14,12 @@ from typing import Literal
 #: Bumped whenever a change to a stage changes what it stores. Stored rows are
 #: keyed by (article id, PIPELINE_VERSION): a new version re-annotates, an
 #: unchanged one re-uses the store.
-PIPELINE_VERSION = "20"
+PIPELINE_VERSION = "21"
 
 #: Bumped whenever the per-story analysis (claims, reuse, roots, grades)
 #: changes what it stores: stored stories are recomputed, stored annotations
 #: are kept (re-annotating an archive costs far more than re-analysing it).
-ANALYSIS_VERSION = "20"
+ANALYSIS_VERSION = "21"
 
 #: Version of report.json; described by src/stemma/report/schema/report.schema.json.
 REPORT_SCHEMA_VERSION = "1.4"

@@ -203,6 +203,25 @@ _BRAND = re.compile(r"[A-Z](?=\w*[a-z])\w*[A-Z]\w*")
 _HEAD_OF_GOVERNMENT = re.compile(
     r"\b(?P<land>[A-Z][\w]+(?:['’]s)?)\s+(?:President|Prime\s+Minister|Premier|Chancellor)\b"
 )
+#: "Pakistan's deputy prime minister", "Spanish Foreign Minister", "Minister for
+#: Territorial Policy", "the interior ministry": a government's member or department
+#: (the words before it may name the country).
+_MINISTER = re.compile(r"(?P<before>(?:[\w'’-]+\s+){0,4})[Mm]inist(?:er|ry)\b")
+#: Words of a minister's title, which name no country.
+_PORTFOLIO = frozenset(
+    {"prime", "foreign", "deputy", "interior", "defence", "defense", "finance", "health",
+     "home", "justice", "economy", "trade", "energy", "transport", "education", "agriculture",
+     "environment", "culture", "tourism", "information", "communications", "labour", "labor",
+     "vice", "senior", "junior", "acting", "affairs", "territorial", "policy", "internal",
+     "external", "security", "emergency", "emergencies", "digital", "science", "industry",
+     "cabinet", "the", "for", "of", "and", "minister", "ministry", "state", "chief", "first"}
+)  # fmt: skip
+#: Ministers who speak for no national government (India's chief ministers head
+#: its states), and former ones.
+_NOT_NATIONAL = re.compile(
+    r"\b(?:[Cc]hief|[Rr]egional|[Ss]tate|[Pp]rovincial|[Ss]hadow|[Ff]ormer|[Ee]x-|[Oo]pposition"
+    r"|[Ff]irst)\s+[Mm]inist"
+)
 #: "The Prime Minister's Secretariat", "the President's office".
 _TITLE_OFFICE = re.compile(
     r"^(?:the\s+)?(?P<title>(?:[A-Z][a-z]+\s+)?(?:President|Prime Minister|Premier|Chancellor|"
@@ -212,8 +231,30 @@ _TITLE_OFFICE = re.compile(
 _BRANCH = re.compile(r"^(?P<body>.+?)\s+in\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?$")
 
 
-#: Countries whose names and adjectives look alike: each set is one country's.
-_LOOKALIKE_LANDS = (frozenset({"niger", "nigerien"}), frozenset({"nigeria", "nigerian"}))
+#: Countries whose names and adjectives look alike, or not alike at all
+#: ("Spain" / "Spanish"): each set is one country's.
+_LOOKALIKE_LANDS = tuple(
+    frozenset(words.split())
+    for words in (
+        "niger nigerien",
+        "nigeria nigerian",
+        "spain spanish",
+        "france french",
+        "netherlands dutch",
+        "britain british uk",
+        "switzerland swiss",
+        "denmark danish",
+        "finland finnish",
+        "poland polish",
+        "ireland irish",
+        "philippines philippine filipino",
+        "wales welsh",
+        "scotland scottish",
+        "thailand thai",
+        "cyprus cypriot",
+        "myanmar burma burmese",
+    )
+)
 
 
 def _same_land(name: str, other: str) -> bool:
@@ -642,6 +683,59 @@ def parties(
             if government is not None and find(government) != find(n):
                 merge(government, n)
                 break
+    # A government's ministers and ministries speak for it, as a spokesperson
+    # for a body: "Pakistan's deputy prime minister Ishaq Dar" and "Pakistan";
+    # "Minister for Territorial Policy Ángel Víctor Torres" and "the Spanish
+    # government", when the story names one government only (a minister whose
+    # country is not written could be anyone's). A chief, regional, shadow or
+    # former minister speaks for no national government.
+    governments = [
+        o
+        for o in order
+        if (len(words[o]) == 2 and words[o][1] == "government")
+        or (
+            len(words[o]) == 1
+            and len(words[o][0]) >= 4
+            and kinds.get(o) in ("organisation", "group", "other")
+            and any(
+                _same_land(words[o][0], words[g][0].removesuffix("'s"))
+                for g in order
+                if len(words[g]) == 2 and words[g][1] == "government"
+            )
+        )
+    ]
+    for n in order:
+        if n in governments:
+            continue
+        as_written = [n, *(mentions or {}).get(n, ())]
+        offices = [office for w in as_written for office in _MINISTER.finditer(w)]
+        if not offices or any(_NOT_NATIONAL.search(w) for w in as_written):
+            continue
+        lands = {
+            w.removesuffix("'s")
+            for office in offices
+            for raw in office.group("before").split()
+            if raw[:1].isupper()
+            for w in _words(raw)
+            if w.removesuffix("'s") not in _PORTFOLIO
+        }
+        if lands:
+            targets = [
+                o
+                for o in order
+                if o != n
+                and (
+                    (len(words[o]) == 2 and words[o][1] == "government")
+                    or (len(words[o]) == 1 and kinds.get(o) in ("organisation", "group", "other"))
+                )
+                and len(words[o][0]) >= 4
+                and any(_same_land(words[o][0].removesuffix("'s"), land) for land in lands)
+            ]
+        else:
+            targets = governments if len({find(g) for g in governments}) == 1 else []
+        if targets and find(targets[0]) != find(n):
+            merge(targets[0], n)
+            bodies.add(targets[0])
     # "The Prime Minister's Secretariat", "the President's office": the one
     # person of the story who holds that title.
     for n in order:

@@ -235,6 +235,12 @@ def split_clauses(
             if sep.startswith(",") and _is_list(before):
                 continue
             if (
+                not sep.startswith(",")
+                and _SHARED_OBJECT_VERB.search(before)
+                and _SHARED_OBJECT_VERB.search(low)
+            ):
+                continue  # "gunmen shot and killed 26 tourists": two verbs, one object
+            if (
                 low not in VERB_STARTS
                 and not _takes_object(rest[len(first) :])
                 and _plural_noun_end(before)
@@ -258,6 +264,13 @@ def split_clauses(
         begin = right_start
     spans.append((begin, len(text.rstrip())))
     return [_strip(text, a, b) for a, b in spans]
+
+
+#: A clause that ends on a past-tense verb with its object still to come:
+#: "… shot" in "gunmen shot and killed 26 tourists" is no claim of its own.
+_SHARED_OBJECT_VERB = re.compile(
+    r"\b(?:[a-z]{2,}ed|shot|hit|struck|beat|cut|stole|caught|took|seized|fought|bit)$"
+)
 
 
 def _verb_like(word: str, after: str) -> bool:

@@ -716,8 +716,18 @@ def _is_dateline(mention: Span) -> bool:
     # SEOUL (Reuters) -At least …").
     at_line_start = before is None or "\n" in before.text_with_ws
     after_byline = before is not None and before.pos_ == "PROPN" and before.text.istitle()
-    if not ((at_line_start or after_byline) and first.is_alpha and first.is_upper):
+    if not ((at_line_start or after_byline) and first.is_alpha):
         return False
+    if not first.is_upper:
+        # "Yangon: A total of 1,644 people died …, said the Information Team":
+        # a place in title case opening its line before a colon.
+        nxt = doc[first.i + 1] if first.i + 1 < len(doc) else None
+        return (
+            at_line_start
+            and first.ent_type_ in ("GPE", "LOC")
+            and nxt is not None
+            and nxt.text == ":"
+        )
     if len(first) < 3:
         return False
     run = first.i
@@ -739,9 +749,10 @@ def _is_dateline(mention: Span) -> bool:
     return first.ent_type_ in ("GPE", "LOC")
 
 
-def _after_dateline(mention: Span, cue_start: int) -> Span | None:
-    """The person (else the body) named after a dateline, before its cue verb;
-    the news agency in the dateline's brackets is not it."""
+def _after_dateline(mention: Span, cue_start: int, cue_end: int) -> Span | None:
+    """The person (else the body) named after a dateline, before its cue verb,
+    else right after it ("…, said the Information Team of …"); the news agency
+    in the dateline's brackets is not it."""
     doc = mention.doc
     names = [
         e
@@ -751,6 +762,16 @@ def _after_dateline(mention: Span, cue_start: int) -> Span | None:
         and e.end_char <= cue_start
         and not (e.start > 0 and doc[e.start - 1].text == "(")
     ]
+    if not names:
+        sent_end = mention[0].sent.end
+        after = [
+            e
+            for e in doc.ents
+            if e.label_ in ("PERSON", "ORG") and e.start_char >= cue_end and e.end <= sent_end
+        ]
+        between = doc.text[cue_end : after[0].start_char].split() if after else []
+        if after and all(w.casefold() in ("the", "a", "an") for w in between):
+            return after[0]
     people = [e for e in names if e.label_ == "PERSON"]
     if not (people or names):
         return None
@@ -772,6 +793,12 @@ def _resolve_role(
         return None
     if any(t.is_title and t.i > words[0].i for t in words):
         return None  # "the Kremlin spokesman": a named body's role, kept as written
+    # "an official from the national Ministry for …" … "said the official": the
+    # role the article introduced last, unnamed as it was.
+    role = words[-1].lower_
+    for a in reversed(found_before):
+        if a.source_kind == "other" and role in a.source.casefold().split():
+            return a.source, a.source_kind
     people = list(dict.fromkeys(a.source for a in found_before if a.source_kind == "person"))
     if len(people) == 1:
         return people[0], "person"
@@ -801,10 +828,16 @@ def find_attribution_spans(doc: Doc, *, article: str = "") -> list[AttributionSp
                     # "MOSCOW, Feb 9 (Reuters) – Russian Deputy Foreign Minister
                     # Sergei Ryabkov said": the parser took the place line for
                     # the subject; the speaker is the name after it, if any.
-                    speaker = _after_dateline(f.mention, f.cue_start)
+                    speaker = _after_dateline(f.mention, f.cue_start, f.cue_end)
                     if speaker is None:
                         continue
                     f = replace(f, head=speaker.root, mention=speaker)
+                    if speaker.start_char >= f.cue_end:
+                        # "…, said the Information Team …": what it said is
+                        # the sentence before the cue.
+                        f = replace(
+                            f, content=_content_outside(sent, f.cue_start, speaker.end_char)
+                        )
                 head = f.head
                 if head.pos_ == "PRON":
                     near = [r.attribution for r in results if r.attribution.sentence >= si - 1]

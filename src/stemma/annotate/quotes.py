@@ -1155,7 +1155,7 @@ def _speaker(
     if "/" in mention[0]:
         return None
     if _AGED.search(ctx.text, 0, subj.idx + len(subj)) and subj.lower_ == "old":
-        return _aged_person(ctx, subj) or mention
+        return _aged_person(ctx, subj, previous) or mention
     return _resolve_description(ctx, mention) or _of_body(subj, mention) or mention
 
 
@@ -1191,16 +1191,33 @@ def _of_body(subj: Token, mention: tuple[str, int, int]) -> tuple[str, int, int]
 _AGED = re.compile(r"\b(?:the|a)\s+\d{1,3}[-‑ ]years?[-‑ ]old$", re.IGNORECASE)
 
 
-def _aged_person(ctx: _Context, subj: Token) -> tuple[str, int, int] | None:
-    """ "the 30-year-old wrote on Twitter": the person the article is about so
-    far (named most often before it; the later one of a tie), not whoever a
-    caption or a link named last ("pictured with Bill Clinton")."""
+def _aged_person(
+    ctx: _Context, subj: Token, previous: tuple[str, int, int] | None = None
+) -> tuple[str, int, int] | None:
+    """ "the 30-year-old wrote on Twitter": the speaker of the quote before it
+    in the same paragraph, else the person the article is about so far (named
+    most often before it; the later one of a tie), not whoever a caption or a
+    link named last ("pictured with Bill Clinton")."""
+    here = ctx.paragraph_of(subj.idx)
+    if previous is not None and ctx.paragraph_of(previous[1]) == here:
+        return previous[0], subj.idx, subj.idx + len(subj)
     named: dict[str, list[Span]] = {}
+    places = {e.text for e in ctx.ents if e.label_ in ("GPE", "LOC")}
     for e in ctx.ents:
-        if e.label_ == "PERSON" and e.end_char <= subj.idx and not ctx.quoted(e.start_char):
+        if (
+            e.label_ == "PERSON"
+            and e.end_char <= subj.idx
+            and not ctx.quoted(e.start_char)
+            and e.text not in places  # "Valencia", a city the tagger once took for a woman
+        ):
             named.setdefault(e[-1].text, []).append(e)
     if not named:
         return None
+    # A person named in the same paragraph is the one it describes.
+    near = [k for k in named if ctx.paragraph_of(named[k][-1].start_char) == here]
+    if near:
+        surname = max(near, key=lambda k: named[k][-1].start_char)
+        return _whole_name(named[surname][0]).text, subj.idx, subj.idx + len(subj)
     surname = max(named, key=lambda k: (len(named[k]), named[k][-1].start_char))
     return _whole_name(named[surname][0]).text, subj.idx, subj.idx + len(subj)
 

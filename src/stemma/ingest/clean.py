@@ -435,6 +435,22 @@ _SERVER_NOTICE = re.compile(
     re.IGNORECASE,
 )
 # A byline has no verb: "By Friday, the bank was dead." is reporting.
+# Links and menu items whose separators the page's text lost ("HomeNewsWorld",
+# "Live: Follow the latest on the Myanmar earthquakeWatch: Moment Bangkok
+# high-rise under construction collapsesEyewitnesses describe horror …"): a
+# lower-case word run into a capitalised one, twice, in a line with no sentence
+# end. A brand ("CrowdStrike") is one such join, not two.
+_GLUED_JOIN = re.compile(r"(?<![A-Z])[a-z]{2,}[A-Z][a-z]")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?(?:\s|$)")
+# A breadcrumb whose first link ran into the next: "HomeTop Stories…", "NewsWorld".
+_GLUED_CRUMB = re.compile(r"^(?:Home|News)(?=[A-Z][a-z])")
+# A picture's file name ("AP25090291916822.jpg"), an icon's ligature name
+# ("close_game"), a wire desk's end code ("END/MSS/AJ"), a player or script notice.
+_PAGE_DEBRIS = re.compile(
+    r"^\S+\.(?:jpe?g|png|gif|webp|avif)$|^[a-z]+(?:_[a-z]+)+$|^END(?:/[A-Z]{1,5}){1,4}$"
+    r"|^please (?:ensure|enable) javascript\b|\baudio player ready\b",
+    re.IGNORECASE,
+)
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|did|does)\b", re.I)
 MAX_CAPTION_WORDS = 30
 # Longer lines that are still furniture when they open this way.
@@ -624,6 +640,8 @@ def _line_reason(line: str) -> str | None:
         why = CREDIT
     if why is None and _ONE_WORD_LABEL.match(bare):
         why = LABEL
+    if why is None and _glued_links(bare) and not _KEEP.search(bare):
+        why = NAVIGATION
     return why
 
 
@@ -680,7 +698,16 @@ def _page_line_reason(bare: str, words: int) -> str | None:
         return COPYRIGHT
     if _RELATED.match(bare) or _MORE_IN.match(bare):
         return RELATED
+    if _PAGE_DEBRIS.search(bare):
+        return WIDGET
     return None
+
+
+def _glued_links(bare: str) -> bool:
+    """Menu items or headlines run together (see ``_GLUED_JOIN``)."""
+    if _SENTENCE_END.search(bare):
+        return False
+    return bool(_GLUED_CRUMB.match(bare)) or len(_GLUED_JOIN.findall(bare)) >= 2
 
 
 #: The words a line that is only a date or a time is made of ("September 02, 2025
