@@ -452,6 +452,9 @@ def _from_token(tok: Token, sent: Span, si: int) -> list[_Found]:
 
     # Passive agent: "cited by X", "obtained by X".
     agents = [c for c in tok.children if c.dep_ == "agent"]
+    if agents and any(c.dep_ == "neg" for c in tok.children):
+        # "… has not been confirmed by government sources": they said nothing.
+        return out
     if agents and lemma in AGENT_CUE_VERBS:
         objs = [c for c in agents[0].children if c.dep_ == "pobj"]
         if objs:

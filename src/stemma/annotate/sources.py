@@ -65,7 +65,41 @@ OUTLET_ALIASES: dict[str, tuple[str, ...]] = {
     "Meduza": ("Meduza",),
     "The Times": ("The Times",),
     "The Telegraph": ("The Telegraph", "Daily Telegraph"),
+    # Agencies and papers of record beyond the US and Western Europe, met as
+    # sources in the events' coverage (Pahalgam: "according to an NDTV World
+    # update and The Hindu", which the tagger reads as a person).
+    "The Hindu": ("The Hindu",),
+    "NDTV": ("NDTV", "NDTV World"),
+    "Hindustan Times": ("Hindustan Times",),
+    "The Times of India": ("Times of India",),
+    "The Indian Express": ("Indian Express",),
+    "Press Trust of India": ("Press Trust of India", "PTI"),
+    "Yonhap": ("Yonhap", "Yonhap News Agency"),
+    "Kyodo": ("Kyodo", "Kyodo News"),
+    "NHK": ("NHK",),
+    "IRNA": ("IRNA", "Islamic Republic News Agency"),
+    "Tasnim": ("Tasnim", "Tasnim News Agency"),
+    "Anadolu Agency": ("Anadolu Agency", "Anadolu"),
+    "EFE": ("EFE",),
+    "Deutsche Presse-Agentur": ("Deutsche Presse-Agentur", "DPA"),
+    "ANSA": ("ANSA",),
+    "El País": ("El País", "El Pais"),
+    "Le Figaro": ("Le Figaro",),
+    "BFMTV": ("BFMTV", "BFM TV"),
+    "Haaretz": ("Haaretz",),
+    "The Times of Israel": ("Times of Israel",),
+    "Al Arabiya": ("Al Arabiya",),
+    "Sky News": ("Sky News",),
+    "South China Morning Post": ("South China Morning Post", "SCMP"),
+    "Deutsche Welle": ("Deutsche Welle",),
+    "France 24": ("France 24",),
+    "Voice of America": ("Voice of America",),
+    "Radio Free Europe/Radio Liberty": ("Radio Free Europe", "RFE/RL"),
 }
+
+#: Aliases that are also ordinary words in lower case ("the Hindu community"):
+#: matched with their capitals only.
+CASED_ALIASES = frozenset({"The Hindu"})
 
 #: Organisations often named as sources under several names; the canonical
 #: name is the one readers know best.
@@ -190,7 +224,8 @@ def _alias_regex(aliases: dict[str, tuple[str, ...]]) -> list[tuple[re.Pattern[s
     for alias, canon in pairs:
         # Short all-caps aliases ("AP", "FT") must match case-sensitively, or
         # "ap" and "ft" inside ordinary words and abbreviations would match.
-        flags = 0 if (alias.isupper() and len(alias) <= 4) else re.IGNORECASE
+        cased = (alias.isupper() and len(alias) <= 4) or alias in CASED_ALIASES
+        flags = 0 if cased else re.IGNORECASE
         out.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), canon))
     return out
 
