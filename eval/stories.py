@@ -102,7 +102,7 @@ STORY_WEIGHTS = [0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 #: sets that choose it: ECB+ (similar events of one topic must stay apart)
 #: and WikiRef220 (one event's long articles must come together). The event
 #: families and UCI report it.
-EVENT_ENTITY = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
+EVENT_ENTITY = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5]
 EVENT_DOCUMENT = [0.3, 0.45, 0.6]
 EVENT_CHOOSE = ("ECB+", "WikiRef220")
 #: An angle piece (a story of at most N articles) joining an event's coverage by
@@ -111,6 +111,12 @@ EVENT_CHOOSE = ("ECB+", "WikiRef220")
 ANGLE_SIZE = [1, 2]
 ANGLE_DOCUMENT = [0.65, 0.6, 0.55, 0.5, 0.45, 0.4]
 ANGLE_SLACK = 0.002
+#: The two rules are chosen together over this grid (JointKey: event_entity,
+#: event_document, event_single_size, event_single_document); 0/0/0/1.01 merges nothing.
+JointKey = tuple[float, float, int, float]
+JOINT_NAMES = ("event_entity", "event_document", "event_single_size", "event_single_document")
+OFF: JointKey = (0.0, 0.0, 0, 1.01)
+JOINT_SHOWN = 12
 CHOOSE = ("ECB+", "events-dev")
 REVERSE = ("own events", "WikiRef220")
 SEED = 13
@@ -376,39 +382,39 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
 
     rows: list[dict[str, Any]] = []
     clock = time.perf_counter()
-    # Chosen one after the other: the event merge with no angle rule (as it was
-    # chosen), then the angle rule with the shipped event merge.
-    base = replace(defaults, entity_weight=pick[0], threshold=pick[1], event_single_document=1.01)
-    merges: dict[tuple[float, float], dict[str, float]] = {}
-    for key in [(0.0, 0.0)] + [(e, d) for e in EVENT_ENTITY for d in EVENT_DOCUMENT]:
-        tried = replace(base, event_entity=key[0], event_document=key[1])
-        merges[key] = {name: _f1(data, tried) for name, data in sets.items()}
-    event_pick = max(
-        (k for k in merges if k != (0.0, 0.0)),
-        key=lambda k: (sum(merges[k][s] for s in EVENT_CHOOSE) / len(EVENT_CHOOSE), k),
-    )
-    timings["event merge grid"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    angles: dict[tuple[int, float], dict[str, float]] = {}
-    for size, cut in [(0, 1.01)] + [(n, d) for n in ANGLE_SIZE for d in ANGLE_DOCUMENT]:
-        tried = replace(
-            base,
-            event_entity=defaults.event_entity,
-            event_document=defaults.event_document,
-            event_single_size=size,
-            event_single_document=cut,
-        )
-        angles[(size, cut)] = {name: _f1(data, tried) for name, data in sets.items()}
+    # The event merge and the angle rule chosen together: each changes which
+    # stories the other sees, so a sequential choice can stop short of the best.
+    base = replace(defaults, entity_weight=pick[0], threshold=pick[1])
+    keys = [OFF] + [
+        (e, d, size, cut)
+        for e in EVENT_ENTITY
+        for d in EVENT_DOCUMENT
+        for size, cut in [(0, 1.01)] + [(n, c) for n in ANGLE_SIZE for c in ANGLE_DOCUMENT]
+    ]
+    joint: dict[JointKey, dict[str, float]] = {
+        key: {name: _f1(sets[name], _merge(base, key)) for name in EVENT_CHOOSE} for key in keys
+    }
 
-    def mean(k: tuple[int, float]) -> float:
-        return sum(angles[k][s] for s in EVENT_CHOOSE) / len(EVENT_CHOOSE)
+    def mean(k: JointKey) -> float:
+        return sum(joint[k][s] for s in EVENT_CHOOSE) / len(EVENT_CHOOSE)
 
-    best = max(mean(k) for k in angles)
-    # The strictest within the slack: fewest articles, then the highest cut.
-    angle_pick = min(
-        (k for k in angles if k[0] and mean(k) >= best - ANGLE_SLACK), key=lambda k: (k[0], -k[1])
+    best = max(mean(k) for k in keys if k != OFF)
+    # The strictest within the slack: the highest name and document cuts, then
+    # the fewest articles an angle piece may have and its highest cut.
+    joint_pick = max(
+        (k for k in keys if k != OFF and mean(k) >= best - ANGLE_SLACK),
+        key=lambda k: (k[0], k[1], -k[2], k[3]),
     )
-    timings["angle grid"] = time.perf_counter() - clock
+    shipped_key: JointKey = (
+        defaults.event_entity,
+        defaults.event_document,
+        defaults.event_single_size,
+        defaults.event_single_document,
+    )
+    for key in {OFF, joint_pick, shipped_key}:
+        tried = _merge(base, key)
+        joint[key] = {name: _f1(data, tried) for name, data in sets.items()}
+    timings["joint event merge and angle grid"] = time.perf_counter() - clock
     clock = time.perf_counter()
     shipped = replace(
         base,
@@ -437,19 +443,16 @@ def run(limit: int | None, only: Sequence[str] | None = None) -> dict[str, Any]:
     timings["total"] = time.perf_counter() - started
     return {
         "event_merge": _choice(
-            dict(zip(("event_entity", "event_document"), event_pick, strict=True)),
-            {"event_entity": defaults.event_entity, "event_document": defaults.event_document},
-            "0/0 = no merge",
-            {f"{e:.2f}/{d:.2f}": f for (e, d), f in merges.items()},
-        ),
-        "angle_merge": _choice(
-            dict(zip(("event_single_size", "event_single_document"), angle_pick, strict=True)),
+            dict(zip(JOINT_NAMES, joint_pick, strict=True)),
+            dict(zip(JOINT_NAMES, shipped_key, strict=True)),
+            "entity/document/angle size/angle cut; 0/0/0/1.01 = no merge; the best "
+            f"{JOINT_SHOWN} by mean F1 on the choosing sets, the pick, what ships, no merge",
             {
-                "event_single_size": defaults.event_single_size,
-                "event_single_document": defaults.event_single_document,
+                "/".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in key): f1
+                for key, f1 in sorted(joint.items(), key=lambda kv: -mean(kv[0]))
+                if key in (OFF, joint_pick, shipped_key)
+                or sorted(keys, key=lambda k: -mean(k)).index(key) < JOINT_SHOWN
             },
-            "size/cut, 0/1.01 = off",
-            {f"{n}/{d:.2f}": f for (n, d), f in angles.items()},
         ),
         "data": {name: d.note for name, d in sets.items()},
         "chosen": {
@@ -491,6 +494,17 @@ def _choice(
     }
 
 
+def _merge(base: ClusterParams, key: JointKey) -> ClusterParams:
+    entity, document, size, cut = key
+    return replace(
+        base,
+        event_entity=entity,
+        event_document=document,
+        event_single_size=size,
+        event_single_document=cut,
+    )
+
+
 def _f1(data: Dataset, params: ClusterParams) -> float:
     stories = cluster_stories(
         data.items, embeddings=data.headlines, documents=data.documents, params=params
@@ -509,7 +523,7 @@ def print_table(report: dict[str, Any]) -> None:
     for what, params in report["chosen"].items():
         print(f"chosen {what}: {params}")
     print(f"defaults: {report['defaults']}")
-    for label, section in (("event merge", "event_merge"), ("angle merge", "angle_merge")):
+    for label, section in (("event merge and angle rule", "event_merge"),):
         for what, values in report[section].items():
             if what.startswith("grid"):
                 print(f"{label} {what}:")

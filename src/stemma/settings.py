@@ -87,7 +87,10 @@ class ClusterParams:
     #: best, 0.45, gives 0.8817 (ECB+ 0.8317, WikiRef220 0.9317; off: 0.8666);
     #: 0.50 with one article is the strictest setting within 0.002 of it.
     #: Reported on events-dev, own events, UCI and the holdout events. Above 1
-    #: turns it off.
+    #: turns it off. Chosen jointly with event_entity (eval/stories.py, since
+    #: 2026-12-08) the grid prefers 0.40 / angle pieces of two articles at 0.45
+    #: (ECB+ 0.868, WikiRef220 0.932), but it splits two more own events (Potomac,
+    #: LA fires) than this sequential choice: not shipped (docs/accuracy.md).
     event_single_document: float = 0.50
     #: The most articles a story may have for event_single_document to apply
     #: (1; 2 scored no better).
