@@ -342,6 +342,32 @@ def test_clean_normalises_blank_lines_and_line_ends():
         ),
         ("HomeTop StoriesCrash victims returned to families in closed coffins", "navigation"),
         ("HomeNewsWorld", "navigation"),
+        # Own events' pages: a credit with a spaced colon, a time stamp's label alone, a
+        # template's placeholder, a machine summary's notice, a sign-in wall, a caption
+        # that places people left and right.
+        ("Image Source : PTI", "photo credit or caption"),
+        ("Published on", "publication time stamp"),
+        (
+            "%USER_NAME% was successfully added to your Block List",
+            "page widget (player, icon, app or feedback link)",
+        ),
+        (
+            "This is AI generated summarization, which may have errors.",
+            "page widget (player, icon, app or feedback link)",
+        ),
+        (
+            "By continuing you agree to our Terms and Privacy Policy.",
+            "page widget (player, icon, app or feedback link)",
+        ),
+        ("Please check back for updates....", "note that the story is developing"),
+        (
+            "Bobby Ognyanov, left, chats with Cody Webb outside the bar in Altadena on Thursday.",
+            "photo credit or caption",
+        ),
+        (
+            "South Korean President Yoon Suk Yeol (L) and first lady Kim Keon Hee arrive in Seoul",
+            "photo credit or caption",
+        ),
     ],
 )
 def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> None:
@@ -372,6 +398,10 @@ def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> N
         # Brands written in camel case are one join each, and a sentence ends.
         "CrowdStrike and OpenAI restored service to most customers",
         "NewsGuard rated the site as unreliable in 2023.",
+        # Reporting about machine-made pictures, people who left, a date published.
+        "Experts found the images were AI-generated.",
+        "Many residents have left, and the town is empty.",
+        "The report was published on Tuesday.",
     ],
 )
 def test_clean_keeps_short_reporting_attribution_and_quotes(line: str) -> None:
