@@ -7,6 +7,7 @@ import json
 import pytest
 
 from stemma.annotate.quotes import extract_quotes, find_quoted_spans
+from stemma.annotate.sources import titled_conjunct
 from stemma.model import Quote
 from tests.conftest import shared_data
 
@@ -747,3 +748,35 @@ def test_quotes_an_age_for_the_person_named_in_the_same_paragraph(nlp) -> None:
     assert _event_speakers(nlp, "valencia-dana-floods-2024-10", "10", "The worst") == [
         "Paiporta resident Carmen Aviles"
     ]
+
+
+def test_quotes_a_place_joined_to_a_title_and_a_gerund_far_from_its_subject(nlp) -> None:
+    # Pahalgam 01 (eval/events): the parser makes "Jammu" the subject and the
+    # minister its conjunct.
+    speakers = _speakers(
+        nlp,
+        "“The death toll is still being ascertained so I don't want to get into those "
+        "details,” Jammu and Kashmir Chief Minister Omar Abdullah said in a post on X.",
+    )
+    assert speakers == ["Omar Abdullah"]
+    # Valencia 01 and 03 (eval/events): "before adding:" inside the reported clause,
+    # "telling victims:" three links below the verb whose subject speaks.
+    speakers = _speakers(
+        nlp,
+        "Spain’s Territorial Policy Minister Ángel Victor Torres said that the scale of the "
+        "material damages is “incalculable,” before adding: “We cannot yet give official "
+        "figures on missing persons, which underscores the tremendous magnitude of this "
+        "tragedy.”",
+    )
+    assert speakers[-1] == "Ángel Victor Torres"
+    speakers = _speakers(
+        nlp,
+        "In his national address on Wednesday, Sánchez urged citizens to remain vigilant and "
+        "pledged a full recovery, telling victims: “The whole of Spain weeps with you… we "
+        "won’t abandon you.”",
+    )
+    assert speakers == ["Sánchez"]
+    # Two people stay two: the vice president is not "a place and a title".
+    doc = nlp("President Biden and Vice President Harris said the country mourned.")
+    biden = next(t for t in doc if t.text == "Biden")
+    assert titled_conjunct(biden) is None

@@ -68,6 +68,7 @@ from stemma.annotate.sources import (
     document_org,
     find_alias,
     same_document,
+    titled_conjunct,
 )
 from stemma.model import Attribution, SourceKind
 
@@ -503,7 +504,7 @@ def _from_token(tok: Token, sent: Span, si: int) -> list[_Found]:
         # above-normal activity": what a participle shows, the clause before it
         # shows; its subject (a volcano) is no source.
         return out
-    head = subj
+    head = titled_conjunct(subj) or subj
     # "Trump, who said ...": the relative pronoun stands for the noun it modifies.
     if subj.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
         head = tok.head

@@ -123,7 +123,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from stemma.annotate.sents import sentences
-from stemma.annotate.sources import OUTLET_PATTERNS, PLATFORMS, find_alias
+from stemma.annotate.sources import OUTLET_PATTERNS, PLATFORMS, find_alias, titled_conjunct
 from stemma.model import Quote
 
 #: Lemmas of verbs that introduce reported speech or writing. Broad on
@@ -518,6 +518,7 @@ def _subject(cue: Token) -> Token | None:
         return None
     if subj.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
         return cue.head  # "Nunes, who calls herself …": the noun the clause describes
+    subj = titled_conjunct(subj) or subj
     if (subj.ent_type_ in NOT_SPEAKER_LABELS and subj.pos_ == "PROPN") or subj.tag_ in (
         "WP",
         "WDT",
@@ -644,10 +645,17 @@ def _raw_subject(cue: Token) -> Token | None:
         ):
             return near
     head = cue
-    for _ in range(2):
-        # "adding: …", "smiled and said": the speaker is the governing verb's subject.
-        if head.dep_ in ("conj", "advcl", "xcomp", "dep") and head.head is not head:
+    for _ in range(MAX_GOVERNING_STEPS):
+        # "adding: …", "smiled and said", "urged … and pledged …, telling victims: …",
+        # "said that … is “incalculable,” before adding: …": the speaker is the
+        # governing verb's subject; a reported clause's own subject is not it.
+        if (
+            head.dep_ in ("conj", "advcl", "xcomp", "dep", "pcomp", "prep")
+            and head.head is not head
+        ):
             head = head.head
+            if head.dep_ == "ccomp" and _is_cue(head.head):
+                head = head.head
             for c in head.children:
                 if c.dep_ == "nsubj" or (
                     # "Mayor Vladimir Leontiev was quoted as saying by TASS"
@@ -657,6 +665,10 @@ def _raw_subject(cue: Token) -> Token | None:
         else:
             break
     return None
+
+
+#: How many links up a subject-less cue looks for the verb whose subject speaks.
+MAX_GOVERNING_STEPS = 3
 
 
 def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:

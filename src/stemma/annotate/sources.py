@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Token
+
 from stemma.model import Attribution, SourceKind
 
 __all__ = [
@@ -204,6 +206,29 @@ TITLE_WORDS: frozenset[str] = frozenset(
         "candidate", "nominee", "vice", "prime", "deputy", "ceo", "officer",
     }
 )  # fmt: skip
+
+
+def titled_conjunct(subj: Token) -> Token | None:
+    """The titled name a place was joined to: in "Jammu and Kashmir Chief Minister
+    Omar Abdullah said" the parser makes "Jammu" the subject and "Abdullah" its
+    conjunct; the speaker is the minister. Two people ("Biden and Vice President
+    Harris") are left as they are: the word after "and" must be part of a place
+    (not a title) and the subject carry no title of its own."""
+    if any(t.lower_ in TITLE_WORDS for t in subj.subtree if t.i <= subj.i):
+        return None
+    for conj in subj.children:
+        if conj.dep_ != "conj" or conj.pos_ != "PROPN" or conj.i <= subj.i:
+            continue
+        before = [t for t in conj.subtree if t.i < conj.i and t.dep_ == "compound"]
+        if (
+            before
+            and before[0].pos_ == "PROPN"
+            and before[0].lower_ not in TITLE_WORDS
+            and any(t.lower_ in TITLE_WORDS for t in before[1:])
+        ):
+            return conj
+    return None
+
 
 DETERMINERS: frozenset[str] = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her"}
