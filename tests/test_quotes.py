@@ -780,3 +780,20 @@ def test_quotes_a_place_joined_to_a_title_and_a_gerund_far_from_its_subject(nlp)
     doc = nlp("President Biden and Vice President Harris said the country mourned.")
     biden = next(t for t in doc if t.text == "Biden")
     assert titled_conjunct(biden) is None
+
+
+def test_quotes_the_agency_is_the_body_named_by_its_initials_just_before(nlp) -> None:
+    # Los Angeles fires 10 and 11 (eval/events).
+    speakers = _speakers(
+        nlp,
+        "The FAA released a statement on the drone strike.\n“The FAA treats these violations "
+        "seriously and immediately considers swift enforcement action for these offenses,” the "
+        "agency said in a statement.",
+    )
+    assert speakers == ["FAA"]
+    # A news agency named by its initials is not "the agency" that speaks.
+    speakers = _speakers(
+        nlp,
+        "AFP reported the blast on Monday.\n“We are assessing the damage,” the agency said.",
+    )
+    assert speakers != ["AFP"]

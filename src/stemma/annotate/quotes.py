@@ -1341,6 +1341,9 @@ PUBLIC_BODY_ROLES: frozenset[str] = frozenset(
     {"agency", "commission", "ministry", "department", "office", "authority", "council",
      "court", "government", "regulator", "bureau"}
 )  # fmt: skip
+#: A body named by its initials ("the FAA", "NTSB"): an agency as often as not; the
+#: outlets among them ("AFP") are set aside before.
+_ACRONYM = re.compile(r"(?:[Tt]he\s+)?[A-Z]{2,6}")
 _PUBLIC_NAME = re.compile(
     r"\b(?:agency|commission|ministry|department|office|authority|council|court|government|"
     r"bureau|administration|service|police|committee|board|institute|center|centre|"
@@ -1361,7 +1364,7 @@ def _recent_body(ctx: _Context, start: int, public: bool = False) -> Span | None
             continue
         if find_alias(e.text, OUTLET_PATTERNS) is not None:
             continue
-        if public and not _PUBLIC_NAME.search(e.text):
+        if public and not (_PUBLIC_NAME.search(e.text) or _ACRONYM.fullmatch(e.text)):
             continue
         return e
     return None
