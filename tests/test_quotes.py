@@ -797,3 +797,14 @@ def test_quotes_the_agency_is_the_body_named_by_its_initials_just_before(nlp) ->
         "AFP reported the blast on Monday.\n“We are assessing the damage,” the agency said.",
     )
     assert speakers != ["AFP"]
+
+
+def test_quotes_a_word_of_the_quotation_is_not_its_inverted_speaker(nlp) -> None:
+    # Pahalgam 05 (eval/events): 'and wrote, "OMG. OMG. …"' — "OMG" is no speaker.
+    speakers = _speakers(
+        nlp,
+        "Filmmaker Vivek Agnihotri shared a photo of Pallavi beside the lifeless body of her "
+        'husband and wrote, "OMG. OMG. OMG. Just landed in Chicago to learn about this inhuman '
+        'tragedy. I had feared this for a long time."',
+    )
+    assert speakers == ["Filmmaker Vivek Agnihotri"]

@@ -527,6 +527,8 @@ def _subject(cue: Token) -> Token | None:
     return subj
 
 
+#: Marks that open a quotation after its cue.
+_OPENING_MARKS = frozenset({'"', "“", "‘", "«", "''", "``"})
 #: What ends a quote right before an inverted cue ("“…,” warned the agency").
 QUOTE_CLOSERS = frozenset({",", "”", '"', "’", "'", "''"})
 #: Addressee verbs that may stand inverted after a quote with their speaker.
@@ -628,6 +630,8 @@ def _raw_subject(cue: Token) -> Token | None:
     ):
         # "said Karlsson": the parser often makes the inverted subject an object.
         for c in cue.rights:
+            if any(t.text in _OPENING_MARKS for t in doc[cue.i + 1 : c.i]):
+                break  # 'wrote, "OMG. OMG."': a word of the quotation speaks nothing
             if c.dep_ in ("dobj", "attr", "npadvmod", "nsubj", "oprd") and c.pos_ in (
                 "PROPN",
                 "NOUN",
