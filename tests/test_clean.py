@@ -400,6 +400,9 @@ def test_clean_removes_page_furniture_of_plain_text(line: str, reason: str) -> N
         "NewsGuard rated the site as unreliable in 2023.",
         # Reporting about machine-made pictures, people who left, a date published.
         "Experts found the images were AI-generated.",
+        # ECB+ writes its dashes as a token that looks like a template's placeholder.
+        "EYP MCF ’ s capabilities %%MDASSML%% particularly its expertise in energy - efficient "
+        "operations %%MDASSML%% complement HP ’ s extensive Data Center Services.",
         "Many residents have left, and the town is empty.",
         "The report was published on Tuesday.",
     ],

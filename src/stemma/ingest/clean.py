@@ -465,7 +465,9 @@ _PAGE_DEBRIS = re.compile(
 )
 # A page template's unfilled placeholder ("%USER_NAME% was successfully added to your
 # Block List", "{{^userSubscribed}}"): never an article's words, whatever verb it has.
-_PLACEHOLDER = re.compile(r"%[A-Z_]{3,}%|\{\{[^}]*\}\}")
+# A long line is an article's paragraph whatever it holds (ECB+ writes its dashes as
+# "%%MDASSML%%").
+_PLACEHOLDER = re.compile(r"(?<!%)%[A-Z_]{3,}%(?!%)|\{\{[^}]*\}\}")
 # A time stamp's label whose date the page put on the next line ("Published on",
 # "- Published", "Last updated").
 _STAMP_LABEL = re.compile(
@@ -666,7 +668,7 @@ def _line_reason(line: str) -> str | None:
         why = LABEL
     if why is None and _glued_links(bare) and not _KEEP.search(bare):
         why = NAVIGATION
-    if why is None and _PLACEHOLDER.search(bare):
+    if why is None and words <= MAX_LABEL_WORDS and _PLACEHOLDER.search(bare):
         why = WIDGET
     return why
 
