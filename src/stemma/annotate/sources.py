@@ -96,7 +96,7 @@ OUTLET_ALIASES: dict[str, tuple[str, ...]] = {
     "Deutsche Welle": ("Deutsche Welle",),
     "France 24": ("France 24",),
     "Voice of America": ("Voice of America",),
-    "Radio Free Europe/Radio Liberty": ("Radio Free Europe", "RFE/RL"),
+    "Radio Free Europe": ("Radio Free Europe", "RFE/RL"),
 }
 
 #: Aliases that are also ordinary words in lower case ("the Hindu community"):
